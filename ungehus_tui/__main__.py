@@ -1,0 +1,3 @@
+from ungehus_tui.cli import main
+
+main()

@@ -1,0 +1,23 @@
+"""The `ungehus` command line (Typer). Each command group lives in its own module here and
+registers itself on `app`; `main()` is the console script."""
+
+from __future__ import annotations
+
+import typer
+
+from ungehus_tui.cli import core, staff
+
+app = typer.Typer(
+    name="ungehus",
+    help="Ungehus: intake, triage and booking for Ungehuset (Slagelse Kommune).",
+    no_args_is_help=False,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+for module in (core, staff):
+    module.register(app)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,60 @@
+"""Shared CLI pieces: the --db option, settings, clean one-line errors."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+
+from ungehus_tui.data.engine import StoreError
+from ungehus_tui.data.org import OrgFileError
+from ungehus_tui.services.errors import ServiceError
+from ungehus_tui.settings import Settings, load_settings
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Database: a file path or an SQLAlchemy URL (default: UNGEHUS_DB or the data folder)",
+        show_default=False,
+    ),
+]
+AsOption = Annotated[
+    str | None,
+    typer.Option("--as", help="Act as this staff login", show_default=False),
+]
+
+err_console = Console(stderr=True, highlight=False)
+
+
+def settings_for(db: str | None) -> Settings:
+    return load_settings(db=db)
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    err_console.print(f"[bold red]Error:[/] {message}", markup=True, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def clean_errors() -> Iterator[None]:
+    """Turn expected failures into one clear line and a non-zero exit."""
+    try:
+        yield
+    except (StoreError, OrgFileError) as exc:
+        fail(str(exc))
+    except ServiceError as exc:
+        fail(exc.message)
+
+
+def guarded(fn: Callable[[], None]) -> None:
+    with clean_errors():
+        fn()
+
+
+def is_tty() -> bool:
+    return sys.stdout.isatty()

@@ -1,0 +1,80 @@
+"""`ungehus init`, `ungehus demo` and `ungehus run` (also the bare `ungehus`)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from ungehus_tui.cli.common import AsOption, DbOption, clean_errors, fail, settings_for
+
+console = Console(highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    @app.callback(invoke_without_command=True)
+    def _root(ctx: typer.Context, db: DbOption = None) -> None:
+        """Without a command: start the app (same as `ungehus run`)."""
+        if ctx.invoked_subcommand is None:
+            _run(db=db, demo=False, as_login=None)
+
+    @app.command()
+    def init(db: DbOption = None) -> None:
+        """Create or upgrade the database and load the organisation file. Idempotent."""
+        from ungehus_tui.store import init_store
+
+        with clean_errors():
+            _, changed = init_store(settings_for(db))
+        console.print("Database initialised." if changed else "Database already up to date.")
+
+    @app.command()
+    def demo(
+        db: DbOption = None,
+        persons: Annotated[int, typer.Option(help="How many young people", min=0)] = 2000,
+        seed: Annotated[int, typer.Option(help="Random seed (same seed, same data)")] = 2019,
+    ) -> None:
+        """Fill a database with plainly fictitious demo data (staff, young people, cases)."""
+        from ungehus_tui.data.demo import fill_demo
+        from ungehus_tui.store import init_store
+
+        with clean_errors():
+            ctx, _ = init_store(settings_for(db))
+            stats = fill_demo(ctx, persons=persons, seed=seed, progress=console.is_terminal)
+        console.print(
+            "Demo data: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in stats.items())
+        )
+
+    @app.command()
+    def run(
+        db: DbOption = None,
+        demo: Annotated[
+            bool, typer.Option("--demo", help="Fill an empty database with demo data first")
+        ] = False,
+        as_login: AsOption = None,
+    ) -> None:
+        """Start the terminal app."""
+        _run(db=db, demo=demo, as_login=as_login)
+
+
+def _run(*, db: str | None, demo: bool, as_login: str | None) -> None:
+    from ungehus_tui.data.demo import fill_demo, has_people
+    from ungehus_tui.store import init_store
+
+    with clean_errors():
+        settings = settings_for(db)
+        ctx, _ = init_store(settings)
+        if demo and not has_people(ctx):
+            console.print("Filling the empty database with demo data ...")
+            fill_demo(ctx, persons=2000, seed=2019, progress=console.is_terminal)
+    from ungehus_tui.app import make_app
+
+    try:
+        app = make_app(ctx, as_login=as_login)
+    except Exception as exc:  # a clean line for bad --as and the like
+        from ungehus_tui.services.errors import ServiceError
+
+        if isinstance(exc, ServiceError):
+            fail(exc.message)
+        raise
+    app.run()

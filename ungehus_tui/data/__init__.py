@@ -1,0 +1,1 @@
+"""The store: models, engine factory, migrations. Knows nothing of the UI."""

@@ -1,0 +1,60 @@
+"""Create or upgrade the schema with Alembic; refuse databases from a newer schema."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Engine
+
+from ungehus_tui.data.engine import StoreError
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def check_known(engine: Engine) -> str | None:
+    """The database's revision, after checking this version of the app knows it."""
+    rev = current_revision(engine)
+    if rev is not None:
+        script = ScriptDirectory.from_config(alembic_config())
+        known = {r.revision for r in script.walk_revisions()}
+        if rev not in known:
+            raise StoreError(
+                f"The database has schema revision {rev}, newer than this version of "
+                "Ungehus knows; upgrade Ungehus first"
+            )
+    return rev
+
+
+def upgrade(engine: Engine, revision: str = "head") -> bool:
+    """Upgrade to `revision`; True when anything changed."""
+    before = check_known(engine)
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+    return current_revision(engine) != before
+
+
+def is_current(engine: Engine) -> bool:
+    return check_known(engine) == head_revision()

@@ -1,0 +1,90 @@
+"""CPR numbers (Danish personal identification numbers).
+
+Parsing is python-stdnum's (`stdnum.dk.cpr`): the 7th digit and the two-digit year give the
+century. Since 2007 valid CPR numbers may fail the modulus-11 check, so a failed check is a
+warning, never a rejection (CPR-kontoret, "Personnumre uden kontrolciffer", 2007).
+A CPR is never shown in full where others can read it (CPR-loven § 54): `mask` gives
+DDMMYY-XXXX. Error messages never contain the number itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from stdnum.dk import cpr as stdnum_cpr
+from stdnum.exceptions import ValidationError
+
+
+class CprError(ValueError):
+    """An unusable CPR number. The message is Danish and never contains the number."""
+
+
+@dataclass(frozen=True, slots=True)
+class Cpr:
+    compact: str
+    birth_date: dt.date
+    mod11_ok: bool
+
+    @property
+    def masked(self) -> str:
+        return mask(self.compact)
+
+    @property
+    def formatted(self) -> str:
+        return f"{self.compact[:6]}-{self.compact[6:]}"
+
+    def __repr__(self) -> str:  # never leak the full number into logs or tracebacks
+        return f"Cpr({self.masked})"
+
+    __str__ = __repr__
+
+
+def compact(value: str) -> str:
+    return stdnum_cpr.compact(value)
+
+
+def parse(value: object, on: dt.date | None = None) -> Cpr:
+    """Parse a CPR with or without hyphen; `on` (default today) rejects unborn persons."""
+    if not isinstance(value, str):
+        raise CprError("CPR-nummeret skal være tekst")
+    number = compact(value)
+    if not number.isascii() or not number.isdigit():
+        raise CprError("CPR-nummeret må kun indeholde cifre (DDMMÅÅ-SSSS)")
+    if len(number) != 10:
+        raise CprError("CPR-nummeret skal have 10 cifre")
+    try:
+        birth = stdnum_cpr.get_birth_date(number)
+    except ValidationError:
+        raise CprError("CPR-nummeret indeholder ikke en gyldig fødselsdato") from None
+    if on is not None and birth > on:
+        raise CprError("Fødselsdatoen i CPR-nummeret ligger efter datoen for henvendelsen")
+    return Cpr(compact=number, birth_date=birth, mod11_ok=stdnum_cpr.checksum(number) == 0)
+
+
+def mask(value: str) -> str:
+    """DDMMYY-XXXX for any (partial) CPR; never reveals the serial digits."""
+    digits = compact(value)
+    return f"{digits[:6]}-XXXX"
+
+
+def age_on(birth: dt.date, on: dt.date) -> int:
+    """Whole years on `on` (a birthday on 29 February counts from 1 March in other years)."""
+    years = on.year - birth.year
+    if (on.month, on.day) < (birth.month, birth.day):
+        years -= 1
+    return years
+
+
+def century_digit_for(birth: dt.date) -> str:
+    """A 7th digit that gives `birth`'s century under the CPR table (for generating numbers)."""
+    yy = birth.year % 100
+    if 1900 <= birth.year <= 1999:
+        return "0"
+    if 2000 <= birth.year <= 2036:
+        return "4"
+    if 2037 <= birth.year <= 2057:
+        return "5"
+    if 1858 <= birth.year <= 1899:
+        return "5"
+    raise ValueError(f"no CPR century digit for year {birth.year} ({yy})")

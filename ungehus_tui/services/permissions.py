@@ -1,0 +1,101 @@
+"""Who may do what: enforced in the service functions, not only by hiding buttons."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from ungehus_tui.domain.codes import AccessRole
+from ungehus_tui.services.context import Actor
+from ungehus_tui.services.errors import PermissionDenied
+
+
+class Action(StrEnum):
+    SEARCH = "SEARCH"
+    VIEW_PERSON = "VIEW_PERSON"
+    REVEAL_CPR = "REVEAL_CPR"
+    REGISTER = "REGISTER"
+    RECORD_ARRIVAL = "RECORD_ARRIVAL"
+    TRIAGE = "TRIAGE"
+    OVERRIDE_TRIAGE = "OVERRIDE_TRIAGE"
+    BOOK = "BOOK"
+    VIEW_QUEUE = "VIEW_QUEUE"
+    VIEW_CASE = "VIEW_CASE"
+    RECORD_OUTCOME = "RECORD_OUTCOME"
+    EDIT_PLAN = "EDIT_PLAN"
+    MANAGE_CONSENT = "MANAGE_CONSENT"
+    HANDOVER = "HANDOVER"
+    VIEW_REPORT = "VIEW_REPORT"
+    EXPORT = "EXPORT"
+    EXPORT_CPR = "EXPORT_CPR"
+    IMPORT = "IMPORT"
+    MANAGE_STAFF = "MANAGE_STAFF"
+    MANAGE_ORG = "MANAGE_ORG"
+    RETENTION = "RETENTION"
+    BACKUP = "BACKUP"
+    AUDIT_READ = "AUDIT_READ"
+
+
+R, C, L, A = AccessRole.RECEPTION, AccessRole.COUNSELLOR, AccessRole.LEADER, AccessRole.ADMIN
+
+MATRIX: dict[Action, frozenset[str]] = {
+    Action.SEARCH: frozenset({R, C, L, A}),
+    Action.VIEW_PERSON: frozenset({R, C, L, A}),
+    Action.REVEAL_CPR: frozenset({R, C, A}),
+    Action.REGISTER: frozenset({R, C, A}),
+    Action.RECORD_ARRIVAL: frozenset({R, A}),
+    Action.TRIAGE: frozenset({R, C, A}),
+    Action.OVERRIDE_TRIAGE: frozenset({R, C, A}),
+    Action.BOOK: frozenset({R, C, A}),
+    Action.VIEW_QUEUE: frozenset({C, L, A}),
+    Action.VIEW_CASE: frozenset({C, L, A}),
+    Action.RECORD_OUTCOME: frozenset({C}),
+    Action.EDIT_PLAN: frozenset({C}),
+    Action.MANAGE_CONSENT: frozenset({R, C}),
+    Action.HANDOVER: frozenset({C}),
+    Action.VIEW_REPORT: frozenset({L, A}),
+    Action.EXPORT: frozenset({A}),
+    Action.EXPORT_CPR: frozenset({A}),
+    Action.IMPORT: frozenset({A}),
+    Action.MANAGE_STAFF: frozenset({A}),
+    Action.MANAGE_ORG: frozenset({A}),
+    Action.RETENTION: frozenset({A}),
+    Action.BACKUP: frozenset({A}),
+    Action.AUDIT_READ: frozenset({A}),
+}
+
+ACTION_NAMES_DA: dict[Action, str] = {
+    Action.SEARCH: "søge efter unge",
+    Action.VIEW_PERSON: "se en ung",
+    Action.REVEAL_CPR: "se fuldt CPR-nummer",
+    Action.REGISTER: "registrere unge",
+    Action.RECORD_ARRIVAL: "registrere fremmøde",
+    Action.TRIAGE: "visitere",
+    Action.OVERRIDE_TRIAGE: "ændre en visitation",
+    Action.BOOK: "booke møder",
+    Action.VIEW_QUEUE: "se en arbejdskø",
+    Action.VIEW_CASE: "se en sag",
+    Action.RECORD_OUTCOME: "registrere mødeudfald",
+    Action.EDIT_PLAN: "redigere uddannelsesplaner",
+    Action.MANAGE_CONSENT: "registrere samtykke",
+    Action.HANDOVER: "overdrage unge",
+    Action.VIEW_REPORT: "se rapporter",
+    Action.EXPORT: "eksportere data",
+    Action.EXPORT_CPR: "eksportere CPR-numre",
+    Action.IMPORT: "importere lister",
+    Action.MANAGE_STAFF: "administrere medarbejdere",
+    Action.MANAGE_ORG: "administrere organisationen",
+    Action.RETENTION: "slette efter slettefrister",
+    Action.BACKUP: "tage backup",
+    Action.AUDIT_READ: "læse loggen",
+}
+
+
+def allowed(actor: Actor, action: Action) -> bool:
+    return actor.role in MATRIX[action]
+
+
+def require(actor: Actor, action: Action) -> None:
+    if not allowed(actor, action):
+        raise PermissionDenied(
+            f"Din rolle ({actor.role}) giver ikke adgang til at {ACTION_NAMES_DA[action]}"
+        )

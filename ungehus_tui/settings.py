@@ -1,0 +1,82 @@
+"""Settings: a TOML file at the platformdirs config path, overridden by UNGEHUS_ variables.
+
+Nothing is read at import time: call `load_settings()`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+from pydantic import Field
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+APP_NAME = "ungehus"
+
+
+def default_config_file() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
+
+
+def default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME))
+
+
+class Settings(BaseSettings):
+    """All knobs of the app; every field can be set as UNGEHUS_<NAME> or in config.toml."""
+
+    model_config = SettingsConfigDict(env_prefix="UNGEHUS_", extra="ignore")
+
+    db: str | None = Field(
+        default=None, description="Database path or SQLAlchemy URL; default: SQLite in data_dir"
+    )
+    data_dir: Path = Field(default_factory=default_data_dir)
+    org_file: Path | None = Field(
+        default=None, description="Organisation TOML; default: the shipped Slagelse file"
+    )
+    ics_dir: Path | None = Field(default=None, description="Where .ics invitations are written")
+    timezone: str = "Europe/Copenhagen"
+    first_conversation_minutes: int = 45
+    team_meeting_minutes: int = 60
+    first_contact_working_days: int = 5
+    handover_stale_working_days: int = 5
+    outreach_due_working_days: int = 5
+    booking_horizon_days: int = 60
+    idle_lock_minutes: int = 5
+    login_max_failures: int = 5
+    login_lock_minutes: int = 15
+    retention_months: int = 36
+    audit_retention_months: int = 12
+    pseudonym_key: str | None = Field(
+        default=None, description="Key for the export pseudonym (HMAC); kept secret"
+    )
+    busy_timeout_ms: int = 15000
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        config_file = Path(os.environ.get("UNGEHUS_CONFIG") or default_config_file())
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=config_file)
+        return (init_settings, env_settings, toml)
+
+    @property
+    def ics_folder(self) -> Path:
+        return self.ics_dir or self.data_dir / "invitations"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings now (file + environment), with explicit overrides on top."""
+    clean = {k: v for k, v in overrides.items() if v is not None}
+    return Settings(**clean)  # type: ignore[arg-type]
