@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -55,6 +56,8 @@ def _prepare_sqlite_file(url: str) -> None:
             raise StoreError(f"Is a folder, not a database file: {path}")
         if not os.access(path, os.R_OK):
             raise StoreError(f"Cannot read database file: {path}")
+        if not os.access(path, os.W_OK) or not path.stat().st_mode & stat.S_IWUSR:
+            raise StoreError(f"The database file is read-only: {path}")
         if path.stat().st_size >= 16:
             with path.open("rb") as fh:
                 if fh.read(16) != b"SQLite format 3\x00":

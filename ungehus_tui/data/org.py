@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sqlmodel import Session, select
 
 from ungehus_tui.data.models import Center, ClosedDay, OfficeHours, Room, Staff
+from ungehus_tui.domain.calendar import WorkCalendar
 from ungehus_tui.domain.codes import AccessRole, CenterCode, ContactRole
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -242,3 +243,10 @@ def load_org(session: Session, org: OrgFile) -> int:
         upsert(Staff(login=s.login, name=s.name, role=str(s.role)), existing_s, sfields)
     session.flush()
     return changed
+
+
+def work_calendar(session: Session) -> WorkCalendar:
+    """Office hours and closed days as stored by `ungehus init`."""
+    hours = {h.weekday: (h.opens, h.closes) for h in session.exec(select(OfficeHours)).all()}
+    closed = frozenset(session.exec(select(ClosedDay.day)).all())
+    return WorkCalendar(hours=hours, closed=closed)

@@ -1,0 +1,241 @@
+"""Young people: validation as the desk validates, registration, search, duplicates.
+
+Search is indexed both ways at 100,000 young people: a CPR prefix is a range scan on the
+unique CPR index; a name is matched word by word against `person_name_token` (Danish-folded
+words) with prefix ranges, so 'soren han' finds 'Søren Hansen'.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import and_, exists, select
+from sqlmodel import Session
+
+from ungehus_tui.data.engine import read_session, write_session
+from ungehus_tui.data.models import PersonNameToken, YoungPerson
+from ungehus_tui.domain import cpr as cprmod
+from ungehus_tui.domain.clock import now, today
+from ungehus_tui.domain.folding import fold, tokens
+from ungehus_tui.services import audit
+from ungehus_tui.services.context import Actor, Ctx
+from ungehus_tui.services.errors import ValidationFailed
+from ungehus_tui.services.permissions import Action, require
+
+MIN_AGE, MAX_AGE = 15, 29
+_PHONE = re.compile(r"^\+?[0-9 ]{8,15}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class PersonIn:
+    cpr: str
+    name: str
+    phone: str | None = None
+    email: str | None = None
+    guardian_name: str | None = None
+    guardian_phone: str | None = None
+
+
+@dataclass(frozen=True)
+class PersonHit:
+    id: int
+    name: str
+    cpr_masked: str
+    birth_date: dt.date
+    age: int
+
+
+def _clean_text(value: object, field: str, errors: dict[str, str], *, max_len: int) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        errors[field] = "Skal være tekst"
+        return None
+    text = " ".join(value.split())
+    if _CONTROL.search(value.replace("\t", " ").replace("\n", " ")):
+        errors[field] = "Indeholder ugyldige tegn"
+        return None
+    if len(text) > max_len:
+        errors[field] = f"Højst {max_len} tegn"
+        return None
+    return text or None
+
+
+def age_refusal(age: int) -> str | None:
+    """The Danish referral when a young person is outside Ungehuset's 15-29 (DOMAIN.md)."""
+    if age < MIN_AGE:
+        return (
+            f"Den unge er {age} år. Ungehuset er for 15-29-årige: henvis til skolens "
+            "uddannelsesvejleder (Center for Børn og Unge)."
+        )
+    if age > MAX_AGE:
+        return (
+            f"Den unge er {age} år. Ungehuset er for 15-29-årige: henvis til jobcenteret "
+            "for voksne."
+        )
+    return None
+
+
+def validate_person(data: PersonIn, on: dt.date | None = None) -> tuple[cprmod.Cpr, PersonIn]:
+    """Check every field; raise ValidationFailed with Danish messages per field."""
+    on = on or today()
+    errors: dict[str, str] = {}
+    parsed: cprmod.Cpr | None = None
+    try:
+        parsed = cprmod.parse(data.cpr, on=on)
+    except cprmod.CprError as exc:
+        errors["cpr"] = str(exc)
+    name = _clean_text(data.name, "name", errors, max_len=200)
+    if "name" not in errors and (name is None or len(name) < 2):
+        errors["name"] = "Navn skal udfyldes"
+    elif name is not None and not any(ch.isalpha() for ch in name):
+        errors["name"] = "Navnet skal indeholde bogstaver"
+    phone = _clean_text(data.phone, "phone", errors, max_len=40)
+    if phone and not _PHONE.match(phone):
+        errors["phone"] = "Telefonnummer skal være 8 cifre (evt. med +45)"
+    email = _clean_text(data.email, "email", errors, max_len=200)
+    if email and not _EMAIL.match(email):
+        errors["email"] = "E-mailadressen er ikke gyldig"
+    g_name = _clean_text(data.guardian_name, "guardian_name", errors, max_len=200)
+    g_phone = _clean_text(data.guardian_phone, "guardian_phone", errors, max_len=40)
+    if g_phone and not _PHONE.match(g_phone):
+        errors["guardian_phone"] = "Forældres telefonnummer skal være 8 cifre (evt. med +45)"
+    if parsed is not None:
+        age = cprmod.age_on(parsed.birth_date, on)
+        refusal = age_refusal(age)
+        if refusal:
+            errors["cpr"] = refusal
+        elif age < 18 and not g_name and "guardian_name" not in errors:
+            errors["guardian_name"] = "Forælder/værge skal udfyldes for unge under 18"
+    if errors:
+        raise ValidationFailed(errors)
+    assert parsed is not None and name is not None
+    clean = PersonIn(parsed.compact, name, phone, email, g_name, g_phone)
+    return parsed, clean
+
+
+def find_by_cpr(session: Session, cpr: str) -> YoungPerson | None:
+    return (
+        session.exec(  # type: ignore[call-overload]
+            select(YoungPerson).where(YoungPerson.cpr == cprmod.compact(cpr))
+        )
+        .scalars()
+        .first()
+    )
+
+
+def register_person_in(session: Session, actor: Actor, data: PersonIn) -> tuple[YoungPerson, bool]:
+    """Register (or find by CPR) in an open write session; (person, created)."""
+    require(actor, Action.REGISTER)
+    parsed, clean = validate_person(data)
+    existing = find_by_cpr(session, parsed.compact)
+    if existing is not None:
+        return existing, False
+    stamp = now()
+    person = YoungPerson(
+        cpr=parsed.compact,
+        birth_date=parsed.birth_date,
+        name=clean.name,
+        name_folded=fold(clean.name),
+        phone=clean.phone,
+        email=clean.email,
+        guardian_name=clean.guardian_name,
+        guardian_phone=clean.guardian_phone,
+        created_by=actor.id,
+        created_at=stamp,
+        updated_at=stamp,
+    )
+    session.add(person)
+    session.flush()
+    assert person.id is not None
+    for token in tokens(clean.name)[:12]:
+        session.add(PersonNameToken(person_id=person.id, token=token[:80]))
+    audit.record(session, actor, "REGISTER", person_id=person.id, purpose="registrering")
+    session.flush()
+    return person, True
+
+
+def register_person(ctx: Ctx, actor: Actor, data: PersonIn) -> tuple[YoungPerson, bool]:
+    with write_session(ctx.engine) as session:
+        return register_person_in(session, actor, data)
+
+
+def _upper(prefix: str) -> str:
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def search_in(session: Session, term: str, limit: int = 20) -> list[PersonHit]:
+    """CPR prefix (digits, hyphen optional) or name words (folded prefixes)."""
+    raw = term.strip()
+    if not raw:
+        return []
+    compact = raw.replace("-", "").replace(" ", "")
+    on = today()
+    if compact.isdigit() and compact.isascii():
+        prefix = compact[:10]
+        stmt = (
+            select(YoungPerson.id, YoungPerson.name, YoungPerson.cpr, YoungPerson.birth_date)
+            .where(YoungPerson.cpr >= prefix, YoungPerson.cpr < _upper(prefix))
+            .order_by(YoungPerson.cpr)
+            .limit(limit)
+        )
+    else:
+        words = [w[:80] for w in fold(raw).split()][:6]
+        if not words:
+            return []
+        words.sort(key=len, reverse=True)  # the longest word narrows most
+        first, rest = words[0], words[1:]
+        t0 = PersonNameToken.__table__.alias("t0")  # type: ignore[attr-defined]
+        conds = [t0.c.token >= first, t0.c.token < _upper(first)]
+        for i, word in enumerate(rest, start=1):
+            ti = PersonNameToken.__table__.alias(f"t{i}")  # type: ignore[attr-defined]
+            conds.append(
+                exists().where(
+                    and_(
+                        ti.c.person_id == t0.c.person_id,
+                        ti.c.token >= word,
+                        ti.c.token < _upper(word),
+                    )
+                )
+            )
+        ids = select(t0.c.person_id).where(*conds).order_by(t0.c.token).limit(limit * 3)
+        id_list = list(dict.fromkeys(session.execute(ids).scalars()))[:limit]
+        if not id_list:
+            return []
+        stmt = select(
+            YoungPerson.id, YoungPerson.name, YoungPerson.cpr, YoungPerson.birth_date
+        ).where(YoungPerson.id.in_(id_list))  # type: ignore[union-attr]
+        rows = {r.id: r for r in session.execute(stmt)}
+        return [_hit(rows[i], on) for i in id_list if i in rows]
+    return [_hit(r, on) for r in session.execute(stmt)]
+
+
+def _hit(row: object, on: dt.date) -> PersonHit:
+    birth = row.birth_date  # type: ignore[attr-defined]
+    return PersonHit(
+        id=row.id,  # type: ignore[attr-defined]
+        name=row.name,  # type: ignore[attr-defined]
+        cpr_masked=cprmod.mask(row.cpr),  # type: ignore[attr-defined]
+        birth_date=birth,
+        age=cprmod.age_on(birth, on),
+    )
+
+
+def search(ctx: Ctx, actor: Actor, term: str, limit: int = 20) -> list[PersonHit]:
+    """The desk's search-as-you-type (read only; audit the term with `audit_search`)."""
+    require(actor, Action.SEARCH)
+    with read_session(ctx.engine) as session:
+        return search_in(session, term, limit)
+
+
+def similar_in(session: Session, name: str, birth_date: dt.date) -> list[YoungPerson]:
+    """Young people with the same birth date and a name sharing a folded word."""
+    words = set(tokens(name))
+    same_day = session.execute(
+        select(YoungPerson).where(YoungPerson.birth_date == birth_date)
+    ).scalars()
+    return [p for p in same_day if words & set(tokens(p.name))]
