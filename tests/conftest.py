@@ -58,7 +58,10 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture(autouse=True)
 def _isolate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     for key in list(os.environ):
-        if key.startswith("UNGEHUS_") and key not in ("UNGEHUS_TEST_BACKEND", "UNGEHUS_TEST_PG_URL"):
+        if key.startswith("UNGEHUS_") and key not in (
+            "UNGEHUS_TEST_BACKEND",
+            "UNGEHUS_TEST_PG_URL",
+        ):
             monkeypatch.delenv(key)
     monkeypatch.setenv("UNGEHUS_CONFIG", str(tmp_path / "no-config.toml"))
     monkeypatch.setenv("UNGEHUS_DATA_DIR", str(tmp_path / "data"))

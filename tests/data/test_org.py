@@ -29,13 +29,11 @@ def _broken(tmp_path: Path, old: str, new: str) -> Path:
 
 
 def test_bad_field_names_file_line_and_field(tmp_path: Path) -> None:
-    path = _broken(tmp_path, 'seats = 8', 'seats = "many"')
+    path = _broken(tmp_path, "seats = 8", 'seats = "many"')
     with pytest.raises(OrgFileError) as err:
         read_org(path)
     msg = str(err.value)
-    line = next(
-        i + 1 for i, l in enumerate(path.read_text().splitlines()) if 'seats = "many"' in l
-    )
+    line = next(i + 1 for i, l in enumerate(path.read_text().splitlines()) if 'seats = "many"' in l)
     assert f"{path}:{line}" in msg and "rooms.3.seats" in msg
 
 

@@ -63,8 +63,10 @@ def test_foreign_keys_and_busy_timeout_are_on(tmp_path: Path) -> None:
     ("make", "expected"),
     [
         (lambda p: p / "missing" / "x.db", "Folder does not exist"),
-        (lambda p: (p / "junk.db").write_bytes(b"this is not sqlite at all") and p / "junk.db",
-         "Not an SQLite database"),
+        (
+            lambda p: (p / "junk.db").write_bytes(b"this is not sqlite at all") and p / "junk.db",
+            "Not an SQLite database",
+        ),
     ],
 )
 def test_unusable_db_paths_fail_cleanly(tmp_path: Path, make, expected: str) -> None:

@@ -83,7 +83,7 @@ class YoungPerson(SQLModel, table=True):
     email: str | None = Field(default=None, max_length=200)
     guardian_name: str | None = Field(default=None, max_length=200)
     guardian_phone: str | None = Field(default=None, max_length=40)
-    case_open: bool = Field(default=True)
+    case_open: bool = Field(default=False)  # opened with the first holder (assignments)
     anonymised_at: dt.datetime | None = None
     created_by: int | None = Field(default=None, foreign_key="staff.id")
     created_at: dt.datetime = Field(default_factory=_now, index=True)
