@@ -33,7 +33,9 @@ def test_bad_field_names_file_line_and_field(tmp_path: Path) -> None:
     with pytest.raises(OrgFileError) as err:
         read_org(path)
     msg = str(err.value)
-    line = next(i + 1 for i, l in enumerate(path.read_text().splitlines()) if 'seats = "many"' in l)
+    line = next(
+        i + 1 for i, ln in enumerate(path.read_text().splitlines()) if 'seats = "many"' in ln
+    )
     assert f"{path}:{line}" in msg and "rooms.3.seats" in msg
 
 
