@@ -57,6 +57,9 @@ class Settings(BaseSettings):
         default=None, description="Key for the export pseudonym (HMAC); kept secret"
     )
     busy_timeout_ms: int = 15000
+    cli_login: str | None = Field(
+        default=None, description="Staff login the CLI acts as when --as is not given"
+    )
 
     @classmethod
     def settings_customise_sources(

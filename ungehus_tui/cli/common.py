@@ -12,6 +12,7 @@ from rich.console import Console
 
 from ungehus_tui.data.engine import StoreError
 from ungehus_tui.data.org import OrgFileError
+from ungehus_tui.services.context import Actor, Ctx
 from ungehus_tui.services.errors import ServiceError
 from ungehus_tui.settings import Settings, load_settings
 
@@ -58,3 +59,15 @@ def guarded(fn: Callable[[], None]) -> None:
 
 def is_tty() -> bool:
     return sys.stdout.isatty()
+
+
+def cli_actor(ctx: Ctx, as_login: str | None) -> Actor:
+    """The staff member a CLI command acts as: --as, else UNGEHUS_CLI_LOGIN."""
+    from ungehus_tui.data.engine import read_session
+    from ungehus_tui.services.context import actor_by_login
+
+    login = as_login or ctx.settings.cli_login
+    if not login:
+        fail("Name the staff member acting: --as LOGIN (or set UNGEHUS_CLI_LOGIN)")
+    with read_session(ctx.engine) as session:
+        return actor_by_login(session, login)

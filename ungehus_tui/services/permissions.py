@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from sqlalchemy import select
+from sqlmodel import Session
+
 from ungehus_tui.domain.codes import AccessRole
 from ungehus_tui.services.context import Actor
 from ungehus_tui.services.errors import PermissionDenied
@@ -99,3 +102,45 @@ def require(actor: Actor, action: Action) -> None:
         raise PermissionDenied(
             f"Din rolle ({actor.role}) giver ikke adgang til at {ACTION_NAMES_DA[action]}"
         )
+
+
+def require_person_access(session: Session, actor: Actor, person_id: int, action: Action) -> None:
+    """Row-level access to one young person's case (on top of `require(actor, action)`).
+
+    COUNSELLOR: young people they hold or sit in a team with (an active assignment), or who
+    are offered to them in a pending handover. LEADER: read-only, young people with an active
+    assignment in their own center. RECEPTION and ADMIN: as the matrix says.
+    """
+    require(actor, action)
+    if actor.role in (AccessRole.ADMIN, AccessRole.RECEPTION):
+        return
+    from ungehus_tui.data.models import Assignment, Handover
+
+    if actor.role == AccessRole.COUNSELLOR:
+        assigned = session.execute(
+            select(Assignment.id).where(
+                Assignment.person_id == person_id,
+                Assignment.staff_id == actor.id,
+                Assignment.ended_at.is_(None),  # type: ignore[union-attr]
+            )
+        ).first()
+        offered = session.execute(
+            select(Handover.id).where(
+                Handover.person_id == person_id,
+                Handover.to_staff_id == actor.id,
+                Handover.status == "OFFERED",
+            )
+        ).first()
+        if assigned or offered:
+            return
+    elif actor.role == AccessRole.LEADER and actor.center_code:
+        in_center = session.execute(
+            select(Assignment.id).where(
+                Assignment.person_id == person_id,
+                Assignment.center_code == actor.center_code,
+                Assignment.ended_at.is_(None),  # type: ignore[union-attr]
+            )
+        ).first()
+        if in_center:
+            return
+    raise PermissionDenied("Du har ikke adgang til denne unges sag")
