@@ -60,6 +60,16 @@ class Settings(BaseSettings):
     cli_login: str | None = Field(
         default=None, description="Staff login the CLI acts as when --as is not given"
     )
+    first_contact_adult_working_days: int = Field(
+        default=10,
+        description="Deadline (working days after assignment) for first contact with 18-29s; "
+        "15-17s use first_contact_working_days (the education duty's 5 working days)",
+    )
+    contact_person_end_working_days: int = Field(
+        default=10,
+        description="Working days a contact person gets to round off when the young person "
+        "is anchored in education or a steady job",
+    )
 
     @classmethod
     def settings_customise_sources(
