@@ -88,6 +88,8 @@ def make_case(ctx, actor_for, frozen) -> Callable[..., Case]:  # type: ignore[no
 def make_meeting(ctx, actor_for):  # type: ignore[no-untyped-def]
     """make_meeting(person_id, start, logins, kind=..., is_first=True) -> meeting id."""
     from ungehus_tui.data.engine import write_session
+    from sqlmodel import select
+
     from ungehus_tui.data.models import Meeting, MeetingParticipant, Room
 
     def make(
@@ -100,7 +102,7 @@ def make_meeting(ctx, actor_for):  # type: ignore[no-untyped-def]
     ) -> int:
         staff = [actor_for(login) for login in logins]
         with write_session(ctx.engine) as session:
-            room = session.query(Room).first()
+            room = session.exec(select(Room)).first()
             assert room is not None and room.id is not None
             begins = clock.at_local(start)
             m = Meeting(
@@ -119,8 +121,11 @@ def make_meeting(ctx, actor_for):  # type: ignore[no-untyped-def]
             for s in staff:
                 session.add(
                     MeetingParticipant(
-                        meeting_id=m.id, kind="STAFF", staff_id=s.id,
-                        center_code=s.center_code, name=s.name,
+                        meeting_id=m.id,
+                        kind="STAFF",
+                        staff_id=s.id,
+                        center_code=s.center_code,
+                        name=s.name,
                     )
                 )
             return m.id

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sqlmodel import select
 
 from tests.counsellor.conftest import holders
 from ungehus_tui.data.engine import read_session
@@ -17,8 +18,9 @@ from ungehus_tui.services.outcomes import ContactPersonIn, appoint_contact_perso
 def test_colleague_offer_keeps_sender_holding_until_accepted(ctx, actor_for, make_case):
     a, b = actor_for("cai.vejl.1"), actor_for("cai.vejl.2")
     case = make_case("cai.vejl.1")
-    h = ho.offer_handover(ctx, a, case.person_id, kind="COLLEAGUE", to_staff_id=b.id,
-                          reason="Fordeling")
+    h = ho.offer_handover(
+        ctx, a, case.person_id, kind="COLLEAGUE", to_staff_id=b.id, reason="Fordeling"
+    )
     assert h.status == "OFFERED"
     assert holders(ctx, case.person_id) == [a.id]
     ho.accept_handover(ctx, b, h.id)
@@ -57,8 +59,9 @@ def test_only_holder_offers_one_at_a_time(ctx, actor_for, make_case):
     a, b, c = actor_for("cai.vejl.1"), actor_for("cai.vejl.2"), actor_for("cai.besk.1")
     case = make_case("cai.vejl.1", team=["cbu.bfr.1"])
     with pytest.raises(PermissionDenied):
-        ho.offer_handover(ctx, actor_for("cbu.bfr.1"), case.person_id, kind="COLLEAGUE",
-                          to_staff_id=b.id)
+        ho.offer_handover(
+            ctx, actor_for("cbu.bfr.1"), case.person_id, kind="COLLEAGUE", to_staff_id=b.id
+        )
     with pytest.raises(ValidationFailed):
         ho.offer_handover(ctx, a, case.person_id, kind="COLLEAGUE", to_staff_id=a.id)
     ho.offer_handover(ctx, a, case.person_id, kind="COLLEAGUE", to_staff_id=b.id)
@@ -79,13 +82,20 @@ def test_withdraw_by_sender_only(ctx, actor_for, make_case):
 def test_external_needs_contact_and_closes_only_on_acknowledgement(ctx, actor_for, make_case):
     a = actor_for("cai.vejl.1")
     case = make_case("cai.vejl.1")
-    appoint_contact_person(ctx, a, case.person_id,
-                           ContactPersonIn(actor_for("cai.besk.1").id, "CAI"))
+    appoint_contact_person(
+        ctx, a, case.person_id, ContactPersonIn(actor_for("cai.besk.1").id, "CAI")
+    )
     with pytest.raises(ValidationFailed) as err:
         ho.offer_handover(ctx, a, case.person_id, kind="EDUCATION_START", to_external="FGU")
     assert "to_external_contact" in err.value.errors
-    h = ho.offer_handover(ctx, a, case.person_id, kind="EDUCATION_START",
-                          to_external="FGU Vestsjælland", to_external_contact="Demo Studievejleder")
+    h = ho.offer_handover(
+        ctx,
+        a,
+        case.person_id,
+        kind="EDUCATION_START",
+        to_external="FGU Vestsjælland",
+        to_external_contact="Demo Studievejleder",
+    )
     assert holders(ctx, case.person_id) == [a.id]
     with pytest.raises(PermissionDenied):  # nobody on staff accepts an outside offer
         ho.accept_handover(ctx, actor_for("cai.vejl.2"), h.id)
@@ -97,9 +107,14 @@ def test_external_needs_contact_and_closes_only_on_acknowledgement(ctx, actor_fo
         assert [(x.staff_id, x.holds, x.external_actor) for x in active] == [
             (None, True, "FGU Vestsjælland (kontakt: Demo Studievejleder)")
         ]
-        cp = s.query(Assignment).filter_by(person_id=case.person_id, kind="CONTACT_PERSON").one()
+        cp = s.exec(
+            select(Assignment).where(
+                Assignment.person_id == case.person_id, Assignment.kind == "CONTACT_PERSON"
+            )
+        ).one()
         assert cp.ended_at is not None and cp.end_reason == "Forankret i uddannelse"
-        task = s.query(Task).filter_by(person_id=case.person_id, kind="CONTACT_PERSON_END").one()
+        task = s.exec(select(Task).where(Task.person_id == case.person_id)).one()
+        assert task.kind == "CONTACT_PERSON_END"
         assert task.staff_id == actor_for("cai.besk.1").id
         assert s.get(Handover, h.id).status == "ACCEPTED"  # type: ignore[union-attr]
 
@@ -107,8 +122,14 @@ def test_external_needs_contact_and_closes_only_on_acknowledgement(ctx, actor_fo
 def test_external_refusal_recorded_by_sender(ctx, actor_for, make_case):
     a = actor_for("cai.vejl.1")
     case = make_case("cai.vejl.1")
-    h = ho.offer_handover(ctx, a, case.person_id, kind="JOB_START",
-                          to_external="Demo Tømrerfirma", to_external_contact="Mester Demo")
+    h = ho.offer_handover(
+        ctx,
+        a,
+        case.person_id,
+        kind="JOB_START",
+        to_external="Demo Tømrerfirma",
+        to_external_contact="Mester Demo",
+    )
     ho.reject_handover(ctx, a, h.id, "Ingen plads alligevel")
     assert holders(ctx, case.person_id) == [a.id]
 

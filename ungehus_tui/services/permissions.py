@@ -112,8 +112,8 @@ def require_person_access(session: Session, actor: Actor, person_id: int, action
 
     COUNSELLOR: young people they hold or sit in a team with (an active assignment), who
     are offered to them in a pending handover, or for whom they have an open task (e.g. a
-    contact person rounding off after the case closed). LEADER: read-only, young people with an active
-    assignment in their own center. RECEPTION and ADMIN: as the matrix says.
+    contact person rounding off after the case closed). LEADER: read-only, young people
+    with an active assignment in their own center. RECEPTION and ADMIN: as the matrix says.
     """
     require(actor, action)
     if actor.role in (AccessRole.ADMIN, AccessRole.RECEPTION):
