@@ -27,59 +27,64 @@ def frozen() -> dt.datetime:
     return FROZEN
 
 
-@pytest.fixture
-def make_case(ctx, actor_for, frozen) -> Callable[..., Case]:  # type: ignore[no-untyped-def]
-    """make_case(holder_login, *, age=20, team=(), grade=None, name=...) -> Case.
-
-    Registers a fictitious young person and opens a case with `holder_login` holding it (as
+def new_case(
+    ctx,  # type: ignore[no-untyped-def]
+    holder: str,
+    *,
+    age: int = 20,
+    team: Sequence[str] = (),
+    grade: int | None = None,
+    name: str | None = None,
+    birth: dt.date | None = None,
+) -> Case:
+    """Register a fictitious young person and open a case with `holder` holding it (as
     coordinator when `team` names further logins)."""
-    from ungehus_tui.data.engine import write_session
+    from ungehus_tui.data.engine import read_session, write_session
     from ungehus_tui.data.models import Intake
     from ungehus_tui.domain.cpr import century_digit_for
     from ungehus_tui.services.assignments import TeamMember, open_case_in
+    from ungehus_tui.services.context import actor_by_login
     from ungehus_tui.services.people import PersonIn, register_person_in
 
-    def make(
-        holder: str,
-        *,
-        age: int = 20,
-        team: Sequence[str] = (),
-        grade: int | None = None,
-        name: str | None = None,
-        birth: dt.date | None = None,
-    ) -> Case:
-        today = clock.today()
-        born = birth or today.replace(year=today.year - age) - dt.timedelta(days=40)
-        serial = next(_serial)
-        number = f"{born:%d%m%y}{century_digit_for(born)}{serial:03d}"
-        person_name = name or f"Test Prøvesen {serial}"
-        rec = actor_for("rec.1")
-        members = [actor_for(holder), *(actor_for(t) for t in team)]
-        with write_session(ctx.engine) as session:
-            person, _ = register_person_in(
-                session,
-                rec,
-                PersonIn(number, person_name, guardian_name="Forælder Prøvesen"),
+    today = clock.today()
+    born = birth or today.replace(year=today.year - age) - dt.timedelta(days=40)
+    serial = next(_serial)
+    number = f"{born:%d%m%y}{century_digit_for(born)}{serial:03d}"
+    person_name = name or f"Test Prøvesen {serial}"
+    with read_session(ctx.engine) as session:
+        rec = actor_by_login(session, "rec.1")
+        members = [actor_by_login(session, login) for login in (holder, *team)]
+    with write_session(ctx.engine) as session:
+        person, _ = register_person_in(
+            session, rec, PersonIn(number, person_name, guardian_name="Forælder Prøvesen")
+        )
+        assert person.id is not None
+        session.add(
+            Intake(
+                person_id=person.id,
+                intake_date=today,
+                situation="grundskole" if grade else "ingen",
+                grade=grade,
+                created_by=rec.id,
             )
-            assert person.id is not None
-            session.add(
-                Intake(
-                    person_id=person.id,
-                    intake_date=today,
-                    situation="grundskole" if grade else "ingen",
-                    grade=grade,
-                    created_by=rec.id,
-                )
-            )
-            open_case_in(
-                session,
-                rec,
-                person.id,
-                [TeamMember(m.center_code, m.id, m.contact_role) for m in members],
-                members[0].center_code,
-                bool(team),
-            )
-            return Case(person.id, person_name)
+        )
+        open_case_in(
+            session,
+            rec,
+            person.id,
+            [TeamMember(str(m.center_code), m.id, m.contact_role) for m in members],
+            str(members[0].center_code),
+            bool(team),
+        )
+        return Case(person.id, person_name)
+
+
+@pytest.fixture
+def make_case(ctx, frozen) -> Callable[..., Case]:  # type: ignore[no-untyped-def]
+    """make_case(holder_login, *, age=20, team=(), grade=None, name=..., birth=...) -> Case."""
+
+    def make(holder: str, **kwargs: object) -> Case:
+        return new_case(ctx, holder, **kwargs)  # type: ignore[arg-type]
 
     return make
 
@@ -87,9 +92,9 @@ def make_case(ctx, actor_for, frozen) -> Callable[..., Case]:  # type: ignore[no
 @pytest.fixture
 def make_meeting(ctx, actor_for):  # type: ignore[no-untyped-def]
     """make_meeting(person_id, start, logins, kind=..., is_first=True) -> meeting id."""
-    from ungehus_tui.data.engine import write_session
     from sqlmodel import select
 
+    from ungehus_tui.data.engine import write_session
     from ungehus_tui.data.models import Meeting, MeetingParticipant, Room
 
     def make(
