@@ -144,3 +144,49 @@ def holders(ctx, person_id: int) -> list[int | None]:  # type: ignore[no-untyped
 
     with read_session(ctx.engine) as session:
         return [a.staff_id for a in active_assignments(session, person_id) if a.holds]
+
+
+@pytest.fixture
+def scenario(ctx, actor_for, make_case, make_meeting) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """One of each queue kind for cai.vejl.1 ('Demo Vejleder Ekko'); name -> person id."""
+    from ungehus_tui.services import handovers as ho
+    from ungehus_tui.services import outcomes
+
+    me, colleague, besk = actor_for("cai.vejl.1"), actor_for("cai.vejl.2"), actor_for("cai.besk.1")
+    past = FROZEN - dt.timedelta(days=1)
+    out: dict[str, int] = {}
+    out["Alma Førstesen"] = make_case("cai.vejl.1", age=16, name="Alma Førstesen").person_id
+    p = make_case("cai.vejl.1", name="Bjørn Mødesen").person_id
+    make_meeting(p, FROZEN + dt.timedelta(days=2), ["cai.vejl.1"])
+    out["Bjørn Mødesen"] = p
+    p = make_case("cai.vejl.1", name="Clara Udfaldsen").person_id
+    make_meeting(p, past, ["cai.vejl.1"])
+    out["Clara Udfaldsen"] = p
+    p = make_case("cai.vejl.2", name="Dan Tilbudsen").person_id
+    outcomes.record_outcome(
+        ctx, colleague, make_meeting(p, past - dt.timedelta(days=7), ["cai.vejl.2"]), "HELD"
+    )
+    ho.offer_handover(ctx, colleague, p, kind="COLLEAGUE", to_staff_id=me.id, reason="Ferie")
+    out["Dan Tilbudsen"] = p
+    p = make_case("cai.vejl.1", name="Emma Afsendersen").person_id
+    outcomes.record_outcome(
+        ctx, me, make_meeting(p, past - dt.timedelta(days=7), ["cai.vejl.1"]), "HELD"
+    )
+    ho.offer_handover(ctx, me, p, kind="COLLEAGUE", to_staff_id=besk.id, reason="Jobfokus")
+    out["Emma Afsendersen"] = p
+    p = make_case("cai.vejl.1", name="Frede Udebliversen").person_id
+    outcomes.record_outcome(ctx, me, make_meeting(p, past, ["cai.vejl.1"]), "NO_SHOW")
+    out["Frede Udebliversen"] = p
+    p = make_case("cai.besk.1", name="Gry Ankersen").person_id
+    outcomes.appoint_contact_person(ctx, besk, p, outcomes.ContactPersonIn(me.id, "CAI"))
+    h = ho.offer_handover(
+        ctx,
+        besk,
+        p,
+        kind="EDUCATION_START",
+        to_external="FGU Vestsjælland",
+        to_external_contact="Demo Studievejleder",
+    )
+    ho.acknowledge_external(ctx, besk, h.id, acknowledged_by="Demo Studievejleder")
+    out["Gry Ankersen"] = p
+    return out
