@@ -31,7 +31,7 @@ from ungehus_tui.services import audit
 from ungehus_tui.services.casework import age_today, person_or_404, staff_names
 from ungehus_tui.services.context import Actor, Ctx
 from ungehus_tui.services.permissions import Action, require_person_access
-from ungehus_tui.services.plans import current_plan_in
+from ungehus_tui.services.plans import InterventionIn, PlanIn, current_plan_in
 
 KIND_DA = {
     "CONTACT": "kontakt",
@@ -109,6 +109,7 @@ class CaseView:
     consents: list[OpenItem] = field(default_factory=list)
     plan_lines: list[str] = field(default_factory=list)
     open_tasks: list[OpenItem] = field(default_factory=list)
+    plan_in: PlanIn | None = None
 
     @property
     def holder_da(self) -> str:
@@ -271,8 +272,17 @@ def case_view_in(session: Session, person_id: int) -> CaseView:
         )
     current = current_plan_in(session, person_id)
     plan_lines: list[str] = []
+    plan_in = None
     if current is not None:
         plan, items = current
+        plan_in = PlanIn(
+            plan.short_term_goals,
+            plan.long_term_goals,
+            [
+                InterventionIn(i.center_code, i.area, i.description, i.starts_on, i.ends_on)
+                for i in items
+            ],
+        )
         plan_lines.append(f"Version {plan.version}")
         plan_lines.append(f"Kort sigt: {plan.short_term_goals or '-'}")
         plan_lines.append(f"Langt sigt: {plan.long_term_goals or '-'}")
@@ -306,12 +316,41 @@ def case_view_in(session: Session, person_id: int) -> CaseView:
             if c.withdrawn_at is None
         ],
         plan_lines=plan_lines,
+        plan_in=plan_in,
         open_tasks=[
             OpenItem(t.id or 0, f"{t.kind.lower()} frist {t.due:%d-%m-%Y}: {t.note or ''}")
             for t in tasks
             if t.done_at is None
         ],
     )
+
+
+@dataclass(frozen=True)
+class StaffChoice:
+    id: int
+    name: str
+    center_code: str | None
+    contact_role: str | None
+
+    @property
+    def label_da(self) -> str:
+        role = ROLE_NAMES_DA.get(self.contact_role or "", "")
+        return f"{self.name} ({self.center_code or '-'}{', ' + role if role else ''})"
+
+
+def counsellors(ctx: Ctx) -> list[StaffChoice]:
+    """Active counsellors and caseworkers (for handover, coordinator and contact person)."""
+    from sqlmodel import Session as _S
+
+    from ungehus_tui.data.models import Staff
+
+    with _S(ctx.engine) as session:
+        rows = session.execute(
+            select(Staff)
+            .where(col(Staff.role) == "COUNSELLOR", col(Staff.active).is_(True))
+            .order_by(col(Staff.center_code), col(Staff.name))
+        ).scalars()
+        return [StaffChoice(s.id or 0, s.name, s.center_code, s.contact_role) for s in rows]
 
 
 __all__ = ["CENTER_NAMES_DA", "ROLE_NAMES_DA", "CaseView", "case_timeline"]
