@@ -176,12 +176,10 @@ class CaseScreen(CaseworkScreen):
         if (hid := self._offer_id()) is not None:
             self.app.push_screen(
                 ReasonDialog("Afvis overdragelse", "Begrundelse (kræves)"),
-                lambda reason: (
-                    reason is not None
-                    and self.run_service(
-                        lambda: handovers.reject_handover(self.ctx, self.actor, hid, reason),
-                        "Overdragelsen er afvist",
-                    )
+                lambda reason: self._answer(
+                    reason,
+                    lambda: handovers.reject_handover(self.ctx, self.actor, hid, str(reason)),
+                    "Overdragelsen er afvist",
                 ),
             )
 
@@ -191,16 +189,18 @@ class CaseScreen(CaseworkScreen):
         if (hid := self._offer_id()) is not None:
             self.app.push_screen(
                 ReasonDialog("Modtagerens kvittering", "Hvem hos modtageren kvitterede?"),
-                lambda who: (
-                    who is not None
-                    and self.run_service(
-                        lambda: handovers.acknowledge_external(
-                            self.ctx, self.actor, hid, acknowledged_by=who
-                        ),
-                        "Kvittering registreret: sagen er lukket",
-                    )
+                lambda who: self._answer(
+                    who,
+                    lambda: handovers.acknowledge_external(
+                        self.ctx, self.actor, hid, acknowledged_by=str(who)
+                    ),
+                    "Kvittering registreret: sagen er lukket",
                 ),
             )
+
+    def _answer(self, text: str | None, call: Callable[[], Any], done_da: str) -> None:
+        if text is not None:
+            self.run_service(call, done_da)
 
     def action_consent(self) -> None:
         from ungehus_tui.screens.consent_dialog import ConsentDialog

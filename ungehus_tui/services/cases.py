@@ -185,18 +185,22 @@ def case_view_in(session: Session, person_id: int) -> CaseView:
         if m.outcome_note:
             text += f" · {m.outcome_note}"
         add(TimelineEvent(m.start, "MEETING", text))
-    for a in assignments:
-        name = who(a.staff_id) if a.staff_id else (a.external_actor or "ekstern")
-        role = KIND_DA.get(a.kind, a.kind) + (" · holder den unge" if a.holds else "")
-        center = f", {a.center_code}" if a.center_code else ""
-        paid = f", betales af {a.paid_by}" if a.paid_by else ""
-        add(TimelineEvent(a.started_at, "ASSIGNMENT", f"Tilknyttet: {name} ({role}{center}{paid})"))
-        if a.ended_at:
+    for asg in assignments:
+        name = who(asg.staff_id) if asg.staff_id else (asg.external_actor or "ekstern")
+        role = KIND_DA.get(asg.kind, asg.kind) + (" · holder den unge" if asg.holds else "")
+        center = f", {asg.center_code}" if asg.center_code else ""
+        paid = f", betales af {asg.paid_by}" if asg.paid_by else ""
+        add(
+            TimelineEvent(
+                asg.started_at, "ASSIGNMENT", f"Tilknyttet: {name} ({role}{center}{paid})"
+            )
+        )
+        if asg.ended_at:
             add(
                 TimelineEvent(
-                    a.ended_at,
+                    asg.ended_at,
                     "ASSIGNMENT",
-                    f"Afsluttet: {name} ({a.end_reason or 'uden begrundelse'})",
+                    f"Afsluttet: {name} ({asg.end_reason or 'uden begrundelse'})",
                 )
             )
     for h in handovers:
@@ -286,15 +290,17 @@ def case_view_in(session: Session, person_id: int) -> CaseView:
         plan_lines.append(f"Version {plan.version}")
         plan_lines.append(f"Kort sigt: {plan.short_term_goals or '-'}")
         plan_lines.append(f"Langt sigt: {plan.long_term_goals or '-'}")
-        for i in items:
+        for item in items:
             span = ""
-            if i.starts_on:
+            if item.starts_on:
                 span = (
-                    f" ({i.starts_on:%d-%m-%Y}–{i.ends_on:%d-%m-%Y})"
-                    if i.ends_on
-                    else (f" (fra {i.starts_on:%d-%m-%Y})")
+                    f" ({item.starts_on:%d-%m-%Y}–{item.ends_on:%d-%m-%Y})"
+                    if item.ends_on
+                    else (f" (fra {item.starts_on:%d-%m-%Y})")
                 )
-            plan_lines.append(f"• {i.center_code} [{i.area.lower()}] {i.description}{span}")
+            plan_lines.append(
+                f"• {item.center_code} [{item.area.lower()}] {item.description}{span}"
+            )
     return CaseView(
         person_id=person_id,
         name=person.name,

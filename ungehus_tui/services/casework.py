@@ -94,5 +94,7 @@ def new_assignment(
 def staff_names(session: Session, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
-    rows = session.execute(select(Staff.id, Staff.name).where(col(Staff.id).in_(ids))).all()
+    rows = session.execute(
+        select(col(Staff.id), col(Staff.name)).where(col(Staff.id).in_(ids))
+    ).all()
     return {int(i): str(n) for i, n in rows}

@@ -335,10 +335,16 @@ def stale_handovers(
 def pending_handovers_in(session: Session, actor: Actor | None) -> list[PendingHandover]:
     sender, receiver = aliased(Staff), aliased(Staff)
     query = (
-        select(Handover, YoungPerson.name, sender.name, receiver.name, sender.center_code)
+        select(
+            Handover,
+            col(YoungPerson.name),
+            col(sender.name),
+            col(receiver.name),
+            col(sender.center_code),
+        )
         .join(YoungPerson, col(YoungPerson.id) == Handover.person_id)
-        .outerjoin(sender, sender.id == Handover.from_staff_id)
-        .outerjoin(receiver, receiver.id == Handover.to_staff_id)
+        .outerjoin(sender, col(sender.id) == col(Handover.from_staff_id))
+        .outerjoin(receiver, col(receiver.id) == col(Handover.to_staff_id))
         .where(col(Handover.status) == HandoverStatus.OFFERED)
     )
     if actor is not None and actor.role == "COUNSELLOR":
@@ -348,7 +354,7 @@ def pending_handovers_in(session: Session, actor: Actor | None) -> list[PendingH
     elif actor is not None and actor.role == "LEADER":
         query = query.where(
             or_(
-                sender.center_code == actor.center_code,
+                col(sender.center_code) == actor.center_code,
                 col(Handover.to_center_code) == actor.center_code,
             )
         )
@@ -397,11 +403,14 @@ def turning_18_handovers(ctx: Ctx, actor: Actor | None) -> list[int]:
     cutoff = _eighteen_cutoff(today())
     with write_session(ctx.engine) as session:
         pending = exists().where(
-            and_(Handover.person_id == YoungPerson.id, Handover.status == HandoverStatus.OFFERED)
+            and_(
+                col(Handover.person_id) == col(YoungPerson.id),
+                col(Handover.status) == HandoverStatus.OFFERED,
+            )
         )
         due = session.execute(
-            select(YoungPerson.id, Assignment.staff_id)
-            .join(Assignment, Assignment.person_id == YoungPerson.id)
+            select(col(YoungPerson.id), col(Assignment.staff_id))
+            .join(Assignment, col(Assignment.person_id) == col(YoungPerson.id))
             .where(
                 col(YoungPerson.case_open).is_(True),
                 col(YoungPerson.birth_date) <= cutoff,
@@ -427,20 +436,20 @@ def turning_18_handovers(ctx: Ctx, actor: Actor | None) -> list[int]:
         )
         if not cai:
             return []
-        load = dict(
+        load: dict[int | None, int] = dict(
             session.execute(
-                select(Assignment.staff_id, func.count())
+                select(col(Assignment.staff_id), func.count())
                 .where(col(Assignment.ended_at).is_(None), col(Assignment.holds).is_(True))
                 .where(col(Assignment.staff_id).in_([s.id for s in cai]))
-                .group_by(Assignment.staff_id)
+                .group_by(col(Assignment.staff_id))
             ).all()
         )
         person_ids = [p for p, _ in due]
-        latest = select(func.max(Intake.id)).where(col(Intake.person_id).in_(person_ids))
-        jobcenter = dict(
+        latest = select(func.max(col(Intake.id))).where(col(Intake.person_id).in_(person_ids))
+        jobcenter: dict[int, bool] = dict(
             session.execute(
-                select(Intake.person_id, Intake.jobcenter_case).where(
-                    col(Intake.id).in_(latest.group_by(Intake.person_id).scalar_subquery())
+                select(col(Intake.person_id), col(Intake.jobcenter_case)).where(
+                    col(Intake.id).in_(latest.group_by(col(Intake.person_id)).scalar_subquery())
                 )
             ).all()
         )

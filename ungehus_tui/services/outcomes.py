@@ -225,7 +225,7 @@ def reestablish_contact_person(
             require_person_access(session, actor, person_id, Action.RECORD_OUTCOME)
         else:
             known = session.execute(
-                select(Assignment.id).where(
+                select(col(Assignment.id)).where(
                     col(Assignment.person_id) == person_id, col(Assignment.staff_id) == actor.id
                 )
             ).first()

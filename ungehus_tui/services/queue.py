@@ -116,23 +116,28 @@ def queue_for(ctx: Ctx, actor: Actor, *, kinds: Iterable[str] | None = None) -> 
                 due_cache[key] = cal.add_working_days(start, n)
             return due_cache[key]
 
-        person = (YoungPerson.id, YoungPerson.name, YoungPerson.cpr)
+        person = (col(YoungPerson.id), col(YoungPerson.name), col(YoungPerson.cpr))
         if QueueKind.AWAITING_FIRST_CONTACT in wanted:
             held_or_booked = exists().where(
                 and_(
-                    Meeting.person_id == Assignment.person_id,
+                    col(Meeting.person_id) == col(Assignment.person_id),
                     col(Meeting.status).in_(("HELD", "BOOKED")),
                 )
             )
             outreach = exists().where(
                 and_(
-                    Task.person_id == Assignment.person_id,
-                    Task.kind == "OUTREACH",
+                    col(Task.person_id) == col(Assignment.person_id),
+                    col(Task.kind) == "OUTREACH",
                     col(Task.done_at).is_(None),
                 )
             )
             rows = session.execute(
-                select(*person, YoungPerson.birth_date, Assignment.id, Assignment.started_at)
+                select(
+                    *person,
+                    col(YoungPerson.birth_date),
+                    col(Assignment.id),
+                    col(Assignment.started_at),
+                )
                 .join(YoungPerson, col(YoungPerson.id) == Assignment.person_id)
                 .where(
                     col(Assignment.staff_id) == actor.id,
@@ -166,11 +171,17 @@ def queue_for(ctx: Ctx, actor: Actor, *, kinds: Iterable[str] | None = None) -> 
                     )
                 )
         if {QueueKind.UPCOMING_MEETING, QueueKind.OUTCOME_MISSING} & wanted:
-            mine = select(MeetingParticipant.meeting_id).where(
+            mine = select(col(MeetingParticipant.meeting_id)).where(
                 col(MeetingParticipant.staff_id) == actor.id
             )
             rows = session.execute(
-                select(*person, Meeting.id, Meeting.start, Meeting.kind, Meeting.is_first)
+                select(
+                    *person,
+                    col(Meeting.id),
+                    col(Meeting.start),
+                    col(Meeting.kind),
+                    col(Meeting.is_first),
+                )
                 .join(YoungPerson, col(YoungPerson.id) == Meeting.person_id)
                 .where(
                     col(Meeting.status) == "BOOKED",
@@ -195,10 +206,10 @@ def queue_for(ctx: Ctx, actor: Actor, *, kinds: Iterable[str] | None = None) -> 
         if {QueueKind.HANDOVER_OFFERED_TO_ME, QueueKind.HANDOVER_PENDING_FROM_ME} & wanted:
             sender, receiver = aliased(Staff), aliased(Staff)
             rows = session.execute(
-                select(*person, Handover, sender.name, receiver.name)
+                select(*person, Handover, col(sender.name), col(receiver.name))
                 .join(YoungPerson, col(YoungPerson.id) == Handover.person_id)
-                .outerjoin(sender, sender.id == Handover.from_staff_id)
-                .outerjoin(receiver, receiver.id == Handover.to_staff_id)
+                .outerjoin(sender, col(sender.id) == col(Handover.from_staff_id))
+                .outerjoin(receiver, col(receiver.id) == col(Handover.to_staff_id))
                 .where(
                     col(Handover.status) == "OFFERED",
                     or_(
@@ -228,7 +239,7 @@ def queue_for(ctx: Ctx, actor: Actor, *, kinds: Iterable[str] | None = None) -> 
         task_kinds = [k for k in (QueueKind.OUTREACH, QueueKind.CONTACT_PERSON_END) if k in wanted]
         if task_kinds:
             rows = session.execute(
-                select(*person, Task.id, Task.kind, Task.due, Task.note)
+                select(*person, col(Task.id), col(Task.kind), col(Task.due), col(Task.note))
                 .join(YoungPerson, col(YoungPerson.id) == Task.person_id)
                 .where(
                     col(Task.staff_id) == actor.id,
