@@ -65,6 +65,11 @@ class Settings(BaseSettings):
         description="Deadline (working days after assignment) for first contact with 18-29s; "
         "15-17s use first_contact_working_days (the education duty's 5 working days)",
     )
+    first_contact_window_days: int = Field(
+        default=90,
+        description="The queue lists young people awaiting first contact when assigned within "
+        "this many days (0: no limit)",
+    )
     contact_person_end_working_days: int = Field(
         default=10,
         description="Working days a contact person gets to round off when the young person "

@@ -2,9 +2,11 @@
 
 Kinds (QueueKind) and their due dates:
 - AWAITING_FIRST_CONTACT: young people the actor holds on an open case with no held meeting,
-  nothing booked and no open outreach task. Due: 15-17s `first_contact_working_days` (5)
-  working days after the assignment (the education duty's contact deadline); 18-29s
-  `first_contact_adult_working_days` (10, a house decision) working days.
+  nothing booked and no open outreach task, assigned within `first_contact_window_days`
+  (90; 0 = no limit: older cases without any meeting are a data clean-up, not daily work).
+  Due: 15-17s `first_contact_working_days` (5) working days after the assignment (the
+  education duty's contact deadline); 18-29s `first_contact_adult_working_days` (10, a house
+  decision) working days.
 - UPCOMING_MEETING: booked meetings from now on where the actor takes part or leads. Due: the day.
 - OUTCOME_MISSING: booked meetings that have begun (outcome not recorded). Due: the day.
 - HANDOVER_OFFERED_TO_ME / HANDOVER_PENDING_FROM_ME: pending offers to / from the actor (the
@@ -66,7 +68,7 @@ KIND_NAMES_DA: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class QueueItem:
     kind: str
     person_id: int
@@ -118,6 +120,8 @@ def queue_for(ctx: Ctx, actor: Actor, *, kinds: Iterable[str] | None = None) -> 
 
         person = (col(YoungPerson.id), col(YoungPerson.name), col(YoungPerson.cpr))
         if QueueKind.AWAITING_FIRST_CONTACT in wanted:
+            window = ctx.settings.first_contact_window_days
+            window_start = stamp - dt.timedelta(days=window if window > 0 else 365 * 100)
             held_or_booked = exists().where(
                 and_(
                     col(Meeting.person_id) == col(Assignment.person_id),
@@ -144,6 +148,7 @@ def queue_for(ctx: Ctx, actor: Actor, *, kinds: Iterable[str] | None = None) -> 
                     col(Assignment.ended_at).is_(None),
                     col(Assignment.holds).is_(True),
                     col(YoungPerson.case_open).is_(True),
+                    col(Assignment.started_at) >= window_start,
                     ~held_or_booked,
                     ~outreach,
                 )
@@ -160,13 +165,14 @@ def queue_for(ctx: Ctx, actor: Actor, *, kinds: Iterable[str] | None = None) -> 
                     f" · 15-17 år: kontakt inden {n} arbejdsdage" if minor else ""
                 )
                 items.append(
-                    QueueItem(
+                    _item(
                         QueueKind.AWAITING_FIRST_CONTACT,
                         pid,
                         name,
-                        mask(cpr),
+                        cpr,
                         add_wd(start, n),
                         detail,
+                        day,
                         assignment_id=aid,
                     )
                 )
@@ -200,13 +206,21 @@ def queue_for(ctx: Ctx, actor: Actor, *, kinds: Iterable[str] | None = None) -> 
                 if first and mkind == "FOLLOW_UP":
                     what = "Første møde"
                 detail = f"{what} {when:%d-%m-%Y %H:%M}" + (" · udfald mangler" if begun else "")
-                items.append(
-                    QueueItem(kind, pid, name, mask(cpr), when.date(), detail, meeting_id=mid)
-                )
+                items.append(_item(kind, pid, name, cpr, when.date(), detail, day, meeting_id=mid))
         if {QueueKind.HANDOVER_OFFERED_TO_ME, QueueKind.HANDOVER_PENDING_FROM_ME} & wanted:
             sender, receiver = aliased(Staff), aliased(Staff)
             rows = session.execute(
-                select(*person, Handover, col(sender.name), col(receiver.name))
+                select(
+                    *person,
+                    col(Handover.id),
+                    col(Handover.kind),
+                    col(Handover.offered_at),
+                    col(Handover.to_staff_id),
+                    col(Handover.to_external),
+                    col(Handover.to_external_contact),
+                    col(sender.name),
+                    col(receiver.name),
+                )
                 .join(YoungPerson, col(YoungPerson.id) == Handover.person_id)
                 .outerjoin(sender, col(sender.id) == col(Handover.from_staff_id))
                 .outerjoin(receiver, col(receiver.id) == col(Handover.to_staff_id))
@@ -219,23 +233,23 @@ def queue_for(ctx: Ctx, actor: Actor, *, kinds: Iterable[str] | None = None) -> 
                 )
             ).all()
             limit = ctx.settings.handover_stale_working_days
-            for pid, name, cpr, h, from_name, to_name in rows:
-                offered = local(h.offered_at).date()
+            for pid, name, cpr, hid, hkind, at, to_id, ext, ext_contact, from_name, to_name in rows:
+                offered = local(at).date()
                 due = add_wd(offered, limit)
-                what = _handover_kind_da(h.kind)
-                if h.to_staff_id == actor.id:
+                what = _handover_kind_da(hkind)
+                if to_id == actor.id:
                     kind = QueueKind.HANDOVER_OFFERED_TO_ME
                     detail = f"{what} fra {from_name or 'systemet'} {offered:%d-%m-%Y}"
                 else:
                     kind = QueueKind.HANDOVER_PENDING_FROM_ME
-                    to = to_name or f"{h.to_external} ({h.to_external_contact})"
-                    waiting = "kvittering" if h.to_staff_id is None else "svar"
+                    to = to_name or f"{ext} ({ext_contact})"
+                    waiting = "kvittering" if to_id is None else "svar"
                     detail = f"{what} til {to}: afventer {waiting} · du holder den unge"
                 if kind not in wanted:
                     continue
                 if due < day:
                     detail += " · forældet"
-                items.append(QueueItem(kind, pid, name, mask(cpr), due, detail, handover_id=h.id))
+                items.append(_item(kind, pid, name, cpr, due, detail, day, handover_id=hid))
         task_kinds = [k for k in (QueueKind.OUTREACH, QueueKind.CONTACT_PERSON_END) if k in wanted]
         if task_kinds:
             rows = session.execute(
@@ -248,13 +262,24 @@ def queue_for(ctx: Ctx, actor: Actor, *, kinds: Iterable[str] | None = None) -> 
                 )
             ).all()
             for pid, name, cpr, tid, tkind, due, note in rows:
-                items.append(QueueItem(tkind, pid, name, mask(cpr), due, note or "", task_id=tid))
+                items.append(_item(tkind, pid, name, cpr, due, note or "", day, task_id=tid))
         audit.record(session, actor, "VIEW_QUEUE", detail=f"{len(items)} punkter")
-    items = [
-        QueueItem(**{**asdict(i), "overdue": i.due < day}) if i.due < day else i for i in items
-    ]
     items.sort(key=lambda i: (i.due, i.person_name, i.kind))
     return items
+
+
+def _item(
+    kind: str,
+    person_id: int,
+    name: str,
+    cpr: str,
+    due: dt.date,
+    detail: str,
+    today: dt.date,
+    **refs: int,
+) -> QueueItem:
+    masked = f"{cpr[:6]}-XXXX" if len(cpr) == 10 else mask(cpr)  # stored compact: fast path
+    return QueueItem(kind, person_id, name, masked, due, detail, overdue=due < today, **refs)
 
 
 def _handover_kind_da(kind: str) -> str:
