@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.cprgen import make_cpr
@@ -21,6 +21,9 @@ from ungehus_tui.domain.triage import (
     facts_from_json,
 )
 
+# a busy CI machine must not turn slow examples into failures
+relaxed = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
 births = st.dates(min_value=dt.date(1858, 1, 1), max_value=dt.date(2057, 12, 31))
 
 
@@ -36,7 +39,7 @@ def valid_facts(draw: st.DrawFn) -> Facts:
 
 
 @given(valid_facts())
-@settings(max_examples=400)
+@settings(relaxed, max_examples=400)
 def test_decision_invariants(f: Facts) -> None:
     d = decide(f)
     birth = d.birth_date
@@ -60,6 +63,7 @@ def test_decision_invariants(f: Facts) -> None:
 
 
 @given(valid_facts())
+@relaxed
 def test_exclusions_and_branches(f: Facts) -> None:
     d = decide(f)
     rules = set(d.rules)
@@ -76,6 +80,7 @@ def test_exclusions_and_branches(f: Facts) -> None:
 
 
 @given(valid_facts())
+@relaxed
 def test_contract_round_trip_is_plain_json(f: Facts) -> None:
     import json
 
@@ -103,7 +108,7 @@ junk = st.one_of(
     grade=junk,
     flags=st.fixed_dictionaries({name: junk for name in BOOL_FACTS}),
 )
-@settings(max_examples=300)
+@settings(relaxed, max_examples=300)
 def test_no_facts_crash_the_engine(
     cpr: object, on: object, situation: object, grade: object, flags: dict[str, object]
 ) -> None:
@@ -126,6 +131,7 @@ input_keys = st.sampled_from(["cpr", "on", "situation", "grade", *BOOL_FACTS])
 
 
 @given(st.dictionaries(input_keys | st.text(max_size=8), json_values, max_size=8))
+@relaxed
 def test_no_json_object_crashes_the_reader(obj: dict[str, object]) -> None:
     try:
         decide(facts_from_json(obj, today=dt.date(2024, 8, 1)))
