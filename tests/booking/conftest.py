@@ -50,3 +50,78 @@ def make_intake(ctx, reception, monday) -> Callable[..., int]:  # type: ignore[n
         return intake.id
 
     return make
+
+
+@pytest.fixture
+def ids(ctx):  # type: ignore[no-untyped-def]
+    """ids.staff(login), ids.room(name), ids.person(intake_id)."""
+    from sqlmodel import select
+
+    from ungehus_tui.data.engine import read_session
+    from ungehus_tui.data.models import Intake, Room, Staff
+
+    class Ids:
+        def staff(self, login: str) -> int:
+            with read_session(ctx.engine) as s:
+                row = s.exec(select(Staff).where(Staff.login == login)).one()
+                assert row.id is not None
+                return row.id
+
+        def room(self, name: str) -> int:
+            with read_session(ctx.engine) as s:
+                row = s.exec(select(Room).where(Room.name == name)).one()
+                assert row.id is not None
+                return row.id
+
+        def rooms(self) -> list[int]:
+            with read_session(ctx.engine) as s:
+                return [r.id for r in s.exec(select(Room)).all() if r.id is not None]
+
+        def person(self, intake_id: int) -> int:
+            with read_session(ctx.engine) as s:
+                intake = s.get(Intake, intake_id)
+                assert intake is not None
+                return intake.person_id
+
+    return Ids()
+
+
+@pytest.fixture
+def block(ctx, ids, make_intake):  # type: ignore[no-untyped-def]
+    """block(start, end, room_id=..., staff_ids=(), person_id=None): a BOOKED meeting of
+    another young person (made once) that occupies the room and the staff."""
+    from ungehus_tui.data.engine import write_session
+    from ungehus_tui.data.models import Meeting, MeetingParticipant
+
+    other: list[int] = []
+
+    def make(
+        start: dt.datetime,
+        end: dt.datetime,
+        *,
+        room_id: int,
+        staff_ids: tuple[int, ...] = (),
+        person_id: int | None = None,
+    ) -> int:
+        if person_id is None:
+            if not other:
+                other.append(ids.person(make_intake(25)))
+            person_id = other[0]
+        with write_session(ctx.engine) as s:
+            m = Meeting(
+                person_id=person_id,
+                kind="FOLLOW_UP",
+                start=clock.at_local(start),
+                end=clock.at_local(end),
+                room_id=room_id,
+                status="BOOKED",
+                created_by=ids.staff("rec.1"),
+            )
+            s.add(m)
+            s.flush()
+            assert m.id is not None
+            for sid in staff_ids:
+                s.add(MeetingParticipant(meeting_id=m.id, kind="STAFF", staff_id=sid, name="x"))
+            return m.id
+
+    return make
