@@ -60,6 +60,12 @@ class Settings(BaseSettings):
     cli_login: str | None = Field(
         default=None, description="Staff login the CLI acts as when --as is not given"
     )
+    export_lag_seconds: int = Field(
+        default=120,
+        ge=0,
+        description="The export window ends this long before now, so transactions still "
+        "open when the export starts are committed and caught by the next night",
+    )
 
     @classmethod
     def settings_customise_sources(
