@@ -137,9 +137,7 @@ class World:
                 updated_at=stamp,
             )
         )
-        self.add(
-            MeetingParticipant(meeting_id=m.id, kind="YOUNG_PERSON", name=person.name)
-        )
+        self.add(MeetingParticipant(meeting_id=m.id, kind="YOUNG_PERSON", name=person.name))
         return m
 
     def assign(

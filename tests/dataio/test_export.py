@@ -92,8 +92,14 @@ def test_round_trip_excel_da(ctx, world, actor_for, tmp_path):
     assert by_name["plan_interventions.csv"] == 1
 
     rows = read_csv(folder / "young_people.csv", Dialect.EXCEL_DA)
-    assert rows[0] == ["pseudonym", "birth_year", "case_open", "anonymised_at", "created_at",
-                       "updated_at"]
+    assert rows[0] == [
+        "pseudonym",
+        "birth_year",
+        "case_open",
+        "anonymised_at",
+        "created_at",
+        "updated_at",
+    ]
     key = ctx.settings.pseudonym_key
     assert [r[0] for r in rows[1:]] == [pseudonym(key, p.cpr) for p in people]
     assert rows[1][1] == "2006" and rows[1][2] == "1"
@@ -109,7 +115,9 @@ def test_round_trip_excel_da(ctx, world, actor_for, tmp_path):
         assert p.name.encode() not in everything
     for secret in ("Hemmelig", "Kontakt Prøvesen"):
         assert secret.encode() not in everything
-    assert watermark(ctx) == clock.at_local(LATER) - dt.timedelta(seconds=ctx.settings.export_lag_seconds)
+    assert watermark(ctx) == clock.at_local(LATER) - dt.timedelta(
+        seconds=ctx.settings.export_lag_seconds
+    )
 
 
 def test_include_cpr_needs_the_right_and_is_audited(ctx, world, actor_for, tmp_path):
@@ -167,8 +175,9 @@ def test_full_and_rfc4180(ctx, world, actor_for, tmp_path):
 
 
 def test_no_pseudonym_key_refuses_with_help_for_it(ctx, actor_for, tmp_path):
-    bare = ctx.__class__(engine=ctx.engine, settings=ctx.settings.model_copy(
-        update={"pseudonym_key": None}))
+    bare = ctx.__class__(
+        engine=ctx.engine, settings=ctx.settings.model_copy(update={"pseudonym_key": None})
+    )
     with pytest.raises(ServiceError) as err:
         run_export(bare, actor_for("it.admin"), tmp_path / "out")
     assert "UNGEHUS_PSEUDONYM_KEY" in err.value.message
@@ -182,15 +191,30 @@ def test_only_admin_exports(ctx, actor_for, tmp_path):
 
 def test_neutralise():
     assert [neutralise(s) for s in ("=1+1", "+45", "-2", "@x", "\tx", "ok")] == [
-        "'=1+1", "'+45", "'-2", "'@x", "'\tx", "ok"
+        "'=1+1",
+        "'+45",
+        "'-2",
+        "'@x",
+        "'\tx",
+        "ok",
     ]
 
 
 def _cli(db_url: str, out: Path, env_extra: dict[str, str]) -> subprocess.Popen[str]:
     env = {**os.environ, **env_extra}
     return subprocess.Popen(
-        [sys.executable, "-m", "ungehus_tui", "export", "--db", db_url, "--as", "it.admin",
-         "--out", str(out)],
+        [
+            sys.executable,
+            "-m",
+            "ungehus_tui",
+            "export",
+            "--db",
+            db_url,
+            "--as",
+            "it.admin",
+            "--out",
+            str(out),
+        ],
         env=env,
         stderr=subprocess.PIPE,
         stdout=subprocess.PIPE,

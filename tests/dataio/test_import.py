@@ -68,7 +68,11 @@ def test_import_with_bad_rows_rejects_file_and_idempotence(ctx, actor_for, db_ur
     assert dialect is Dialect.EXCEL_DA and header[-1] == "fejl"
     reasons = {r["navn"]: r["fejl"] for r in rows}
     assert set(reasons) == {
-        "Ida Demolund", "Jens Fiktivsen", "Asta Skitsebæk", "Oscar Øvelsesen", "Alma Udkastdal"
+        "Ida Demolund",
+        "Jens Fiktivsen",
+        "Asta Skitsebæk",
+        "Oscar Øvelsesen",
+        "Alma Udkastdal",
     }
     assert "Forælder/værge" in reasons["Ida Demolund"]
     assert "31 år" in reasons["Jens Fiktivsen"]
@@ -82,9 +86,10 @@ def test_import_with_bad_rows_rejects_file_and_idempotence(ctx, actor_for, db_ur
         known = session.execute(select(YoungPerson).where(YoungPerson.cpr == KNOWN)).scalar_one()
         assert known.phone == "87654321" and known.case_open is False
         stamps = sorted(session.execute(select(YoungPerson.updated_at)).scalars())
-        assert session.execute(
-            select(func.count()).where(AuditEvent.action == "IMPORT")
-        ).scalar_one() == 1
+        assert (
+            session.execute(select(func.count()).where(AuditEvent.action == "IMPORT")).scalar_one()
+            == 1
+        )
 
     again = invoke(db_url, str(path), "--rejects", str(tmp_path / "r2.csv"))
     assert again.exit_code == 1
@@ -147,8 +152,17 @@ def test_parallel_imports_lose_nothing_and_fail_nothing(ctx, db_url, tmp_path):
     root = Path(__file__).resolve().parents[2]
     procs = [
         subprocess.Popen(
-            [sys.executable, "-m", "ungehus_tui", "import", str(f), "--db", db_url,
-             "--as", "it.admin"],
+            [
+                sys.executable,
+                "-m",
+                "ungehus_tui",
+                "import",
+                str(f),
+                "--db",
+                db_url,
+                "--as",
+                "it.admin",
+            ],
             cwd=root,
             env=dict(os.environ),
             stdout=subprocess.PIPE,

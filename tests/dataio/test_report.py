@@ -45,12 +45,15 @@ def build(w: World) -> None:
 
     w.handover(p1, "EDUCATION_START", at(D(2026, 11, 8)))  # pending, 2 days
     w.handover(p2, "COLLEAGUE", at(D(2026, 10, 1)))  # pending, 40 days
-    w.handover(p2, "JOB_START", at(D(2026, 10, 15)), status="ACCEPTED",
-               responded=at(D(2026, 10, 20)))
-    w.handover(p5, "EDUCATION_START", at(D(2026, 9, 1)), status="ACCEPTED",
-               responded=at(D(2026, 9, 15)))  # last quarter
-    w.handover(p3, "EDUCATION_START", at(D(2026, 10, 25)), status="ACCEPTED",
-               responded=at(D(2026, 11, 1)))
+    w.handover(
+        p2, "JOB_START", at(D(2026, 10, 15)), status="ACCEPTED", responded=at(D(2026, 10, 20))
+    )
+    w.handover(
+        p5, "EDUCATION_START", at(D(2026, 9, 1)), status="ACCEPTED", responded=at(D(2026, 9, 15))
+    )  # last quarter
+    w.handover(
+        p3, "EDUCATION_START", at(D(2026, 10, 25)), status="ACCEPTED", responded=at(D(2026, 11, 1))
+    )
     w.session.commit()
 
 
@@ -106,8 +109,8 @@ def test_cli_writes_html(ctx, world, db_url, tmp_path):
     build(world)
     out = tmp_path / "rapport.html"
     result = CliRunner().invoke(
-        app, ["report", "--quarter", "2026Q4", "--out", str(out), "--db", db_url,
-              "--as", "cbu.leder"]
+        app,
+        ["report", "--quarter", "2026Q4", "--out", str(out), "--db", db_url, "--as", "cbu.leder"],
     )
     assert result.exit_code == 0, result.output
     assert "Nye unge pr. center" in result.output

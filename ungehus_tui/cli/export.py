@@ -7,7 +7,7 @@ import sys
 import time
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -96,8 +96,8 @@ class _progress:
     """A Rich progress bar over the files on a terminal; silent otherwise (cron)."""
 
     def __init__(self) -> None:
-        self.progress = None
-        self.task = None
+        self.progress: Any = None
+        self.task: Any = None
 
     def __enter__(self):  # type: ignore[no-untyped-def]
         if console.is_terminal:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -89,8 +89,8 @@ class _progress:
     """A Rich progress bar on a terminal; silent otherwise."""
 
     def __init__(self) -> None:
-        self.progress = None
-        self.task = None
+        self.progress: Any = None
+        self.task: Any = None
 
     def __enter__(self):  # type: ignore[no-untyped-def]
         if console.is_terminal:

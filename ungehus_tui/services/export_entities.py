@@ -143,9 +143,7 @@ def entities() -> list[Entity]:
             personal=frozenset({"to_external_contact"}),
         ),
         _person_entity("consents", co, yp, skip=set()),
-        _person_entity(
-            "education_plans", ep, yp, skip={"short_term_goals", "long_term_goals"}
-        ),
+        _person_entity("education_plans", ep, yp, skip={"short_term_goals", "long_term_goals"}),
         Entity(
             "plan_interventions",
             [(c, pi.c[c]) for c in _cols(pi, skip={"description"})],

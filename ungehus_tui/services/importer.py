@@ -90,7 +90,7 @@ class ImportResult:
 
 def _columns(header: list[str]) -> dict[str, str]:
     """Original column name -> our field; raises UnusableFile without cpr and name."""
-    mapping = {}
+    mapping: dict[str, str] = {}
     for col in header:
         key = ALIASES.get(col.strip().lower().lstrip("\ufeff"))
         if key and key not in mapping.values():

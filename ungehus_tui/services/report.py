@@ -31,8 +31,10 @@ import re
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import and_, exists, func, or_, select
+from sqlmodel import Session
 
 from ungehus_tui.data.engine import read_session
 from ungehus_tui.data.models import (
@@ -50,6 +52,13 @@ from ungehus_tui.services.context import Actor, Ctx
 from ungehus_tui.services.errors import ValidationFailed
 from ungehus_tui.services.permissions import Action, require
 
+YP: Any = YoungPerson.__table__.c  # type: ignore[attr-defined]
+IT: Any = Intake.__table__.c  # type: ignore[attr-defined]
+MT: Any = Meeting.__table__.c  # type: ignore[attr-defined]
+AS_: Any = Assignment.__table__.c  # type: ignore[attr-defined]
+HO: Any = Handover.__table__.c  # type: ignore[attr-defined]
+ST: Any = Staff.__table__.c  # type: ignore[attr-defined]
+TD: Any = TriageDecision.__table__.c  # type: ignore[attr-defined]
 BANDS = ("15-17", "18-24", "25-29")
 UNTRIAGED = "Ikke visiteret"
 NO_HOLDER = "Ingen holder"
@@ -78,8 +87,10 @@ class Quarter:
     @property
     def end_day(self) -> dt.date:
         """The first day after the quarter."""
-        return dt.date(self.year + 1, 1, 1) if self.number == 4 else dt.date(
-            self.year, 3 * self.number + 1, 1
+        return (
+            dt.date(self.year + 1, 1, 1)
+            if self.number == 4
+            else dt.date(self.year, 3 * self.number + 1, 1)
         )
 
     @property
@@ -160,18 +171,18 @@ def steering_report(ctx: Ctx, actor: Actor, quarter: Quarter) -> Report:
     reference = min(end, clock.now())
     report = Report(quarter=quarter, reference=reference)
     with read_session(ctx.engine) as session:
-        yp, it, td, mt = YoungPerson, Intake, TriageDecision, Meeting
+        yp, it, td, mt = YP, IT, TD, MT
         first_lead = (
             select(td.lead_center)
-            .join(it, it.id == td.intake_id)
-            .where(it.person_id == yp.id, td.eligible.is_(True), td.decided_at < end)  # type: ignore[attr-defined]
+            .join(Intake.__table__, it.id == td.intake_id)  # type: ignore[attr-defined]
+            .where(it.person_id == yp.id, td.eligible.is_(True), td.decided_at < end)
             .order_by(td.decided_at, td.id)
             .limit(1)
             .scalar_subquery()
         )
         first_meeting = (
             select(func.min(mt.start))
-            .where(mt.person_id == yp.id, mt.is_first.is_(True), mt.status.in_(("BOOKED", "HELD")))  # type: ignore[attr-defined]
+            .where(mt.person_id == yp.id, mt.is_first.is_(True), mt.status.in_(("BOOKED", "HELD")))
             .scalar_subquery()
         )
         cohort = session.execute(
@@ -196,18 +207,18 @@ def steering_report(ctx: Ctx, actor: Actor, quarter: Quarter) -> Report:
     return report
 
 
-def _team_cases(session, report: Report, start: dt.datetime, end: dt.datetime) -> None:  # type: ignore[no-untyped-def]
+def _team_cases(session: Session, report: Report, start: dt.datetime, end: dt.datetime) -> None:
     first_team = (
-        select(Meeting.person_id, func.min(Meeting.start).label("first"))
-        .where(Meeting.kind == "TEAM_MEETING", Meeting.status == "HELD")
-        .group_by(Meeting.person_id)
-        .having(and_(func.min(Meeting.start) >= start, func.min(Meeting.start) < end))
+        select(MT.person_id, func.min(MT.start).label("first"))
+        .where(MT.kind == "TEAM_MEETING", MT.status == "HELD")
+        .group_by(MT.person_id)
+        .having(and_(func.min(MT.start) >= start, func.min(MT.start) < end))
         .subquery()
     )
     coordinator = (
-        select(Assignment.person_id, func.min(Assignment.started_at).label("since"))
-        .where(Assignment.kind == "COORDINATOR")
-        .group_by(Assignment.person_id)
+        select(AS_.person_id, func.min(AS_.started_at).label("since"))
+        .where(AS_.kind == "COORDINATOR")
+        .group_by(AS_.person_id)
         .subquery()
     )
     rows = session.execute(
@@ -222,13 +233,13 @@ def _team_cases(session, report: Report, start: dt.datetime, end: dt.datetime) -
             report.team_with_coordinator += 1
 
 
-def _pending(session, report: Report, reference: dt.datetime) -> None:  # type: ignore[no-untyped-def]
+def _pending(session: Session, report: Report, reference: dt.datetime) -> None:
     rows = session.execute(
-        select(Handover.kind, Handover.offered_at).where(
-            Handover.offered_at < reference,
+        select(HO.kind, HO.offered_at).where(
+            HO.offered_at < reference,
             or_(
-                and_(Handover.status == "OFFERED", Handover.responded_at.is_(None)),  # type: ignore[union-attr]
-                Handover.responded_at >= reference,  # type: ignore[operator]
+                and_(HO.status == "OFFERED", HO.responded_at.is_(None)),
+                HO.responded_at >= reference,
             ),
         )
     )
@@ -238,28 +249,28 @@ def _pending(session, report: Report, reference: dt.datetime) -> None:  # type: 
         report.pending.setdefault(kind, Counter())[bucket(days)] += 1
 
 
-def _idle_minors(session, report: Report, reference: dt.datetime) -> None:  # type: ignore[no-untyped-def]
+def _idle_minors(session: Session, report: Report, reference: dt.datetime) -> None:
     ref_day = clock.local(reference).date()
     oldest = _years_before(ref_day, 18)  # born after this: under 18
     youngest = _years_before(ref_day, 15)  # born on or before this: 15 or more
     latest_situation = (
-        select(Intake.situation)
-        .where(Intake.person_id == YoungPerson.id)
-        .order_by(Intake.intake_date.desc(), Intake.id.desc())  # type: ignore[attr-defined]
+        select(IT.situation)
+        .where(IT.person_id == YP.id)
+        .order_by(IT.intake_date.desc(), IT.id.desc())
         .limit(1)
         .scalar_subquery()
     )
     active = exists().where(
-        Meeting.person_id == YoungPerson.id,
-        Meeting.status.in_(("BOOKED", "HELD")),  # type: ignore[attr-defined]
-        Meeting.start >= reference - dt.timedelta(days=IDLE_DAYS),
+        MT.person_id == YP.id,
+        MT.status.in_(("BOOKED", "HELD")),
+        MT.start >= reference - dt.timedelta(days=IDLE_DAYS),
     )
     holder_center = (
-        select(Assignment.center_code)
+        select(AS_.center_code)
         .where(
-            Assignment.person_id == YoungPerson.id,
-            Assignment.holds.is_(True),  # type: ignore[attr-defined]
-            Assignment.ended_at.is_(None),  # type: ignore[union-attr]
+            AS_.person_id == YP.id,
+            AS_.holds.is_(True),
+            AS_.ended_at.is_(None),
         )
         .limit(1)
         .scalar_subquery()
@@ -267,31 +278,29 @@ def _idle_minors(session, report: Report, reference: dt.datetime) -> None:  # ty
     idle = (
         select(holder_center.label("center"))
         .where(
-            YoungPerson.case_open.is_(True),  # type: ignore[attr-defined]
-            YoungPerson.birth_date > oldest,
-            YoungPerson.birth_date <= youngest,
+            YP.case_open.is_(True),
+            YP.birth_date > oldest,
+            YP.birth_date <= youngest,
             latest_situation == "ingen",
             ~active,
         )
         .subquery()
     )
-    for center, n in session.execute(
-        select(idle.c.center, func.count()).group_by(idle.c.center)
-    ):
+    for center, n in session.execute(select(idle.c.center, func.count()).group_by(idle.c.center)):
         report.idle_minors[center or NO_HOLDER] += n
 
 
-def _outcomes(session, report: Report, start: dt.datetime, end: dt.datetime) -> None:  # type: ignore[no-untyped-def]
+def _outcomes(session: Session, report: Report, start: dt.datetime, end: dt.datetime) -> None:
     rows = session.execute(
-        select(Handover.kind, Staff.center_code, func.count())
-        .outerjoin(Staff, Staff.id == Handover.from_staff_id)
+        select(HO.kind, ST.center_code, func.count())
+        .outerjoin(Staff.__table__, ST.id == HO.from_staff_id)  # type: ignore[attr-defined]
         .where(
-            Handover.kind.in_(("EDUCATION_START", "JOB_START")),  # type: ignore[attr-defined]
-            Handover.status == "ACCEPTED",
-            Handover.responded_at >= start,  # type: ignore[operator]
-            Handover.responded_at < end,  # type: ignore[operator]
+            HO.kind.in_(("EDUCATION_START", "JOB_START")),
+            HO.status == "ACCEPTED",
+            HO.responded_at >= start,
+            HO.responded_at < end,
         )
-        .group_by(Handover.kind, Staff.center_code)
+        .group_by(HO.kind, ST.center_code)
     )
     grouped: dict[str, Counter[str]] = defaultdict(Counter)
     for kind, center, n in rows:

@@ -77,16 +77,14 @@ def bar_chart(title: str, items: list[tuple[str, float]], unit: str = "") -> str
             f'fill="#1d2733">{escape(num(value) + unit)}</text>'
         )
     if not items:
-        parts.append(f'<text x="0" y="20" font-size="13" fill="#5a6773">Ingen data</text>')
+        parts.append('<text x="0" y="20" font-size="13" fill="#5a6773">Ingen data</text>')
     parts.append("</svg>")
     return "".join(parts)
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:
     head = "".join(f"<th>{escape(h)}</th>" for h in header)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in rows
-    )
+    body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
@@ -99,7 +97,8 @@ def render_html(report: Report, generated: dt.datetime | None = None) -> str:
     ref = clock.local(report.reference)
     centers = sorted(report.new_people)
     new_rows = [
-        [center_name(c)] + [num(report.new_people[c][b]) for b in BANDS]
+        [center_name(c)]
+        + [num(report.new_people[c][b]) for b in BANDS]
         + [num(sum(report.new_people[c].values()))]
         for c in centers
     ]
@@ -117,7 +116,8 @@ def render_html(report: Report, generated: dt.datetime | None = None) -> str:
     ]
     bucket_names = [b[2] for b in AGE_BUCKETS] + [OVER]
     pending_rows = [
-        [KIND_DA.get(k, k)] + [num(report.pending[k][b]) for b in bucket_names]
+        [KIND_DA.get(k, k)]
+        + [num(report.pending[k][b]) for b in bucket_names]
         + [num(sum(report.pending[k].values()))]
         for k in sorted(report.pending)
     ]
@@ -131,11 +131,13 @@ def render_html(report: Report, generated: dt.datetime | None = None) -> str:
         for c, n in sorted(report.outcomes[k].items())
     ]
     outcome_totals = [
-        (KIND_DA.get(k, k), float(sum(report.outcomes[k].values()))) for k in sorted(report.outcomes)
+        (KIND_DA.get(k, k), float(sum(report.outcomes[k].values())))
+        for k in sorted(report.outcomes)
     ]
     body = [
         f"<h1>Ungehuset – styregrupperapport, {escape(report.quarter.label)}</h1>",
-        f'<p class="meta">Opgjort pr. {ref:%d-%m-%Y %H:%M}; dannet {clock.local(generated):%d-%m-%Y %H:%M}. '
+        f'<p class="meta">Opgjort pr. {ref:%d-%m-%Y %H:%M}; '
+        f"dannet {clock.local(generated):%d-%m-%Y %H:%M}. "
         "Tallene er samlede tal uden personoplysninger.</p>",
         '<div class="key">'
         f"<div>{num(report.new_total)}<span>nye unge</span></div>"

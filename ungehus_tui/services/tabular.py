@@ -148,7 +148,9 @@ def detect_dialect(head: bytes) -> Dialect:
     return Dialect.RFC4180
 
 
-def read_rows(raw: bytes, dialect: Dialect | None) -> tuple[Dialect, list[str], list[dict[str, str]]]:
+def read_rows(
+    raw: bytes, dialect: Dialect | None
+) -> tuple[Dialect, list[str], list[dict[str, str]]]:
     """Parse a whole list file; (dialect, header, rows as column -> text)."""
     if b"\x00" in raw[:4096]:
         raise UnusableFile("not a text file (binary content)")
