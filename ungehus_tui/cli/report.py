@@ -83,6 +83,9 @@ def show(data) -> None:  # type: ignore[no-untyped-def]
     for c, n in sorted(data.idle_minors.items()):
         t.add_row(center_name(c), num(n))
     console.print(t)
+    if not data.outcomes:
+        console.print("Udfald: ingen kvitterede overdragelser til uddannelse eller job i kvartalet")
+        return
     t = Table("Udfald", "Center", "Unge", title="Udfald: i uddannelse eller job")
     for k in sorted(data.outcomes):
         for c, n in sorted(data.outcomes[k].items()):
