@@ -160,6 +160,7 @@ def test_incremental_second_export_is_header_only(ctx, world, actor_for, tmp_pat
     line = json.loads((third.folder / "young_people.jsonl").read_text())
     assert line["pseudonym"] == pseudonym(ctx.settings.pseudonym_key, people[1].cpr)
     assert line["case_open"] is True and line["updated_at"].endswith("+00:00")
+    assert line["birth_year"] == 2010 and "cpr" not in line
 
 
 def test_full_and_rfc4180(ctx, world, actor_for, tmp_path):

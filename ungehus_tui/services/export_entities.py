@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, extract, func, or_, select
+from sqlalchemy import ColumnElement, Integer, and_, cast, extract, func, or_, select
 from sqlalchemy.sql import Select
 
 from ungehus_tui.data.models import (
@@ -93,7 +93,7 @@ def entities() -> list[Entity]:
         Entity(
             "young_people",
             [
-                ("birth_year", extract("year", yp.c.birth_date)),
+                ("birth_year", cast(extract("year", yp.c.birth_date), Integer)),
                 ("cpr", yp.c.cpr),
                 ("name", yp.c.name),
                 ("case_open", yp.c.case_open),
