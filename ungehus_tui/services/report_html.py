@@ -57,7 +57,7 @@ def center_name(code: str) -> str:
 
 def bar_chart(title: str, items: list[tuple[str, float]], unit: str = "") -> str:
     """A horizontal bar chart as inline SVG, with a title for screen readers."""
-    label_w, bar_w, row_h = 250, 330, 26
+    label_w, bar_w, row_h = 300, 330, 26  # room for the longest center name at 13px
     height = max(1, len(items)) * row_h + 10
     top = max((v for _, v in items), default=0) or 1
     parts = [
