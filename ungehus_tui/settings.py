@@ -60,6 +60,21 @@ class Settings(BaseSettings):
     cli_login: str | None = Field(
         default=None, description="Staff login the CLI acts as when --as is not given"
     )
+    booking_grid_minutes: int = Field(
+        default=30, ge=5, le=120, description="Meetings start on this grid from opening time"
+    )
+    house_name: str = Field(
+        default="Ungehuset", description="The house's name: organizer of .ics invitations"
+    )
+    house_email: str = Field(
+        default="ungehuset@eksempel.dk", description="Organizer address in .ics invitations"
+    )
+    export_lag_seconds: int = Field(
+        default=120,
+        ge=0,
+        description="The export window ends this long before now, so transactions still "
+        "open when the export starts are committed and caught by the next night",
+    )
     first_contact_adult_working_days: int = Field(
         default=10,
         description="Deadline (working days after assignment) for first contact with 18-29s; "

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import json
 import random
 from collections import defaultdict
@@ -19,9 +20,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from rich.progress import Progress
-from sqlalchemy import func, insert, select
+from sqlalchemy import Date, DateTime, func, insert, select
 from sqlalchemy.engine import Connection
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel
 
 from ungehus_tui.data.models import (
     Assignment,
@@ -71,15 +72,12 @@ def _table(model: type[SQLModel]) -> Any:
     return model.__table__  # type: ignore[attr-defined]
 
 
-def _sqlite_value(value: Any) -> Any:
-    """What SQLAlchemy's SQLite types would store, without per-row type processing."""
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is not dt.UTC:
-            value = value.astimezone(dt.UTC)
-        return value.replace(tzinfo=None).isoformat(" ", "microseconds")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
+@functools.lru_cache(maxsize=65536)
+def _sqlite_datetime(value: dt.datetime) -> str:
+    """What SQLAlchemy's SQLite DateTime stores, without per-row type processing."""
+    if value.tzinfo is not dt.UTC:
+        value = value.astimezone(dt.UTC)
+    return value.replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 def _bulk(conn: Connection, model: type[SQLModel], rows: Sequence[dict[str, Any]]) -> None:
@@ -91,12 +89,24 @@ def _bulk(conn: Connection, model: type[SQLModel], rows: Sequence[dict[str, Any]
         sql = (
             f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})"
         )
+        kinds = [type(getattr(table.c[c].type, "impl", table.c[c].type)) for c in cols]
+        when = [i for i, k in enumerate(kinds) if issubclass(k, DateTime)]
+        days = [i for i, k in enumerate(kinds) if issubclass(k, Date)]
         raw = conn.connection.driver_connection
         assert raw is not None
+
+        def row(r: dict[str, Any]) -> tuple[Any, ...]:
+            values = [r[c] for c in cols]
+            for i in when:
+                if values[i] is not None:
+                    values[i] = _sqlite_datetime(values[i])
+            for i in days:
+                if values[i] is not None:
+                    values[i] = values[i].isoformat()
+            return tuple(values)
+
         for i in range(0, len(rows), BATCH):
-            raw.executemany(
-                sql, [tuple(_sqlite_value(r[c]) for c in cols) for r in rows[i : i + BATCH]]
-            )
+            raw.executemany(sql, [row(r) for r in rows[i : i + BATCH]])
         return
     for i in range(0, len(rows), BATCH):
         conn.execute(insert(table), list(rows[i : i + BATCH]))
@@ -161,6 +171,8 @@ def fill_demo(
     stats: dict[str, int] = defaultdict(int)
     with ctx.engine.begin() as conn, Progress(disable=not progress, transient=True) as bar:
         task = bar.add_task("Demo data", total=persons)
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("PRAGMA cache_size = -131072")  # 128 MiB: no spill to WAL
         staff_rows = conn.execute(select(_table(Staff))).mappings().all()
         rooms = [r["id"] for r in conn.execute(select(_table(Room))).mappings().all()]
         actor = next(s["id"] for s in staff_rows if s["role"] == "RECEPTION")
@@ -171,25 +183,49 @@ def fill_demo(
             if s["role"] == "COUNSELLOR" and s["active"]:
                 by_role[(s["center_code"], s["contact_role"])].append(s["id"])
                 by_center[s["center_code"]].append(s["id"])
-        from sqlmodel import Session
-
-        with Session(bind=conn) as s:
-            cal = work_calendar(s)
+        with Session(bind=conn) as org_session:
+            cal = work_calendar(org_session)
         used = set(conn.execute(select(_table(YoungPerson).c.cpr)).scalars())
         pid = _next_id(conn, YoungPerson)
         iid, did = _next_id(conn, Intake), _next_id(conn, TriageDecision)
         mid, aid = _next_id(conn, Meeting), _next_id(conn, Assignment)
         pl_id = _next_id(conn, EducationPlan)
-        people, toks, intakes, decisions, assigns, consents = [], [], [], [], [], []
-        meetings, parts, tasks, handovers, arrivals, plans, interventions = (
-            [],
-            [],
-            [],
-            [],
-            [],
-            [],
-            [],
+        recent_people: list[dict[str, Any]] = []
+        Rows = list[dict[str, Any]]
+        people: Rows = []
+        toks: Rows = []
+        intakes: Rows = []
+        decisions: Rows = []
+        assigns: Rows = []
+        consents: Rows = []
+        meetings: Rows = []
+        parts: Rows = []
+        tasks: Rows = []
+        handovers: Rows = []
+        arrivals: Rows = []
+        plans: Rows = []
+        interventions: Rows = []
+        buffers = (
+            (YoungPerson, people),
+            (PersonNameToken, toks),
+            (Intake, intakes),
+            (TriageDecision, decisions),
+            (Assignment, assigns),
+            (Consent, consents),
+            (Meeting, meetings),
+            (MeetingParticipant, parts),
+            (Task, tasks),
+            (Handover, handovers),
+            (DeskArrival, arrivals),
+            (EducationPlan, plans),
+            (PlanIntervention, interventions),
         )
+
+        def flush() -> None:
+            for model, rows in buffers:
+                _bulk(conn, model, rows)
+                rows.clear()
+
         busy: dict[tuple[dt.date, int], set[tuple[str, int]]] = defaultdict(set)
         full: set[tuple[dt.date, int]] = set()
         decided: dict[tuple[Any, ...], tuple[Any, str]] = {}
@@ -200,6 +236,9 @@ def fill_demo(
         for n in range(persons):
             if n % 1000 == 0:
                 bar.update(task, completed=n)
+                if len(people) >= 10000:
+                    recent_people = people[-60:]
+                    flush()
             if n < turning_18:  # turns 18 within the next two weeks, held by CBU
                 birth = dt.date(today.year - 18, today.month, min(today.day, 28)) + dt.timedelta(
                     days=rng.randint(1, 14)
@@ -574,7 +613,7 @@ def fill_demo(
                 )
             pid, iid, did = pid + 1, iid + 1, did + 1
         # Today's waiting list at the desk.
-        recent = [p for p in people[-60:] if p["case_open"]][:6]
+        recent = [p for p in (people[-60:] or recent_people) if p["case_open"]][:6]
         for k, p in enumerate(recent):
             arrived = now - dt.timedelta(minutes=4 + 7 * k)
             arrivals.append(
@@ -589,22 +628,7 @@ def fill_demo(
                     "updated_at": arrived,
                 }
             )
-        for model, rows in (
-            (YoungPerson, people),
-            (PersonNameToken, toks),
-            (Intake, intakes),
-            (TriageDecision, decisions),
-            (Assignment, assigns),
-            (Consent, consents),
-            (Meeting, meetings),
-            (MeetingParticipant, parts),
-            (Task, tasks),
-            (Handover, handovers),
-            (DeskArrival, arrivals),
-            (EducationPlan, plans),
-            (PlanIntervention, interventions),
-        ):
-            _bulk(conn, model, rows)
+        flush()
         _fix_sequences(conn)
     stats["staff"] = len(staff_rows)
     stats["rooms"] = len(rooms)
