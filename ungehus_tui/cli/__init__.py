@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from ungehus_tui.cli import core, staff
+from ungehus_tui.cli import core, staff, triage
 
 app = typer.Typer(
     name="ungehus",
@@ -15,7 +15,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (core, staff):
+for module in (core, staff, triage):
     module.register(app)
 
 
