@@ -183,6 +183,15 @@ def open_arrival_in(session: Session, person_id: int) -> DeskArrival | None:
     )
 
 
+def serve_person(ctx: Ctx, actor: Actor, person_id: int) -> DeskArrival | None:
+    """Mark the young person's open arrival today served (after booking at the desk)."""
+    with write_session(ctx.engine) as session:
+        row = open_arrival_in(session, person_id)
+        if row is None or row.id is None:
+            return None
+        return mark_served_in(session, actor, row.id)
+
+
 def waiting_list(ctx: Ctx, actor: Actor, limit: int = 50) -> list[Waiting]:
     """Today's arrivals not yet served, longest waiting first."""
     require(actor, Action.RECORD_ARRIVAL)

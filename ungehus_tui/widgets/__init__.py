@@ -1,0 +1,1 @@
+"""Reusable widgets (their CSS lives in DEFAULT_CSS)."""
