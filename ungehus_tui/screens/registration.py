@@ -96,7 +96,7 @@ class RegistrationScreen(DeskScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="registration"):
-            with VerticalScroll(id="form"):
+            with VerticalScroll(id="form", can_focus=False):
                 if self.person is None:
                     yield Static("Ny ung", classes="section-title")
                     for field, label, placeholder in FIELDS:
@@ -114,7 +114,7 @@ class RegistrationScreen(DeskScreen):
                         f"Telefon: {p.phone or '–'}\nE-mail: {p.email or '–'}",
                         id="person-summary",
                     )
-            with VerticalScroll(id="facts-pane"):
+            with VerticalScroll(id="facts-pane", can_focus=False):
                 yield FactsPanel(id="facts")
                 yield Static(preview_text(None), id="preview")
                 yield Label("Samtykke til deling med (mellemrum slår til/fra)")
