@@ -25,3 +25,21 @@ def frozen() -> Iterator[dt.datetime]:
 def cpr_aged(years: int, days: int = 10, *, hyphen: bool = False) -> str:
     """A fictitious CPR of someone `years` old on TODAY (birthday `days` later in the year)."""
     return make_cpr(born(TODAY, years, days=-days), hyphen=hyphen)
+
+
+async def settle(app, pilot, rounds: int = 3) -> None:  # type: ignore[no-untyped-def]
+    """Let workers finish and their results reach the widgets (no sleeps)."""
+    from textual.worker import WorkerCancelled, WorkerFailed
+
+    for _ in range(rounds):
+        try:
+            await app.workers.wait_for_complete()
+        except (WorkerCancelled, WorkerFailed):
+            pass  # a stale search cancelled by a newer one; errors are asserted on screen
+        await pilot.pause()
+
+
+def teen(cpr: str, name: str = "Freja Prøvesen"):  # type: ignore[no-untyped-def]
+    from ungehus_tui.services.people import PersonIn
+
+    return PersonIn(cpr=cpr, name=name, phone="01234567", guardian_name="Hanne Prøvesen")

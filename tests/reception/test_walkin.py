@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from tests.reception.conftest import cpr_aged
+from tests.reception.conftest import cpr_aged, settle
 from ungehus_tui.app import make_app
 from ungehus_tui.data.engine import read_session
 from ungehus_tui.data.models import DeskArrival, Meeting, MeetingParticipant, YoungPerson
@@ -19,13 +19,10 @@ async def test_walk_in_to_booked_team_meeting(ctx, frozen):
     steps = walkin_steps(cpr, "Freja Prøvesen", "Hanne Prøvesen", **kwargs)
     app = make_app(ctx)
     async with app.run_test(size=(120, 36)) as pilot:
-        await app.workers.wait_for_complete()
+        await settle(app, pilot)
         for step in steps:
             await pilot.press(*step.keys)
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await settle(app, pilot)
         assert type(app.screen).__name__ == "ConfirmationScreen", steps
     with read_session(ctx.engine) as s:
         person = s.exec(select(YoungPerson)).one()
