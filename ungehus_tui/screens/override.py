@@ -15,7 +15,7 @@ from textual.widgets import Input, Label, Select, SelectionList, Static
 from ungehus_tui.domain.codes import CENTER_NAMES_DA, ROLE_NAMES_DA
 from ungehus_tui.domain.triage import CENTER_ROLES
 from ungehus_tui.screens.base import DeskModal
-from ungehus_tui.services import desk, intake
+from ungehus_tui.services import intake, triage_view
 from ungehus_tui.services.errors import ValidationFailed
 
 CENTER_ORDER = ("CBU", "CAI", "CHP", "CKFB")
@@ -47,7 +47,7 @@ class OverrideDialog(DeskModal):
         ),
     ]
 
-    def __init__(self, detail: desk.TriageDetail) -> None:
+    def __init__(self, detail: triage_view.TriageDetail) -> None:
         super().__init__()
         self.detail = detail
 

@@ -20,7 +20,7 @@ from ungehus_tui.domain.triage_text import (
 )
 from ungehus_tui.screens.base import DeskScreen
 from ungehus_tui.screens.override import OverrideDialog
-from ungehus_tui.services import desk, intake
+from ungehus_tui.services import desk, intake, triage_view
 from ungehus_tui.widgets.facts import SITUATIONS, TOGGLES
 
 
@@ -50,7 +50,7 @@ class TriageScreen(DeskScreen):
     def __init__(self, intake_id: int) -> None:
         super().__init__()
         self.intake_id = intake_id
-        self.detail: desk.TriageDetail | None = None
+        self.detail: triage_view.TriageDetail | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -78,10 +78,10 @@ class TriageScreen(DeskScreen):
 
     @work(thread=True, exclusive=True, group="triage", exit_on_error=False)
     def load(self) -> None:
-        detail = desk.triage_detail(self.ctx, self.actor, self.intake_id)
+        detail = triage_view.triage_detail(self.ctx, self.actor, self.intake_id)
         self.app.call_from_thread(self._show, detail)
 
-    def _show(self, d: desk.TriageDetail) -> None:
+    def _show(self, d: triage_view.TriageDetail) -> None:
         self.detail = d
         self.query_one("#triage-title", Static).update(
             Text.assemble(

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from ungehus_tui.data.engine import read_session, write_session
 from ungehus_tui.data.models import DeskArrival, Meeting, YoungPerson
@@ -59,10 +59,10 @@ def todays_meeting_in(session: Session, person_id: int) -> Meeting | None:
     start, end = _day_bounds(clock.today())
     meetings = session.execute(
         select(Meeting).where(
-            Meeting.person_id == person_id,
-            Meeting.status == MeetingStatus.BOOKED,
-            Meeting.start >= start,
-            Meeting.start < end,
+            col(Meeting.person_id) == person_id,
+            col(Meeting.status) == MeetingStatus.BOOKED,
+            col(Meeting.start) >= start,
+            col(Meeting.start) < end,
         )
     ).scalars()
     moment = clock.now()
@@ -171,12 +171,12 @@ def open_arrival_in(session: Session, person_id: int) -> DeskArrival | None:
         session.execute(
             select(DeskArrival)
             .where(
-                DeskArrival.person_id == person_id,
-                DeskArrival.served_at.is_(None),  # type: ignore[union-attr]
-                DeskArrival.arrived_at >= start,
-                DeskArrival.arrived_at < end,
+                col(DeskArrival.person_id) == person_id,
+                col(DeskArrival.served_at).is_(None),
+                col(DeskArrival.arrived_at) >= start,
+                col(DeskArrival.arrived_at) < end,
             )
-            .order_by(DeskArrival.arrived_at.desc())  # type: ignore[attr-defined]
+            .order_by(col(DeskArrival.arrived_at).desc())
         )
         .scalars()
         .first()
@@ -199,15 +199,15 @@ def waiting_list(ctx: Ctx, actor: Actor, limit: int = 50) -> list[Waiting]:
     start, end = _day_bounds(moment.date())
     with read_session(ctx.engine) as session:
         rows = session.execute(
-            select(DeskArrival, YoungPerson.name, YoungPerson.cpr, Meeting.start)
-            .outerjoin(YoungPerson, YoungPerson.id == DeskArrival.person_id)  # type: ignore[arg-type]
-            .outerjoin(Meeting, Meeting.id == DeskArrival.meeting_id)  # type: ignore[arg-type]
+            select(DeskArrival, col(YoungPerson.name), col(YoungPerson.cpr), col(Meeting.start))
+            .outerjoin(YoungPerson, col(YoungPerson.id) == col(DeskArrival.person_id))
+            .outerjoin(Meeting, col(Meeting.id) == col(DeskArrival.meeting_id))
             .where(
-                DeskArrival.served_at.is_(None),  # type: ignore[union-attr]
-                DeskArrival.arrived_at >= start,
-                DeskArrival.arrived_at < end,
+                col(DeskArrival.served_at).is_(None),
+                col(DeskArrival.arrived_at) >= start,
+                col(DeskArrival.arrived_at) < end,
             )
-            .order_by(DeskArrival.arrived_at)  # type: ignore[arg-type]
+            .order_by(col(DeskArrival.arrived_at))
             .limit(limit)
         ).all()
     out: list[Waiting] = []

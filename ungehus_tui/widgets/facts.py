@@ -69,7 +69,7 @@ class FactsPanel(Widget, can_focus=True):
         ],
         Binding("k", "grade", "Klasse", show=False, id="facts.grade", tooltip="Klassetrin"),
         *[
-            Binding(key, f"toggle('{name}')", label, show=False, id=f"facts.{name}", tooltip=label)
+            Binding(key, f"flip('{name}')", label, show=False, id=f"facts.{name}", tooltip=label)
             for key, name, label in TOGGLES
         ],
         Binding(
@@ -147,7 +147,7 @@ class FactsPanel(Widget, can_focus=True):
         nxt = GRADES[0] if grade not in GRADES else (*GRADES, None)[GRADES.index(grade) + 1]
         self._set(grade=nxt)
 
-    def action_toggle(self, name: str) -> None:
+    def action_flip(self, name: str) -> None:
         self._set(**{name: not getattr(self.state, name)})
 
     def action_consent(self) -> None:
