@@ -1,1 +1,1 @@
-"""Screens: one per file; dialogs are ModalScreen[T] returning a value with `dismiss`."""
+"""One screen per file."""

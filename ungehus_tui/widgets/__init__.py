@@ -1,1 +1,1 @@
-"""Reusable widgets (their CSS lives in DEFAULT_CSS)."""
+"""Reusable widgets."""
