@@ -66,13 +66,6 @@ class UngehusApp(App[None]):
 
     # --- command palette -------------------------------------------------------------
 
-    def _reception(self) -> ReceptionScreen | None:
-        self.switch_mode("reception")
-        for screen in self.screen_stack:
-            if isinstance(screen, ReceptionScreen):
-                return screen
-        return None
-
     def _desk_action(self, action: str) -> None:
         async def run() -> None:
             await self.switch_mode("reception")

@@ -53,7 +53,9 @@ class DateDialog(DeskModal):
     def _submit(self, event: Input.Submitted) -> None:
         day = parse_day(event.value)
         if day is None:
-            self.query_one("#day-error", Static).update("Skriv datoen som dd-mm-åååå")
+            error = self.query_one("#day-error", Static)
+            error.update("Skriv datoen som dd-mm-åååå")
+            error.add_class("-shown")
             return
         self.dismiss(day)
 

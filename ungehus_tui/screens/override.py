@@ -93,8 +93,13 @@ class OverrideDialog(DeskModal):
 
     @on(Input.Submitted, "#override-reason")
     def action_save(self) -> None:
-        self.query_one("#override-error", Static).update("")
+        self._error("")
         self.save(self.request())
+
+    def _error(self, text: str) -> None:
+        error = self.query_one("#override-error", Static)
+        error.update(text)
+        error.set_class(bool(text), "-shown")
 
     @work(thread=True, exclusive=True, group="override", exit_on_error=False)
     def save(self, request: OverrideRequest) -> None:
@@ -109,7 +114,7 @@ class OverrideDialog(DeskModal):
             )
         except ValidationFailed as exc:
             text = " · ".join(exc.errors.values())
-            self.app.call_from_thread(self.query_one("#override-error", Static).update, text)
+            self.app.call_from_thread(self._error, text)
             return
         self.app.call_from_thread(self.dismiss, True)
 

@@ -130,7 +130,7 @@ class PersonScreen(DeskScreen):
                 key=str(m.id),
             )
         if not card.upcoming:
-            table.add_row("–", "", "Ingen bookede møder", "")
+            table.add_row("–", "", "", "Ingen bookede møder")
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -113,8 +113,7 @@ class ReceptionScreen(DeskScreen):
                 yield Static("", id="refusal")
                 yield DataTable(id="results", cursor_type="row", zebra_stripes=True)
                 yield Static(
-                    "Enter åbner den unge · et CPR-nummer, der ikke findes, går til "
-                    "registrering · Ctrl+N ny ung",
+                    "Enter åbner den unge · nyt CPR-nummer: Enter registrerer",
                     id="search-hint",
                 )
             yield WaitingPanel(id="waiting-panel")
@@ -125,7 +124,7 @@ class ReceptionScreen(DeskScreen):
         table.add_column("CPR", key="cpr", width=12)
         table.add_column("Navn", key="name", width=34)
         table.add_column("Født", key="born", width=10)
-        table.add_column("Alder", key="age", width=5)
+        table.add_column("Alder", key="age", width=6)
         self.query_one("#refusal", Static).display = False
         self.query_one("#search", Input).focus()
         self.action_refresh_waiting()

@@ -50,6 +50,11 @@ def answers_of(state: FactState) -> desk.Answers | None:
     )
 
 
+def _set_error(widget: Static, message: str) -> None:
+    widget.update(message)
+    widget.set_class(bool(message), "-shown")
+
+
 def _option_values(selection: SelectionList[str]) -> list[str]:
     return [
         selection.get_option_at_index(i).value  # type: ignore[attr-defined]
@@ -160,7 +165,7 @@ class RegistrationScreen(DeskScreen):
         elif len(cprmod.compact(value)) >= 10:
             error = "CPR-nummeret er ikke gyldigt"
         self.query_one("#cpr-age", Static).update(line)
-        self.query_one("#err-cpr", Static).update(error)
+        _set_error(self.query_one("#err-cpr", Static), error)
         for field in ("guardian_name", "guardian_phone"):
             self.query_one(f"#row-{field}").display = under_18
         self.update_preview()
@@ -236,7 +241,7 @@ class RegistrationScreen(DeskScreen):
 
     def _clear_errors(self) -> None:
         for static in self.query(".error-text").results(Static):
-            static.update("")
+            _set_error(static, "")
         self.query_one(FactsPanel).show_error(None)
 
     def action_save(self) -> None:
@@ -301,7 +306,7 @@ class RegistrationScreen(DeskScreen):
             target = self.query(f"#err-{field}").results(Static)
             widget = next(iter(target), None)
             if widget is not None:
-                widget.update(message)
+                _set_error(widget, message)
                 first = first or field
             else:
                 self.query_one(FactsPanel).show_error(message)

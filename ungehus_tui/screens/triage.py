@@ -67,8 +67,8 @@ class TriageScreen(DeskScreen):
 
     def on_mount(self) -> None:
         contacts = self.query_one("#contacts", DataTable)
-        contacts.add_column("Center", key="center", width=44)
-        contacts.add_column("Rolle", key="role", width=30)
+        contacts.add_column("Center", key="center", width=54)
+        contacts.add_column("Rolle", key="role", width=32)
         contacts.add_column("Regel", key="rule", width=8)
         rules = self.query_one("#rules", DataTable)
         rules.add_column("Regel", key="rule", width=8)
