@@ -68,4 +68,11 @@ class ConfirmationScreen(DeskScreen):
         yield Footer()
 
     def action_done(self) -> None:
+        """Back to where the desk came from; the search field is emptied for the next one."""
+        from ungehus_tui.screens.reception import ReceptionScreen
+
+        stack = self.app.screen_stack
+        below = stack[-2] if len(stack) >= 2 else None
         self.app.pop_screen()
+        if isinstance(below, ReceptionScreen):
+            below.action_clear()

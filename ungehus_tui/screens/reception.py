@@ -122,7 +122,7 @@ class ReceptionScreen(DeskScreen):
     def on_mount(self) -> None:
         table = self.query_one("#results", DataTable)
         table.add_column("CPR", key="cpr", width=12)
-        table.add_column("Navn", key="name", width=34)
+        table.add_column("Navn", key="name", width=30)
         table.add_column("Født", key="born", width=10)
         table.add_column("Alder", key="age", width=6)
         self.query_one("#refusal", Static).display = False
