@@ -44,7 +44,7 @@ from ungehus_tui.data.models import (
 from ungehus_tui.data.org import work_calendar
 from ungehus_tui.domain import clock
 from ungehus_tui.domain.cpr import age_on, century_digit_for
-from ungehus_tui.domain.folding import fold
+from ungehus_tui.domain.folding import fold, index_tokens
 from ungehus_tui.services.context import Ctx
 
 FIRST = (
@@ -278,7 +278,7 @@ def fill_demo(
                     "updated_at": created,
                 }
             )
-            toks.extend({"person_id": pid, "token": t} for t in dict.fromkeys(folded.split()))
+            toks.extend({"person_id": pid, "token": t} for t in index_tokens(name))
             facts = _facts(rng, age)
             if n < turning_18:
                 facts.update(social_case=True, situation="ingen", grade=None)
