@@ -55,6 +55,8 @@ class UngehusApp(App[None]):
 
     def on_mount(self) -> None:
         self.sub_title = f"{self.SUB_TITLE} · {self.actor.name}"
+        if self.actor.role in ("COUNSELLOR", "LEADER"):
+            self.switch_mode("queue")  # counsellors and leaders start in their queue
 
     def report_error(self, error: BaseException) -> None:
         """Show a worker's error: a service's Danish message, else a generic one (no data)."""
