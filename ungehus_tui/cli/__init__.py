@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from ungehus_tui.cli import core, staff
+from ungehus_tui.cli import audit, backup, core, retention, staff
 
 app = typer.Typer(
     name="ungehus",
@@ -15,9 +15,12 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (core, staff):
+for module in (core, staff, audit, backup, retention):
     module.register(app)
 
 
 def main() -> None:
+    from ungehus_tui import logsafe
+
+    logsafe.install()
     app()

@@ -24,9 +24,17 @@ def register(app: typer.Typer) -> None:
         """Create or upgrade the database and load the organisation file. Idempotent."""
         from ungehus_tui.store import init_store
 
+        from ungehus_tui.services import auth
+
         with clean_errors():
-            _, changed = init_store(settings_for(db))
+            ctx, changed = init_store(settings_for(db))
+            first_run = not auth.has_any_password(ctx)
         console.print("Database initialised." if changed else "Database already up to date.")
+        if first_run:
+            console.print(
+                "No administrator has a password yet. Create the first one with:\n"
+                "  ungehus staff reset-password it.admin"
+            )
 
     @app.command()
     def demo(
@@ -41,6 +49,7 @@ def register(app: typer.Typer) -> None:
         with clean_errors():
             ctx, _ = init_store(settings_for(db))
             stats = fill_demo(ctx, persons=persons, seed=seed, progress=console.is_terminal)
+            _demo_passwords(ctx)
         console.print(
             "Demo data: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in stats.items())
         )
@@ -67,6 +76,7 @@ def _run(*, db: str | None, demo: bool, as_login: str | None) -> None:
         if demo and not has_people(ctx):
             console.print("Filling the empty database with demo data ...")
             fill_demo(ctx, persons=2000, seed=2019, progress=console.is_terminal)
+            _demo_passwords(ctx)
     from ungehus_tui.app import make_app
 
     try:
@@ -78,3 +88,11 @@ def _run(*, db: str | None, demo: bool, as_login: str | None) -> None:
             fail(exc.message)
         raise
     app.run()
+
+
+def _demo_passwords(ctx: object) -> None:
+    """Demo databases only: staff without a password get the documented demo password."""
+    from ungehus_tui.services import auth
+
+    if auth.set_demo_passwords(ctx):  # type: ignore[arg-type]
+        console.print(f"Demo sign-in: any staff login (e.g. rec.1) with password {auth.DEMO_PASSWORD!r}")
