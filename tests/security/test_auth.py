@@ -88,4 +88,6 @@ def test_only_admin_manages_staff(ctx, actor_for) -> None:  # type: ignore[no-un
     with pytest.raises(PermissionDenied):
         auth.set_password(ctx, actor_for("cbu.leder"), "rec.1", PW)
     with pytest.raises(PermissionDenied):
-        staff.add_staff(ctx, actor_for("rec.1"), login="x.y", name="Test Testesen", role="RECEPTION")
+        staff.add_staff(
+            ctx, actor_for("rec.1"), login="x.y", name="Test Testesen", role="RECEPTION"
+        )

@@ -22,9 +22,8 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def init(db: DbOption = None) -> None:
         """Create or upgrade the database and load the organisation file. Idempotent."""
-        from ungehus_tui.store import init_store
-
         from ungehus_tui.services import auth
+        from ungehus_tui.store import init_store
 
         with clean_errors():
             ctx, changed = init_store(settings_for(db))
@@ -95,4 +94,6 @@ def _demo_passwords(ctx: object) -> None:
     from ungehus_tui.services import auth
 
     if auth.set_demo_passwords(ctx):  # type: ignore[arg-type]
-        console.print(f"Demo sign-in: any staff login (e.g. rec.1) with password {auth.DEMO_PASSWORD!r}")
+        console.print(
+            f"Demo sign-in: any staff login (e.g. rec.1) with password {auth.DEMO_PASSWORD!r}"
+        )

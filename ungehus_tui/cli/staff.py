@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlmodel import select
 
-from ungehus_tui.cli.common import DbOption, clean_errors, settings_for
+from ungehus_tui.cli.common import AsOption, DbOption, clean_errors, cli_actor, settings_for
 
 console = Console(highlight=False)
 staff_app = typer.Typer(help="List and manage staff.", no_args_is_help=True)

@@ -68,7 +68,9 @@ def verify_chain(engine: Engine, *, batch: int = 5000) -> VerifyResult:
             prev = row.hash
             expected_id += 1
             checked += 1
-        head = conn.execute(select(AuditHead.__table__).where(AuditHead.__table__.c.id == 1)).first()  # type: ignore[attr-defined]
+        head = conn.execute(
+            select(AuditHead.__table__).where(AuditHead.__table__.c.id == 1)
+        ).first()  # type: ignore[attr-defined]
     last_id = expected_id - 1
     if head is not None and (head.last_event_id or 0) != last_id:
         missing = min(head.last_event_id or 0, last_id) + 1
@@ -96,9 +98,9 @@ def person_events(ctx: Ctx, actor: Actor, cpr: str, purpose: str) -> list[LookUp
     require(actor, Action.AUDIT_READ)
     number = cprmod.compact(cpr)
     with write_session(ctx.engine) as session:
-        person = session.execute(
-            select(YoungPerson).where(YoungPerson.cpr == number)
-        ).scalars().first()
+        person = (
+            session.execute(select(YoungPerson).where(YoungPerson.cpr == number)).scalars().first()
+        )
         if person is None:
             raise NotFound("Ingen ung med det CPR-nummer")
         terms = {number, f"{number[:6]}-{number[6:]}"}
