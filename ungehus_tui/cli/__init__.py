@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from ungehus_tui.cli import audit, backup, core, retention, staff
+from ungehus_tui.cli import audit, backup, core, retention, staff, triage
 
 app = typer.Typer(
     name="ungehus",
@@ -15,7 +15,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (core, staff, audit, backup, retention):
+for module in (core, staff, triage, audit, backup, retention):
     module.register(app)
 
 

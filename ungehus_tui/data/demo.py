@@ -10,7 +10,9 @@ handovers, young people about to turn 18, and today's waiting list.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import functools
 import json
 import random
 from collections import defaultdict
@@ -18,7 +20,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from rich.progress import Progress
-from sqlalchemy import func, insert, select
+from sqlalchemy import Date, DateTime, func, insert, select
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
@@ -42,7 +44,7 @@ from ungehus_tui.data.models import (
 from ungehus_tui.data.org import work_calendar
 from ungehus_tui.domain import clock
 from ungehus_tui.domain.cpr import age_on, century_digit_for
-from ungehus_tui.domain.folding import fold, tokens
+from ungehus_tui.domain.folding import fold
 from ungehus_tui.services.context import Ctx
 
 FIRST = (
@@ -70,11 +72,44 @@ def _table(model: type[SQLModel]) -> Any:
     return model.__table__  # type: ignore[attr-defined]
 
 
+@functools.lru_cache(maxsize=65536)
+def _sqlite_datetime(value: dt.datetime) -> str:
+    """What SQLAlchemy's SQLite DateTime stores, without per-row type processing."""
+    if value.tzinfo is not dt.UTC:
+        value = value.astimezone(dt.UTC)
+    return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
 def _bulk(conn: Connection, model: type[SQLModel], rows: Sequence[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    table = _table(model)
+    if conn.dialect.name == "sqlite":
+        cols = list(rows[0])
+        sql = (
+            f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})"
+        )
+        kinds = [type(getattr(table.c[c].type, "impl", table.c[c].type)) for c in cols]
+        when = [i for i, k in enumerate(kinds) if issubclass(k, DateTime)]
+        days = [i for i, k in enumerate(kinds) if issubclass(k, Date)]
+        raw = conn.connection.driver_connection
+        assert raw is not None
+
+        def row(r: dict[str, Any]) -> tuple[Any, ...]:
+            values = [r[c] for c in cols]
+            for i in when:
+                if values[i] is not None:
+                    values[i] = _sqlite_datetime(values[i])
+            for i in days:
+                if values[i] is not None:
+                    values[i] = values[i].isoformat()
+            return tuple(values)
+
+        for i in range(0, len(rows), BATCH):
+            raw.executemany(sql, [row(r) for r in rows[i : i + BATCH]])
+        return
     for i in range(0, len(rows), BATCH):
-        chunk = rows[i : i + BATCH]
-        if chunk:
-            conn.execute(insert(_table(model)), list(chunk))
+        conn.execute(insert(table), list(rows[i : i + BATCH]))
 
 
 def _next_id(conn: Connection, model: type[SQLModel]) -> int:
@@ -130,11 +165,13 @@ def fill_demo(
     from ungehus_tui.domain.triage import RULESET_VERSION, Facts, decide
 
     rng = random.Random(seed)
-    now = clock.now()
-    today = now.date()
+    now = clock.now().astimezone(dt.UTC)  # UTC: cheap to store in bulk
+    today = clock.today()
     stats: dict[str, int] = defaultdict(int)
     with ctx.engine.begin() as conn, Progress(disable=not progress, transient=True) as bar:
         task = bar.add_task("Demo data", total=persons)
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("PRAGMA cache_size = -131072")  # 128 MiB: no spill to WAL
         staff_rows = conn.execute(select(_table(Staff))).mappings().all()
         rooms = [r["id"] for r in conn.execute(select(_table(Room))).mappings().all()]
         actor = next(s["id"] for s in staff_rows if s["role"] == "RECEPTION")
@@ -154,6 +191,7 @@ def fill_demo(
         iid, did = _next_id(conn, Intake), _next_id(conn, TriageDecision)
         mid, aid = _next_id(conn, Meeting), _next_id(conn, Assignment)
         pl_id = _next_id(conn, EducationPlan)
+        recent_people: list[dict[str, Any]] = []
         people, toks, intakes, decisions, assigns, consents = [], [], [], [], [], []
         meetings, parts, tasks, handovers, arrivals, plans, interventions = (
             [],
@@ -164,14 +202,44 @@ def fill_demo(
             [],
             [],
         )
+        buffers = (
+            (YoungPerson, people),
+            (PersonNameToken, toks),
+            (Intake, intakes),
+            (TriageDecision, decisions),
+            (Assignment, assigns),
+            (Consent, consents),
+            (Meeting, meetings),
+            (MeetingParticipant, parts),
+            (Task, tasks),
+            (Handover, handovers),
+            (DeskArrival, arrivals),
+            (EducationPlan, plans),
+            (PlanIntervention, interventions),
+        )
+
+        def flush() -> None:
+            for model, rows in buffers:
+                _bulk(conn, model, rows)
+                rows.clear()
+
         busy: dict[tuple[dt.date, int], set[tuple[str, int]]] = defaultdict(set)
+        full: set[tuple[dt.date, int]] = set()
+        decided: dict[tuple[Any, ...], tuple[Any, str]] = {}
         slot_days = [
             d for d in (today + dt.timedelta(days=k) for k in range(-110, 30)) if cal.is_open(d)
         ]
         turning_18 = max(3, persons // 500) if persons >= 20 else 0
         for n in range(persons):
+            if n % 1000 == 0:
+                bar.update(task, completed=n)
+                if len(people) >= 10000:
+                    recent_people = people[-60:]
+                    flush()
             if n < turning_18:  # turns 18 within the next two weeks, held by CBU
-                birth = today.replace(year=today.year - 18) + dt.timedelta(days=rng.randint(1, 14))
+                birth = dt.date(today.year - 18, today.month, min(today.day, 28)) + dt.timedelta(
+                    days=rng.randint(1, 14)
+                )
                 created = now - dt.timedelta(days=rng.randint(20, 200))
             else:
                 r = rng.random()
@@ -182,12 +250,12 @@ def fill_demo(
                     minutes=rng.randint(0, 600),
                 )
                 if age_on(birth, created.date()) > 29:
-                    created = clock.combine(
-                        birth.replace(year=birth.year + 29) + dt.timedelta(days=30), dt.time(10)
-                    )
+                    created = clock.combine(birth + dt.timedelta(days=29 * 365 + 40), dt.time(10))
             name = _name(rng)
+            folded = fold(name)
             number = _cpr(rng, birth, used)
-            age = age_on(birth, created.date())
+            created_day = clock.local(created).date()
+            age = age_on(birth, created_day)
             under18 = age < 18
             people.append(
                 {
@@ -195,9 +263,9 @@ def fill_demo(
                     "cpr": number,
                     "birth_date": birth,
                     "name": name,
-                    "name_folded": fold(name),
+                    "name_folded": folded,
                     "phone": f"0{rng.randint(1000000, 9999999)}",
-                    "email": f"{fold(name).split()[0]}.{pid}@eksempel.dk",
+                    "email": f"{folded.split()[0]}.{pid}@eksempel.dk",
                     "guardian_name": f"Forælder til {name.split()[0]}" if under18 else None,
                     "guardian_phone": f"0{rng.randint(1000000, 9999999)}" if under18 else None,
                     "case_open": True,
@@ -207,16 +275,24 @@ def fill_demo(
                     "updated_at": created,
                 }
             )
-            toks.extend({"person_id": pid, "token": t} for t in tokens(name))
+            toks.extend({"person_id": pid, "token": t} for t in dict.fromkeys(folded.split()))
             facts = _facts(rng, age)
             if n < turning_18:
                 facts.update(social_case=True, situation="ingen", grade=None)
-            decision = decide(Facts(cpr=number, on=created.date(), **facts))
+            key = (age, number[6], tuple(facts.values()))
+            cached = decided.get(key)
+            if cached is None:
+                decision = decide(Facts(cpr=number, on=created_day, **facts))
+                if not decision.warnings:  # CPR-specific warnings are not shared
+                    decided[key] = (decision, json.dumps(decision.to_contract()))
+                contract = json.dumps(decision.to_contract(), ensure_ascii=False)
+            else:
+                decision, contract = cached
             intakes.append(
                 {
                     "id": iid,
                     "person_id": pid,
-                    "intake_date": created.date(),
+                    "intake_date": created_day,
                     "created_by": actor,
                     "created_at": created,
                     "updated_at": created,
@@ -236,7 +312,7 @@ def fill_demo(
                     "lead_center": decision.lead_center,
                     "contact_role": decision.contact_role,
                     "team_meeting": decision.team_meeting,
-                    "result_json": json.dumps(decision.to_contract(), ensure_ascii=False),
+                    "result_json": contract,
                     "reason": None,
                     "overrides_id": None,
                     "decided_by": actor,
@@ -248,7 +324,6 @@ def fill_demo(
             if not decision.eligible:
                 people[-1]["case_open"] = False
                 pid, iid, did = pid + 1, iid + 1, did + 1
-                bar.advance(task)
                 continue
             # Who holds the young person: one professional per involved center.
             team: dict[str, int] = {}
@@ -261,7 +336,6 @@ def fill_demo(
             lead = decision.lead_center
             if lead not in team:
                 pid, iid, did = pid + 1, iid + 1, did + 1
-                bar.advance(task)
                 continue
             age_days = (now - created).days
             closed_case = age_days > 150 and rng.random() < 0.6
@@ -307,17 +381,22 @@ def fill_demo(
             holder = team[lead]
             # First meeting: within the slot grid when the intake is recent enough.
             if not closed_case and age_days <= 110 and rng.random() < 0.85:
-                start_day = cal.add_working_days(created.date(), rng.randint(1, 6))
+                start_day = cal.add_working_days(created_day, rng.randint(1, 6))
                 kind = "TEAM_MEETING" if decision.team_meeting else "FIRST_CONVERSATION"
                 minutes = 60 if decision.team_meeting else 45
                 placed = False
-                for day in (d for d in slot_days if d >= start_day):
+                for day in slot_days[bisect.bisect_left(slot_days, start_day) :]:
                     for hour in range(9, 15):
                         if day.weekday() == 4 and hour >= 12:
                             break
+                        if (day, hour) in full:
+                            continue
                         used_here = busy[(day, hour)]
                         free_rooms = [r for r in rooms if ("room", r) not in used_here]
-                        if not free_rooms or any(("staff", s) in used_here for s in team.values()):
+                        if not free_rooms:
+                            full.add((day, hour))
+                            continue
+                        if any(("staff", s) in used_here for s in team.values()):
                             continue
                         room = free_rooms[0] if not decision.team_meeting else free_rooms[-1]
                         used_here.update({("room", room), *(("staff", s) for s in team.values())})
@@ -462,9 +541,8 @@ def fill_demo(
                 )
                 stats["pending_handovers"] += 1
             pid, iid, did = pid + 1, iid + 1, did + 1
-            bar.advance(task)
         # Today's waiting list at the desk.
-        recent = [p for p in people[-60:] if p["case_open"]][:6]
+        recent = [p for p in (people[-60:] or recent_people) if p["case_open"]][:6]
         for k, p in enumerate(recent):
             arrived = now - dt.timedelta(minutes=4 + 7 * k)
             arrivals.append(
@@ -479,22 +557,7 @@ def fill_demo(
                     "updated_at": arrived,
                 }
             )
-        for model, rows in (
-            (YoungPerson, people),
-            (PersonNameToken, toks),
-            (Intake, intakes),
-            (TriageDecision, decisions),
-            (Assignment, assigns),
-            (Consent, consents),
-            (Meeting, meetings),
-            (MeetingParticipant, parts),
-            (Task, tasks),
-            (Handover, handovers),
-            (DeskArrival, arrivals),
-            (EducationPlan, plans),
-            (PlanIntervention, interventions),
-        ):
-            _bulk(conn, model, rows)
+        flush()
         _fix_sequences(conn)
     stats["staff"] = len(staff_rows)
     stats["rooms"] = len(rooms)
