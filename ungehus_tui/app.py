@@ -2,31 +2,39 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 from sqlmodel import select
 from textual import on, work
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
+from ungehus_tui.app_lock import LOCK_BINDINGS, LockingApp
 from ungehus_tui.data.engine import read_session
 from ungehus_tui.data.models import Staff
 from ungehus_tui.services import people
 from ungehus_tui.services.context import Actor, Ctx, actor_by_login
 
 
-class UngehusApp(App[None]):
+class UngehusApp(LockingApp):
     TITLE = "Ungehus"
     SUB_TITLE = "Ungehuset · Slagelse Kommune"
     CSS_PATH = "app.tcss"
     BINDINGS = [
         Binding("ctrl+q", "quit", "Afslut", id="quit", tooltip="Luk Ungehus"),
+        *LOCK_BINDINGS,
     ]
 
-    def __init__(self, ctx: Ctx, actor: Actor) -> None:
+    def __init__(
+        self, ctx: Ctx, actor: Actor, *, idle_clock: Callable[[], float] = time.monotonic
+    ) -> None:
         super().__init__()
         self.ctx = ctx
         self.actor = actor
+        self.setup_lock(ctx, actor, idle_clock)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -37,6 +45,7 @@ class UngehusApp(App[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.start_idle_timer()
         table = self.query_one("#results", DataTable)
         table.add_columns("CPR", "Navn", "Alder")
 
@@ -72,5 +81,11 @@ def default_actor(ctx: Ctx, as_login: str | None) -> Actor:
         return Actor.of(staff)
 
 
-def make_app(ctx: Ctx, *, as_login: str | None = None) -> UngehusApp:
-    return UngehusApp(ctx, default_actor(ctx, as_login))
+def make_app(
+    ctx: Ctx, *, actor: Actor | None = None, as_login: str | None = None
+) -> UngehusApp:
+    """The app for a signed-in `actor` (or, for development and tests, `as_login`)."""
+    from ungehus_tui import logsafe
+
+    logsafe.install()
+    return UngehusApp(ctx, actor or default_actor(ctx, as_login))

@@ -52,13 +52,19 @@ class Settings(BaseSettings):
     login_max_failures: int = 5
     login_lock_minutes: int = 15
     retention_months: int = 36
-    audit_retention_months: int = 12
+    audit_retention_months: int = Field(
+        default=12, ge=6, description="Audit events are kept at least this long (>= 6)"
+    )
     pseudonym_key: str | None = Field(
         default=None, description="Key for the export pseudonym (HMAC); kept secret"
     )
     busy_timeout_ms: int = 15000
     cli_login: str | None = Field(
         default=None, description="Staff login the CLI acts as when --as is not given"
+    )
+    privacy_mode: bool = Field(
+        default=False,
+        description="Start with the desk's waiting list in privacy mode (initials only)",
     )
 
     @classmethod
