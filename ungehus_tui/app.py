@@ -81,9 +81,7 @@ def default_actor(ctx: Ctx, as_login: str | None) -> Actor:
         return Actor.of(staff)
 
 
-def make_app(
-    ctx: Ctx, *, actor: Actor | None = None, as_login: str | None = None
-) -> UngehusApp:
+def make_app(ctx: Ctx, *, actor: Actor | None = None, as_login: str | None = None) -> UngehusApp:
     """The app for a signed-in `actor` (or, for development and tests, `as_login`)."""
     from ungehus_tui import logsafe
 

@@ -30,6 +30,7 @@ from ungehus_tui.services import (
     audit_query,
     auth,
     backup,
+    booking,
     intake,
     people,
     retention,
@@ -50,6 +51,8 @@ class Env:
     person_id: int
     tmp: Path
     decision_id: int | None = None
+    intake_id: int = 0
+    slot: Any = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,8 @@ CASES: list[Case] = [
         DESK,
     ),
     Case("intake.override_decision", _decision, DESK),
+    Case("booking.propose", lambda e, a: booking.propose(e.ctx, a, e.intake_id), DESK),
+    Case("booking.book", lambda e, a: booking.book(e.ctx, a, e.intake_id, e.slot), DESK),
     Case(
         "auth.change_password",
         lambda e, a: auth.change_password(e.ctx, a, "forkert-gammel", "helt-ny-kode-1"),
@@ -129,9 +134,11 @@ def env(ctx, actor_for, tmp_path: Path) -> Env:  # type: ignore[no-untyped-def]
     rec = actor_for("rec.1")
     person, _ = people.register_person(ctx, rec, people.PersonIn(CPR, "Test Prøvesen"))
     assert person.id is not None
-    _, decision = intake.record_intake(
+    the_intake, decision = intake.record_intake(
         ctx, rec, person.id, Facts(cpr=CPR, on=dt.date(2026, 3, 2), situation="ingen")
     )
+    assert the_intake.id is not None
+    proposal = booking.propose(ctx, rec, the_intake.id)
     holder = actor_for("cbu.vejl.1")
     with write_session(ctx.engine) as s:
         s.add(
@@ -148,7 +155,14 @@ def env(ctx, actor_for, tmp_path: Path) -> Env:  # type: ignore[no-untyped-def]
         assert p is not None
         p.case_open = True
         s.add(p)
-    return Env(ctx=ctx, person_id=person.id, tmp=tmp_path, decision_id=decision.id)
+    return Env(
+        ctx=ctx,
+        person_id=person.id,
+        tmp=tmp_path,
+        decision_id=decision.id,
+        intake_id=the_intake.id,
+        slot=proposal.slots[0],
+    )
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])

@@ -28,4 +28,4 @@ def test_no_snapshot_shows_a_full_cpr() -> None:
 def test_guard_catches_a_full_cpr() -> None:
     svg = '<svg><text x="1">CPR&#160;010105-4321</text><text>010105-XXXX</text></svg>'
     assert FULL_CPR.search(_visible_text(svg))
-    assert not FULL_CPR.search(_visible_text('<svg><text>010105-XXXX</text></svg>'))
+    assert not FULL_CPR.search(_visible_text("<svg><text>010105-XXXX</text></svg>"))

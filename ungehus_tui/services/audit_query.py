@@ -68,9 +68,8 @@ def verify_chain(engine: Engine, *, batch: int = 5000) -> VerifyResult:
             prev = row.hash
             expected_id += 1
             checked += 1
-        head = conn.execute(
-            select(AuditHead.__table__).where(AuditHead.__table__.c.id == 1)
-        ).first()  # type: ignore[attr-defined]
+        ht = AuditHead.__table__  # type: ignore[attr-defined]
+        head = conn.execute(select(ht).where(ht.c.id == 1)).first()
     last_id = expected_id - 1
     if head is not None and (head.last_event_id or 0) != last_id:
         missing = min(head.last_event_id or 0, last_id) + 1

@@ -63,7 +63,7 @@ def _activity():  # type: ignore[no-untyped-def]
     """(person_id, at) rows of every kind of activity."""
     yp = YoungPerson
     parts = [
-        select(yp.id.label("pid"), yp.updated_at.label("at")),  # type: ignore[union-attr]
+        select(yp.id.label("pid"), yp.updated_at.label("at")),  # type: ignore[union-attr,attr-defined]
         select(Intake.person_id, Intake.updated_at),
         select(Intake.person_id, TriageDecision.updated_at).join(
             TriageDecision,
