@@ -7,13 +7,15 @@ worker ends in `report_error`, the one place that turns an exception into a Dani
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 
 from sqlmodel import select
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from ungehus_tui.app_lock import LOCK_BINDINGS, LockingApp
 from ungehus_tui.data.engine import read_session
 from ungehus_tui.data.models import Staff
 from ungehus_tui.screens.queue import QueueScreen
@@ -24,7 +26,7 @@ from ungehus_tui.services.errors import ServiceError
 GENERIC_ERROR_DA = "Der skete en uventet fejl. Intet er gemt halvt; prøv igen eller kontakt IT."
 
 
-class UngehusApp(App[None]):
+class UngehusApp(LockingApp):
     TITLE = "Ungehus"
     SUB_TITLE = "Ungehuset · Slagelse Kommune"
     CSS_PATH = "app.tcss"
@@ -46,14 +48,19 @@ class UngehusApp(App[None]):
             tooltip="Rådgivernes arbejdskø",
         ),
         Binding("ctrl+q", "quit", "Afslut", id="quit", tooltip="Luk Ungehus"),
+        *LOCK_BINDINGS,
     ]
 
-    def __init__(self, ctx: Ctx, actor: Actor) -> None:
+    def __init__(
+        self, ctx: Ctx, actor: Actor, *, idle_clock: Callable[[], float] = time.monotonic
+    ) -> None:
         super().__init__()
         self.ctx = ctx
         self.actor = actor
+        self.setup_lock(ctx, actor, idle_clock)
 
     def on_mount(self) -> None:
+        self.start_idle_timer()
         self.sub_title = f"{self.SUB_TITLE} · {self.actor.name}"
         if self.actor.role in ("COUNSELLOR", "LEADER"):
             self.switch_mode("queue")  # counsellors and leaders start in their queue
@@ -131,5 +138,9 @@ def default_actor(ctx: Ctx, as_login: str | None) -> Actor:
         return Actor.of(staff)
 
 
-def make_app(ctx: Ctx, *, as_login: str | None = None) -> UngehusApp:
-    return UngehusApp(ctx, default_actor(ctx, as_login))
+def make_app(ctx: Ctx, *, actor: Actor | None = None, as_login: str | None = None) -> UngehusApp:
+    """The app for a signed-in `actor` (or, for development and tests, `as_login`)."""
+    from ungehus_tui import logsafe
+
+    logsafe.install()
+    return UngehusApp(ctx, actor or default_actor(ctx, as_login))

@@ -52,7 +52,9 @@ class Settings(BaseSettings):
     login_max_failures: int = 5
     login_lock_minutes: int = 15
     retention_months: int = 36
-    audit_retention_months: int = 12
+    audit_retention_months: int = Field(
+        default=12, ge=6, description="Audit events are kept at least this long (>= 6)"
+    )
     pseudonym_key: str | None = Field(
         default=None, description="Key for the export pseudonym (HMAC); kept secret"
     )
@@ -89,6 +91,10 @@ class Settings(BaseSettings):
         default=10,
         description="Working days a contact person gets to round off when the young person "
         "is anchored in education or a steady job",
+    )
+    privacy_mode: bool = Field(
+        default=False,
+        description="Start with the desk's waiting list in privacy mode (initials only)",
     )
 
     @classmethod

@@ -5,7 +5,18 @@ from __future__ import annotations
 
 import typer
 
-from ungehus_tui.cli import core, export, importing, queue, report, staff, triage
+from ungehus_tui.cli import (
+    audit,
+    backup,
+    core,
+    export,
+    importing,
+    queue,
+    report,
+    retention,
+    staff,
+    triage,
+)
 
 app = typer.Typer(
     name="ungehus",
@@ -15,9 +26,12 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (core, staff, triage, export, importing, report, queue):
+for module in (core, staff, triage, export, importing, report, queue, audit, backup, retention):
     module.register(app)
 
 
 def main() -> None:
+    from ungehus_tui import logsafe
+
+    logsafe.install()
     app()

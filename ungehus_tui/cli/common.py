@@ -37,7 +37,12 @@ def settings_for(db: str | None) -> Settings:
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
-    err_console.print(f"[bold red]Error:[/] {message}", markup=True, soft_wrap=True)
+    from rich.markup import escape
+
+    from ungehus_tui.logsafe import scrub
+
+    text = escape(scrub(message))
+    err_console.print(f"[bold red]Error:[/] {text}", markup=True, soft_wrap=True)
     raise typer.Exit(code)
 
 

@@ -22,11 +22,18 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def init(db: DbOption = None) -> None:
         """Create or upgrade the database and load the organisation file. Idempotent."""
+        from ungehus_tui.services import auth
         from ungehus_tui.store import init_store
 
         with clean_errors():
-            _, changed = init_store(settings_for(db))
+            ctx, changed = init_store(settings_for(db))
+            first_run = not auth.has_any_password(ctx)
         console.print("Database initialised." if changed else "Database already up to date.")
+        if first_run:
+            console.print(
+                "No administrator has a password yet. Create the first one with:\n"
+                "  ungehus staff reset-password it.admin"
+            )
 
     @app.command()
     def demo(
@@ -41,6 +48,7 @@ def register(app: typer.Typer) -> None:
         with clean_errors():
             ctx, _ = init_store(settings_for(db))
             stats = fill_demo(ctx, persons=persons, seed=seed, progress=console.is_terminal)
+            _demo_passwords(ctx)
         console.print(
             "Demo data: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in stats.items())
         )
@@ -58,7 +66,10 @@ def register(app: typer.Typer) -> None:
 
 
 def _run(*, db: str | None, demo: bool, as_login: str | None) -> None:
+    """Sign in first, then the app. `--as LOGIN` skips the password only together with
+    `--demo` (a demo database, for development and demos); otherwise it fills in the login."""
     from ungehus_tui.data.demo import fill_demo, has_people
+    from ungehus_tui.services import auth
     from ungehus_tui.store import init_store
 
     with clean_errors():
@@ -67,14 +78,34 @@ def _run(*, db: str | None, demo: bool, as_login: str | None) -> None:
         if demo and not has_people(ctx):
             console.print("Filling the empty database with demo data ...")
             fill_demo(ctx, persons=2000, seed=2019, progress=console.is_terminal)
+            _demo_passwords(ctx)
+        if not auth.has_any_password(ctx):
+            fail(
+                "No staff member has a password yet. Create the first administrator with "
+                "`ungehus staff reset-password it.admin` (or try `ungehus run --demo`)."
+            )
     from ungehus_tui.app import make_app
+    from ungehus_tui.app_lock import sign_in_first
+    from ungehus_tui.services.errors import ServiceError
 
     try:
-        app = make_app(ctx, as_login=as_login)
-    except Exception as exc:  # a clean line for bad --as and the like
-        from ungehus_tui.services.errors import ServiceError
-
-        if isinstance(exc, ServiceError):
-            fail(exc.message)
-        raise
+        if demo and as_login:
+            app = make_app(ctx, as_login=as_login)
+        else:
+            actor = sign_in_first(ctx, as_login)
+            if actor is None:
+                return
+            app = make_app(ctx, actor=actor)
+    except ServiceError as exc:  # a clean line for a bad --as and the like
+        fail(exc.message)
     app.run()
+
+
+def _demo_passwords(ctx: object) -> None:
+    """Demo databases only: staff without a password get the documented demo password."""
+    from ungehus_tui.services import auth
+
+    if auth.set_demo_passwords(ctx):  # type: ignore[arg-type]
+        console.print(
+            f"Demo sign-in: any staff login (e.g. rec.1) with password {auth.DEMO_PASSWORD!r}"
+        )

@@ -21,19 +21,48 @@ GENESIS = "0" * 64
 
 
 def event_hash(event: AuditEvent) -> str:
-    at = event.at.astimezone(dt.UTC).isoformat(timespec="microseconds")
+    return hash_fields(
+        event.id,
+        event.at,
+        event.staff_id,
+        event.staff_login,
+        event.action,
+        event.person_id,
+        event.search_term,
+        event.purpose,
+        event.detail,
+        event.prev_hash,
+    )
+
+
+def hash_fields(
+    event_id: int | None,
+    at_time: dt.datetime,
+    staff_id: int | None,
+    staff_login: str,
+    action: str,
+    person_id: int | None,
+    search_term: str | None,
+    purpose: str | None,
+    detail: str | None,
+    prev_hash: str,
+) -> str:
+    """The SHA-256 of one event's fields and the previous hash (the chain link)."""
+    if at_time.tzinfo is None:  # stored as UTC
+        at_time = at_time.replace(tzinfo=dt.UTC)
+    at = at_time.astimezone(dt.UTC).isoformat(timespec="microseconds")
     payload = json.dumps(
         [
-            event.id,
+            event_id,
             at,
-            event.staff_id,
-            event.staff_login,
-            event.action,
-            event.person_id,
-            event.search_term,
-            event.purpose,
-            event.detail,
-            event.prev_hash,
+            staff_id,
+            staff_login,
+            action,
+            person_id,
+            search_term,
+            purpose,
+            detail,
+            prev_hash,
         ],
         ensure_ascii=False,
         separators=(",", ":"),

@@ -239,3 +239,39 @@ def similar_in(session: Session, name: str, birth_date: dt.date) -> list[YoungPe
         select(YoungPerson).where(YoungPerson.birth_date == birth_date)
     ).scalars()
     return [p for p in same_day if words & set(tokens(p.name))]
+
+
+def audit_search(ctx: Ctx, actor: Actor, term: str, purpose: str | None = None) -> None:
+    """Log one search with its term. `search` is read-only (it runs per keystroke); the UI
+    calls this once per settled search: when a result is opened, on Enter, or after a pause
+    (the reception screen's debounce), so the log has the term that was looked for."""
+    require(actor, Action.SEARCH)
+    term = " ".join(term.split())
+    if not term:
+        return
+    with write_session(ctx.engine) as session:
+        audit.record(session, actor, "SEARCH", search_term=term, purpose=purpose or "søgning")
+
+
+def record_view(ctx: Ctx, actor: Actor, person_id: int, purpose: str | None = None) -> None:
+    """Log that a young person's details were opened (VIEW_PERSON)."""
+    require(actor, Action.VIEW_PERSON)
+    with write_session(ctx.engine) as session:
+        audit.record(session, actor, "VIEW_PERSON", person_id=person_id, purpose=purpose)
+
+
+def reveal_cpr(ctx: Ctx, actor: Actor, person_id: int, purpose: str) -> str:
+    """The full CPR (DDMMYY-SSSS) of one young person, on an explicit reveal; audited."""
+    from ungehus_tui.services.errors import NotFound
+    from ungehus_tui.services.permissions import require_person_access
+
+    purpose = " ".join((purpose or "").split())
+    if len(purpose) < 3:
+        raise ValidationFailed({"purpose": "Angiv formålet med at se det fulde CPR-nummer"})
+    with write_session(ctx.engine) as session:
+        require_person_access(session, actor, person_id, Action.REVEAL_CPR)
+        person = session.get(YoungPerson, person_id)
+        if person is None:
+            raise NotFound("Den unge findes ikke")
+        audit.record(session, actor, "REVEAL_CPR", person_id=person_id, purpose=purpose[:200])
+        return f"{person.cpr[:6]}-{person.cpr[6:]}"

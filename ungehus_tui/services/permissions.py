@@ -41,20 +41,31 @@ class Action(StrEnum):
 
 R, C, L, A = AccessRole.RECEPTION, AccessRole.COUNSELLOR, AccessRole.LEADER, AccessRole.ADMIN
 
+# Reviewed against issue 7 (least privilege):
+# - RECEPTION: search, register, triage, book, the desk's arrivals, reveal a CPR at the desk;
+#   no queue, no case, no plan, no outcomes, no consent (agreed with the plan), no handovers.
+# - COUNSELLOR: their queue; young people they hold or sit in a team with (row level in
+#   `require_person_access`): plan, consent, outcomes, handovers; may register, triage and
+#   book (outreach, follow-up meetings).
+# - LEADER: read-only within their center (queues and cases by row level), reports; no CPR
+#   reveal, no writes.
+# - ADMIN: staff, organisation, export (also with CPR), import (which registers young people,
+#   hence REGISTER), retention, backup, audit log. No desk or case work: IT does not read
+#   case notes.
 MATRIX: dict[Action, frozenset[str]] = {
     Action.SEARCH: frozenset({R, C, L, A}),
     Action.VIEW_PERSON: frozenset({R, C, L, A}),
     Action.REVEAL_CPR: frozenset({R, C, A}),
     Action.REGISTER: frozenset({R, C, A}),
-    Action.RECORD_ARRIVAL: frozenset({R, A}),
-    Action.TRIAGE: frozenset({R, C, A}),
-    Action.OVERRIDE_TRIAGE: frozenset({R, C, A}),
-    Action.BOOK: frozenset({R, C, A}),
-    Action.VIEW_QUEUE: frozenset({C, L, A}),
-    Action.VIEW_CASE: frozenset({C, L, A}),
+    Action.RECORD_ARRIVAL: frozenset({R}),
+    Action.TRIAGE: frozenset({R, C}),
+    Action.OVERRIDE_TRIAGE: frozenset({R, C}),
+    Action.BOOK: frozenset({R, C}),
+    Action.VIEW_QUEUE: frozenset({C, L}),
+    Action.VIEW_CASE: frozenset({C, L}),
     Action.RECORD_OUTCOME: frozenset({C}),
     Action.EDIT_PLAN: frozenset({C}),
-    Action.MANAGE_CONSENT: frozenset({R, C}),
+    Action.MANAGE_CONSENT: frozenset({C}),
     Action.HANDOVER: frozenset({C}),
     Action.VIEW_REPORT: frozenset({L, A}),
     Action.EXPORT: frozenset({A}),

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlmodel import select
+
+from ungehus_tui.data.engine import read_session
+from ungehus_tui.data.models import AuditEvent
+from ungehus_tui.domain import clock
+from ungehus_tui.services import auth, staff
+from ungehus_tui.services.errors import PermissionDenied, ValidationFailed
+
+PW = "rigtig-kode-42"
+
+
+def _events(ctx, action: str) -> list[AuditEvent]:  # type: ignore[no-untyped-def]
+    with read_session(ctx.engine) as s:
+        return list(s.exec(select(AuditEvent).where(AuditEvent.action == action)).all())
+
+
+def test_sign_in_and_lockout_after_five_failures(ctx, admin) -> None:  # type: ignore[no-untyped-def]
+    clock.set_now(dt.datetime(2026, 3, 2, 9, 0))
+    auth.set_password(ctx, admin, "rec.1", PW)
+    assert auth.sign_in(ctx, "rec.1", PW).login == "rec.1"
+    for _ in range(5):
+        with pytest.raises(auth.SignInFailed):
+            auth.sign_in(ctx, "rec.1", "forkert-kode-1")
+    # locked: even the right password fails
+    with pytest.raises(auth.SignInFailed, match="låst"):
+        auth.sign_in(ctx, "rec.1", PW)
+    clock.set_now(dt.datetime(2026, 3, 2, 9, 14))
+    with pytest.raises(auth.SignInFailed, match="låst"):
+        auth.sign_in(ctx, "rec.1", PW)
+    clock.set_now(dt.datetime(2026, 3, 2, 9, 16))
+    assert auth.sign_in(ctx, "rec.1", PW).login == "rec.1"
+    failed = _events(ctx, "SIGN_IN_FAILED")
+    assert len(failed) == 7
+    assert all(e.staff_login == "rec.1" for e in failed)
+    assert all(PW not in (e.detail or "") for e in failed)
+    assert len(_events(ctx, "SIGN_IN")) == 2
+
+
+def test_success_resets_the_counter(ctx, admin) -> None:  # type: ignore[no-untyped-def]
+    auth.set_password(ctx, admin, "rec.2", PW)
+    for _ in range(4):
+        with pytest.raises(auth.SignInFailed):
+            auth.sign_in(ctx, "rec.2", "forkert-kode-1")
+    auth.sign_in(ctx, "rec.2", PW)
+    for _ in range(4):
+        with pytest.raises(auth.SignInFailed):
+            auth.sign_in(ctx, "rec.2", "forkert-kode-1")
+    assert auth.sign_in(ctx, "rec.2", PW).login == "rec.2"
+
+
+def test_unknown_and_disabled_logins_fail_alike(ctx, admin) -> None:  # type: ignore[no-untyped-def]
+    auth.set_password(ctx, admin, "rec.2", PW)
+    staff.disable_staff(ctx, admin, "rec.2")
+    for login in ("rec.2", "ingen.bruger"):
+        with pytest.raises(auth.SignInFailed, match="Forkert brugernavn eller adgangskode"):
+            auth.sign_in(ctx, login, PW)
+
+
+def test_change_password_policy(ctx, admin, actor_for) -> None:  # type: ignore[no-untyped-def]
+    auth.set_password(ctx, admin, "rec.1", PW)
+    me = actor_for("rec.1")
+    with pytest.raises(ValidationFailed, match="mindst 10 tegn"):
+        auth.change_password(ctx, me, PW, "kort")
+    with pytest.raises(ValidationFailed, match="brugernavnet"):
+        auth.change_password(ctx, me, PW, "xx-rec.1-yyyy")
+    with pytest.raises(ValidationFailed) as err:
+        auth.change_password(ctx, me, "forkert-gammel", "en-helt-ny-kode")
+    assert "old" in err.value.errors
+    auth.change_password(ctx, me, PW, "en-helt-ny-kode")
+    assert auth.sign_in(ctx, "rec.1", "en-helt-ny-kode").login == "rec.1"
+
+
+def test_bootstrap_only_for_first_admin(ctx, admin) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(PermissionDenied):
+        auth.set_password(ctx, None, "rec.1", PW)
+    auth.set_password(ctx, None, "it.admin", PW)
+    assert auth.sign_in(ctx, "it.admin", PW).role == "ADMIN"
+    with pytest.raises(PermissionDenied):
+        auth.set_password(ctx, None, "it.admin", "endnu-en-kode")
+
+
+def test_only_admin_manages_staff(ctx, actor_for) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(PermissionDenied):
+        auth.set_password(ctx, actor_for("cbu.leder"), "rec.1", PW)
+    with pytest.raises(PermissionDenied):
+        staff.add_staff(
+            ctx, actor_for("rec.1"), login="x.y", name="Test Testesen", role="RECEPTION"
+        )

@@ -1,0 +1,104 @@
+"""App-level security wiring, kept out of app.py so any App can mix it in:
+
+- idle lock: after `settings.idle_lock_minutes` without a key, mouse click or paste, the
+  sign-in screen is pushed as an opaque lock over the current screen (the stack, focus and
+  typed input underneath stay untouched). Only the same user's password unlocks it. While
+  locked every app action except quit is refused (`check_action`), so neither a mode switch
+  nor the command palette can show data. The clock is injectable (`idle_clock`) and the
+  check is a public method (`check_idle_lock`), so tests advance time instead of sleeping.
+- a lock key (ctrl+l) and a privacy key (ctrl+t: initials only on the desk's waiting list;
+  screens read `app.privacy`).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from textual import events
+from textual.app import App
+from textual.binding import Binding
+from textual.reactive import reactive
+
+from ungehus_tui.screens.sign_in import SignInScreen
+from ungehus_tui.services.context import Actor, Ctx
+
+IDLE_CHECK_SECONDS = 5.0
+
+LOCK_BINDINGS = [
+    Binding("ctrl+l", "lock", "Lås", id="lock", tooltip="Lås skærmen nu"),
+    Binding(
+        "ctrl+t",
+        "toggle_privacy",
+        "Privat",
+        id="privacy",
+        tooltip="Privat visning: kun initialer på ventelisten",
+    ),
+]
+
+
+class LockingApp(App[None]):
+    """Mix into the Ungehus App; call `setup_lock(ctx, actor, idle_clock)` in __init__."""
+
+    privacy: reactive[bool] = reactive(False)
+
+    def setup_lock(
+        self, ctx: Ctx, actor: Actor, idle_clock: Callable[[], float] | None = None
+    ) -> None:
+        self.lock_ctx = ctx
+        self.lock_actor = actor
+        self.idle_clock = idle_clock or time.monotonic
+        self.locked = False
+        self.last_activity = self.idle_clock()
+        self.set_reactive(LockingApp.privacy, bool(ctx.settings.privacy_mode))
+
+    def start_idle_timer(self) -> None:
+        self.set_interval(IDLE_CHECK_SECONDS, self.check_idle_lock, name="idle-lock")
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown, events.Paste)) and not self.locked:
+            self.last_activity = self.idle_clock()
+        await super().on_event(event)
+
+    def check_idle_lock(self) -> None:
+        limit = self.lock_ctx.settings.idle_lock_minutes * 60
+        if not self.locked and limit > 0 and self.idle_clock() - self.last_activity >= limit:
+            self.action_lock()
+
+    def action_lock(self) -> None:
+        if self.locked:
+            return
+        self.locked = True
+        self.push_screen(SignInScreen(self.lock_ctx, locked=self.lock_actor), self._unlocked)
+
+    def _unlocked(self, actor: Actor | None) -> None:
+        self.locked = False
+        self.last_activity = self.idle_clock()
+
+    def action_toggle_privacy(self) -> None:
+        self.privacy = not self.privacy
+        self.notify("Privat visning slået til" if self.privacy else "Privat visning slået fra")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if getattr(self, "locked", False) and action not in ("quit",):
+            return False
+        return super().check_action(action, parameters)
+
+
+class SignInApp(App[Actor]):
+    """The sign-in before the main app starts (`ungehus run`)."""
+
+    TITLE = "Ungehus"
+
+    def __init__(self, ctx: Ctx, login: str | None = None) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.login = login
+
+    def on_mount(self) -> None:
+        self.push_screen(SignInScreen(self.ctx, login=self.login), self.exit)
+
+
+def sign_in_first(ctx: Ctx, login: str | None = None) -> Actor | None:
+    """Run the sign-in screen on its own; the Actor, or None when the user quit."""
+    return SignInApp(ctx, login).run()
