@@ -16,6 +16,7 @@ from ungehus_tui.domain import cpr as cprmod
 from ungehus_tui.screens.arrival import ArrivalDialog, ArrivalRequest
 from ungehus_tui.screens.base import DeskScreen
 from ungehus_tui.services import arrivals, desk, people
+from ungehus_tui.widgets.cpr_guard import guard_cpr
 from ungehus_tui.widgets.waiting import WaitingPanel
 
 WAITING_REFRESH_SECONDS = 30
@@ -138,6 +139,7 @@ class ReceptionScreen(DeskScreen):
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
         self._term = event.value
+        guard_cpr(event.input)
         line, refusal = cpr_line(event.value)
         self.query_one("#cpr-info", Static).update(line)
         box = self.query_one("#refusal", Static)

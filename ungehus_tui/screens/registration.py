@@ -21,6 +21,7 @@ from ungehus_tui.screens.base import DeskScreen
 from ungehus_tui.screens.duplicate import DuplicateDialog, Typed
 from ungehus_tui.services import desk, people
 from ungehus_tui.services.errors import ValidationFailed
+from ungehus_tui.widgets.cpr_guard import guard_cpr
 from ungehus_tui.widgets.decision import preview_text
 from ungehus_tui.widgets.facts import FactsPanel, FactState
 
@@ -154,6 +155,7 @@ class RegistrationScreen(DeskScreen):
             self.check_existing(parsed.compact)
 
     def _cpr_changed(self, value: str) -> None:
+        guard_cpr(self.query_one("#cpr", Input))
         parsed = self._typed_cpr()
         line, error = "", ""
         under_18 = False

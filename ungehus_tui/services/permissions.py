@@ -65,7 +65,7 @@ MATRIX: dict[Action, frozenset[str]] = {
     Action.VIEW_CASE: frozenset({C, L}),
     Action.RECORD_OUTCOME: frozenset({C}),
     Action.EDIT_PLAN: frozenset({C}),
-    Action.MANAGE_CONSENT: frozenset({C}),
+    Action.MANAGE_CONSENT: frozenset({R, C}),  # the desk records consent at registration
     Action.HANDOVER: frozenset({C}),
     Action.VIEW_REPORT: frozenset({L, A}),
     Action.EXPORT: frozenset({A}),

@@ -1,4 +1,8 @@
-"""The desk's waiting list: who is waiting, why and for how long."""
+"""The desk's waiting list: who is waiting, why and for how long.
+
+In privacy mode (ctrl+t, or `privacy_mode = true`) only initials are shown, so the list can
+face the room.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
+from ungehus_tui.domain.privacy import shown_name
 from ungehus_tui.services.arrivals import Waiting
 
 
@@ -15,6 +20,8 @@ class WaitingPanel(Vertical):
     WaitingPanel > .panel-title { text-style: bold; height: 1; }
     WaitingPanel > DataTable { height: 1fr; }
     """
+
+    _rows: list[Waiting] = []
 
     def compose(self) -> ComposeResult:
         yield Static("Venter i skranken", classes="panel-title", id="waiting-title")
@@ -26,8 +33,12 @@ class WaitingPanel(Vertical):
         table.add_column("Min.", key="min", width=4)
         table.add_column("Navn", key="name", width=20)
         table.add_column("Årsag", key="reason", width=15)
+        if hasattr(self.app, "privacy"):
+            self.watch(self.app, "privacy", lambda _value: self.show(self._rows), init=False)
 
     def show(self, rows: list[Waiting]) -> None:
+        self._rows = rows
+        privacy = bool(getattr(self.app, "privacy", False))
         table = self.query_one(DataTable)
         keep = table.cursor_row
         table.clear()
@@ -35,7 +46,7 @@ class WaitingPanel(Vertical):
             table.add_row(
                 w.arrived_at.strftime("%H:%M"),
                 str(w.minutes),
-                w.name or "(ukendt)",
+                shown_name(w.name, privacy=privacy) if w.name else "(ukendt)",
                 w.reason_da,
                 key=str(w.arrival_id),
             )
