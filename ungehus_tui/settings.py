@@ -60,6 +60,15 @@ class Settings(BaseSettings):
     cli_login: str | None = Field(
         default=None, description="Staff login the CLI acts as when --as is not given"
     )
+    booking_grid_minutes: int = Field(
+        default=30, ge=5, le=120, description="Meetings start on this grid from opening time"
+    )
+    house_name: str = Field(
+        default="Ungehuset", description="The house's name: organizer of .ics invitations"
+    )
+    house_email: str = Field(
+        default="ungehuset@eksempel.dk", description="Organizer address in .ics invitations"
+    )
 
     @classmethod
     def settings_customise_sources(

@@ -22,7 +22,7 @@ from typing import Any
 from rich.progress import Progress
 from sqlalchemy import Date, DateTime, func, insert, select
 from sqlalchemy.engine import Connection
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel
 
 from ungehus_tui.data.models import (
     Assignment,
@@ -182,26 +182,28 @@ def fill_demo(
             if s["role"] == "COUNSELLOR" and s["active"]:
                 by_role[(s["center_code"], s["contact_role"])].append(s["id"])
                 by_center[s["center_code"]].append(s["id"])
-        from sqlmodel import Session
-
-        with Session(bind=conn) as s:
-            cal = work_calendar(s)
+        with Session(bind=conn) as org_session:
+            cal = work_calendar(org_session)
         used = set(conn.execute(select(_table(YoungPerson).c.cpr)).scalars())
         pid = _next_id(conn, YoungPerson)
         iid, did = _next_id(conn, Intake), _next_id(conn, TriageDecision)
         mid, aid = _next_id(conn, Meeting), _next_id(conn, Assignment)
         pl_id = _next_id(conn, EducationPlan)
         recent_people: list[dict[str, Any]] = []
-        people, toks, intakes, decisions, assigns, consents = [], [], [], [], [], []
-        meetings, parts, tasks, handovers, arrivals, plans, interventions = (
-            [],
-            [],
-            [],
-            [],
-            [],
-            [],
-            [],
-        )
+        Rows = list[dict[str, Any]]
+        people: Rows = []
+        toks: Rows = []
+        intakes: Rows = []
+        decisions: Rows = []
+        assigns: Rows = []
+        consents: Rows = []
+        meetings: Rows = []
+        parts: Rows = []
+        tasks: Rows = []
+        handovers: Rows = []
+        arrivals: Rows = []
+        plans: Rows = []
+        interventions: Rows = []
         buffers = (
             (YoungPerson, people),
             (PersonNameToken, toks),
