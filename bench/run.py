@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import CACHE, PYTHON, ROOT, Metric, child_env  # noqa: E402
+from bench.common import CACHE, PYTHON, ROOT, Metric, child_env
 
 KEYS = (
     "startup_ratio",

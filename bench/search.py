@@ -24,7 +24,8 @@ def prefixes(db: Path, count: int, seed: int = 8) -> list[str]:
         top = conn.execute("SELECT max(id) FROM young_person").fetchone()[0]
         ids = rng.sample(range(1, top + 1), min(count * 2, top))
         rows = conn.execute(
-            f"SELECT cpr, name, name_folded FROM young_person WHERE id IN ({','.join('?' * len(ids))})",
+            "SELECT cpr, name, name_folded FROM young_person "
+            f"WHERE id IN ({','.join('?' * len(ids))})",
             ids,
         ).fetchall()
     terms: list[str] = []
@@ -75,9 +76,7 @@ def measure(db: Path, count: int = 1000) -> Metric:
         captured.clear()
         with read_session(engine) as session:
             hits += bool(search_in(session, term, LIMIT))
-        statements.append(
-            [(s, p) for s, p in captured if s.lstrip().upper().startswith("SELECT")]
-        )
+        statements.append([(s, p) for s, p in captured if s.lstrip().upper().startswith("SELECT")])
     event.remove(engine, "before_cursor_execute", _capture)
 
     timings: list[float] = []

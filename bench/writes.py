@@ -82,9 +82,7 @@ def lost_writes(db: Path, each: int) -> Metric:
         start = manager.Event()
         with spawn.Pool(PROCESSES) as pool:
             jobs = [
-                pool.apply_async(
-                    _register_worker, (url, numbers[w * each : (w + 1) * each], start)
-                )
+                pool.apply_async(_register_worker, (url, numbers[w * each : (w + 1) * each], start))
                 for w in range(PROCESSES)
             ]
             start.set()
