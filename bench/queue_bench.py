@@ -3,6 +3,7 @@ openings, for the counsellor whose queue in the demo database is nearest 2,000 i
 
 from __future__ import annotations
 
+import importlib
 import time
 from pathlib import Path
 
@@ -17,10 +18,10 @@ def measure(db: Path, runs: int = 20) -> Metric:
     from ungehus_tui.data.engine import read_session
     from ungehus_tui.data.models import Staff
     from ungehus_tui.services.context import Actor
-    from ungehus_tui.services.queue import queue_for
     from ungehus_tui.settings import load_settings
     from ungehus_tui.store import open_store
 
+    queue_for = importlib.import_module("ungehus_tui.services.queue").queue_for
     ctx = open_store(load_settings(db=str(db), data_dir=CACHE))
     with read_session(ctx.engine) as session:
         staff = session.exec(
