@@ -33,7 +33,7 @@ def main(url: str, first: int, count: int) -> None:
         actor = actor_by_login(session, "rec.1")
     for index in range(first, first + count):
         number = cpr_for(index)
-        person, _ = register_person(
+        register_person(
             ctx, actor, PersonIn(cpr=number, name=f"Prøve Crashsen {index}", phone="01234567")
         )
         print(number, flush=True)

@@ -46,6 +46,7 @@ NASTY = [
     "%_%",
     "\\",
     "\ud800",  # a lone surrogate: not encodable as UTF-8
+    "Anna \udcff Prøvesen",
     "ﬀ",
     "١٢٣٤٥٦-٧٨٩٠",  # Arabic-Indic digits
     "０１０１０１-０１０１",  # full-width digits
@@ -85,9 +86,11 @@ def _counts(ctx) -> tuple[int, ...]:  # type: ignore[no-untyped-def]
 
 
 def _digits(value: object) -> str:
-    return "".join(ch for ch in value if ch.isascii() and ch.isdigit()) if isinstance(
-        value, str
-    ) else ""
+    return (
+        "".join(ch for ch in value if ch.isascii() and ch.isdigit())
+        if isinstance(value, str)
+        else ""
+    )
 
 
 def _assert_clean_refusal(exc: ServiceError, cpr: object) -> None:
