@@ -46,9 +46,9 @@ def queue_open(db: Path) -> Metric:
 
 
 def intake_keys() -> Metric:
-    if not _has("bench.walkin_keys"):
-        return Metric.missing("the reception walk-in (screens and its key list) has not landed")
-    from bench import walkin_keys  # type: ignore[attr-defined]
+    if not _has("ungehus_tui.walkin"):
+        return Metric.missing("the reception walk-in (ungehus_tui/walkin.py) has not landed")
+    from bench import walkin_keys
 
     return walkin_keys.measure()
 
