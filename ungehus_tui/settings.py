@@ -69,6 +69,12 @@ class Settings(BaseSettings):
     house_email: str = Field(
         default="ungehuset@eksempel.dk", description="Organizer address in .ics invitations"
     )
+    export_lag_seconds: int = Field(
+        default=120,
+        ge=0,
+        description="The export window ends this long before now, so transactions still "
+        "open when the export starts are committed and caught by the next night",
+    )
 
     @classmethod
     def settings_customise_sources(

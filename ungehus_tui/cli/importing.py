@@ -1,0 +1,111 @@
+"""`ungehus import FILE`: register young people from a list."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from ungehus_tui.cli.common import AsOption, DbOption, clean_errors, cli_actor, fail, settings_for
+
+console = Console(highlight=False)
+
+IMPORT_HELP = """Register young people from a list (CSV or JSON lines).
+
+Columns: cpr and name (or navn) required; phone, email, situation, guardian_name,
+guardian_phone optional. Each row is validated as the desk validates; a young person already
+registered is matched by CPR (empty phone/e-mail filled in), never duplicated. Re-importing
+the same file changes nothing. Rejected rows go to the rejects file (default FILE.rejects.csv
+next to FILE, mode 0600) with the reason in the column 'fejl'.
+
+The dialect is detected (BOM or ';' = excel-da, '{' = jsonl, else rfc4180) unless given.
+
+Exit codes: 0 every row is in; 1 some rows were rejected (see the counts and the rejects
+file) or the import failed; 2 unusable file (not UTF-8 text, missing cpr/name column).
+"""
+
+
+class ListDialect(StrEnum):
+    AUTO = "auto"
+    EXCEL_DA = "excel-da"
+    RFC4180 = "rfc4180"
+    JSONL = "jsonl"
+
+
+def default_rejects(path: Path) -> Path:
+    ext = ".jsonl" if path.suffix.lower() == ".jsonl" else ".csv"
+    return path.with_name(f"{path.stem}.rejects{ext}")
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("import", help=IMPORT_HELP)
+    def import_(
+        file: Annotated[Path, typer.Argument(help="The list file", show_default=False)],
+        rejects: Annotated[
+            Path | None,
+            typer.Option("--rejects", help="Where rejected rows go", show_default=False),
+        ] = None,
+        dialect: Annotated[
+            ListDialect, typer.Option("--dialect", help="File dialect")
+        ] = ListDialect.AUTO,
+        db: DbOption = None,
+        as_login: AsOption = None,
+    ) -> None:
+        from ungehus_tui.services.importer import import_list, write_rejects
+        from ungehus_tui.services.tabular import Dialect, UnusableFile
+        from ungehus_tui.store import open_store
+
+        try:
+            raw = file.read_bytes()
+        except OSError as exc:
+            fail(f"Cannot read {file}: {exc.strerror}", code=2)
+        chosen = None if dialect is ListDialect.AUTO else Dialect(dialect.value)
+        with clean_errors():
+            ctx = open_store(settings_for(db))
+            actor = cli_actor(ctx, as_login)
+            try:
+                with _progress() as hook:
+                    result = import_list(
+                        ctx, actor, raw, dialect=chosen, source=str(file), progress=hook
+                    )
+            except UnusableFile as exc:
+                fail(f"Unusable file {file.name}: {exc}", code=2)
+        target = rejects or default_rejects(file)
+        if result.rejected:
+            write_rejects(target, result)
+        console.print(
+            f"{result.rows} rækker: {result.registered} nye, {result.matched} fandtes i forvejen, "
+            f"{result.updated} opdateret, {result.rejected} afvist"
+            + (f" (se {target})" if result.rejected else "")
+        )
+        if result.rejected:
+            raise typer.Exit(1)
+
+
+class _progress:
+    """A Rich progress bar on a terminal; silent otherwise."""
+
+    def __init__(self) -> None:
+        self.progress: Any = None
+        self.task: Any = None
+
+    def __enter__(self):  # type: ignore[no-untyped-def]
+        if console.is_terminal:
+            from rich.progress import Progress
+
+            self.progress = Progress(console=console, transient=True)
+            self.progress.start()
+            self.task = self.progress.add_task("Importerer", total=None)
+
+        def hook(done: int, total: int) -> None:
+            if self.progress is not None and self.task is not None:
+                self.progress.update(self.task, completed=done, total=total)
+
+        return hook
+
+    def __exit__(self, *exc: object) -> None:
+        if self.progress is not None:
+            self.progress.stop()

@@ -1,0 +1,191 @@
+"""The file dialects shared by the export and the list import.
+
+- `excel-da`: what Danish Excel opens by double-click: UTF-8 with BOM, `;` separator, CRLF,
+  decimal comma, dates `dd-mm-yyyy`, datetimes `dd-mm-yyyy HH:MM` in local time, and text
+  cells starting with `= + - @` (or tab / CR) prefixed with `'` against formula injection.
+- `rfc4180`: UTF-8 without BOM, `,` separator, CRLF, ISO 8601 dates and UTC datetimes.
+- `jsonl`: one JSON object per line, ISO 8601 dates and UTC datetimes, true/false, null.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import decimal
+import hashlib
+import io
+import json
+import os
+from collections.abc import Iterable, Sequence
+from enum import StrEnum
+from typing import IO, Any
+
+from ungehus_tui.domain.clock import local
+
+
+class Dialect(StrEnum):
+    EXCEL_DA = "excel-da"
+    RFC4180 = "rfc4180"
+    JSONL = "jsonl"
+
+
+EXTENSIONS = {Dialect.EXCEL_DA: ".csv", Dialect.RFC4180: ".csv", Dialect.JSONL: ".jsonl"}
+_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """Prefix `'` to a cell Excel would read as a formula (OWASP 'CSV injection')."""
+    return "'" + text if text.startswith(_DANGEROUS) else text
+
+
+def cell(value: Any, dialect: Dialect) -> Any:
+    """One value as the dialect writes it (a str for CSV, a JSON value for jsonl)."""
+    if dialect is Dialect.JSONL:
+        if isinstance(value, dt.datetime):
+            return value.astimezone(dt.UTC).isoformat()
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if isinstance(value, decimal.Decimal):
+            return float(value)
+        return value
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, dt.datetime):
+        if dialect is Dialect.EXCEL_DA:
+            return local(value).strftime("%d-%m-%Y %H:%M")
+        return value.astimezone(dt.UTC).isoformat()
+    if isinstance(value, dt.date):
+        return value.strftime("%d-%m-%Y") if dialect is Dialect.EXCEL_DA else value.isoformat()
+    if isinstance(value, float | decimal.Decimal):
+        text = str(value)
+        return text.replace(".", ",") if dialect is Dialect.EXCEL_DA else text
+    if isinstance(value, int):
+        return str(value)
+    text = str(value)
+    return neutralise(text) if dialect is Dialect.EXCEL_DA else text
+
+
+class HashingWriter(io.RawIOBase):
+    """A binary sink that hashes (sha256) and counts what goes through to `target`."""
+
+    def __init__(self, target: IO[bytes]) -> None:
+        self.target = target
+        self.sha = hashlib.sha256()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        chunk = bytes(data)
+        self.sha.update(chunk)
+        self.target.write(chunk)
+        return len(chunk)
+
+
+class RowWriter:
+    """Writes a header and rows in a dialect to an open binary file; hashes as it goes."""
+
+    def __init__(self, target: IO[bytes], dialect: Dialect, columns: Sequence[str]) -> None:
+        self.dialect = dialect
+        self.columns = list(columns)
+        self.sink = HashingWriter(target)
+        encoding = "utf-8-sig" if dialect is Dialect.EXCEL_DA else "utf-8"
+        self.text = io.TextIOWrapper(
+            io.BufferedWriter(self.sink, buffer_size=1 << 16),  # type: ignore[arg-type]
+            encoding=encoding,
+            newline="",
+            write_through=False,
+        )
+        self.rows = 0
+        self._csv: Any = None
+        if dialect is not Dialect.JSONL:
+            delimiter = ";" if dialect is Dialect.EXCEL_DA else ","
+            self._csv = csv.writer(self.text, delimiter=delimiter, lineterminator="\r\n")
+            self._csv.writerow([cell(c, dialect) for c in self.columns])
+
+    def write(self, values: Sequence[Any]) -> None:
+        if self._csv is not None:
+            self._csv.writerow([cell(v, self.dialect) for v in values])
+        else:
+            obj = {c: cell(v, self.dialect) for c, v in zip(self.columns, values, strict=True)}
+            self.text.write(json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n")
+        self.rows += 1
+
+    def write_all(self, rows: Iterable[Sequence[Any]]) -> None:
+        for row in rows:
+            self.write(row)
+
+    def finish(self) -> str:
+        """Flush everything to the target; the sha256 hex of the bytes written."""
+        self.text.flush()
+        self.text.detach().flush()  # type: ignore[attr-defined]
+        return self.sink.sha.hexdigest()
+
+
+def open_private(path: str | os.PathLike[str]) -> IO[bytes]:
+    """A new file only the owner can read (0600), whatever the umask."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    return os.fdopen(fd, "wb")
+
+
+class UnusableFile(Exception):
+    """The file cannot be read as a list at all (message is English, for the CLI)."""
+
+
+def detect_dialect(head: bytes) -> Dialect:
+    """Guess the dialect from the first bytes: a BOM or `;` means excel-da, `{` jsonl."""
+    if head.startswith(b"\xef\xbb\xbf"):
+        return Dialect.EXCEL_DA
+    stripped = head.lstrip()
+    if stripped.startswith(b"{"):
+        return Dialect.JSONL
+    first = stripped.split(b"\n", 1)[0]
+    if first.count(b";") > first.count(b","):
+        return Dialect.EXCEL_DA
+    return Dialect.RFC4180
+
+
+def read_rows(
+    raw: bytes, dialect: Dialect | None
+) -> tuple[Dialect, list[str], list[dict[str, str]]]:
+    """Parse a whole list file; (dialect, header, rows as column -> text)."""
+    if b"\x00" in raw[:4096]:
+        raise UnusableFile("not a text file (binary content)")
+    chosen = dialect or detect_dialect(raw[:4096])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UnusableFile("not UTF-8 text: save the list as 'CSV UTF-8'") from None
+    if chosen is Dialect.JSONL:
+        rows: list[dict[str, str]] = []
+        header: list[str] = []
+        for n, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError:
+                raise UnusableFile(f"line {n} is not JSON") from None
+            if not isinstance(obj, dict):
+                raise UnusableFile(f"line {n} is not a JSON object")
+            for key in obj:
+                if key not in header:
+                    header.append(key)
+            rows.append({k: "" if v is None else str(v) for k, v in obj.items()})
+        return chosen, header, rows
+    delimiter = ";" if chosen is Dialect.EXCEL_DA else ","
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+        table = [r for r in reader if any(c.strip() for c in r)]
+    except csv.Error as exc:
+        raise UnusableFile(f"not a readable CSV file: {exc}") from None
+    if not table:
+        raise UnusableFile("the file is empty")
+    header = [h.strip() for h in table[0]]
+    out = []
+    for r in table[1:]:
+        out.append({h: (r[i] if i < len(r) else "") for i, h in enumerate(header)})
+    return chosen, header, out
