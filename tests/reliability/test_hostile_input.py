@@ -52,7 +52,7 @@ NASTY = [
     "０１０１０１-０１０１",  # full-width digits
     "x" * 201,
     "Æ" * 100_000,
-    "A" * 2_000_000,
+    "A" * 200_000,
     "+45 12 34 56 78",
     "a@b.dk",
     "@@",
@@ -119,7 +119,7 @@ person_fields = st.fixed_dictionaries(
 )
 
 HYPOTHESIS = settings(
-    max_examples=80,
+    max_examples=40,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
