@@ -14,8 +14,8 @@ from ungehus_tui.data.engine import read_session
 from ungehus_tui.data.models import AuditEvent, AuditHead, YoungPerson
 from ungehus_tui.services.audit import GENESIS, event_hash
 
-WORKERS = 6
-EACH = 15
+WORKERS = 4
+EACH = 12
 
 
 def _register(url: str, worker: int, start: mp.synchronize.Event) -> list[str]:

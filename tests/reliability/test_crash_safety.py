@@ -15,7 +15,7 @@ from tests.reliability.helpers import HERE, PYTHON, ROOT, child_env
 from ungehus_tui.data.engine import is_sqlite, read_session
 from ungehus_tui.data.models import AuditEvent, PersonNameToken, YoungPerson
 
-ROUNDS = 4
+ROUNDS = 3
 PER_ROUND = 400  # more than a round ever gets to before it is killed
 
 
@@ -50,7 +50,7 @@ def test_sigkill_loses_no_reported_registration(ctx) -> None:
     rng = random.Random()
     reported: list[str] = []
     for round_no in range(ROUNDS):
-        reported += _run_and_kill(url, round_no * PER_ROUND, rng.randint(1, 60))
+        reported += _run_and_kill(url, round_no * PER_ROUND, rng.randint(1, 30))
 
     if is_sqlite(url):
         path = make_url(url).database
