@@ -1,25 +1,50 @@
-"""The Textual app. Built by `make_app(ctx, ...)`; nothing happens at import time."""
+"""The Textual app. Built by `make_app(ctx, ...)`; nothing happens at import time.
+
+Modes (Textual `MODES`): the desk (`reception`, default) and the counsellor's queue
+(`queue`); F2/F3 switch. Every screen runs its database work in thread workers; a failed
+worker ends in `report_error`, the one place that turns an exception into a Danish message.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlmodel import select
-from textual import on, work
-from textual.app import App, ComposeResult
+from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.screen import Screen
 
 from ungehus_tui.data.engine import read_session
 from ungehus_tui.data.models import Staff
-from ungehus_tui.services import people
+from ungehus_tui.screens.queue import QueueScreen
+from ungehus_tui.screens.reception import ReceptionScreen
 from ungehus_tui.services.context import Actor, Ctx, actor_by_login
+from ungehus_tui.services.errors import ServiceError
+
+GENERIC_ERROR_DA = "Der skete en uventet fejl. Intet er gemt halvt; prøv igen eller kontakt IT."
 
 
 class UngehusApp(App[None]):
     TITLE = "Ungehus"
     SUB_TITLE = "Ungehuset · Slagelse Kommune"
     CSS_PATH = "app.tcss"
+    MODES = {"reception": ReceptionScreen, "queue": QueueScreen}
+    DEFAULT_MODE = "reception"
     BINDINGS = [
+        Binding(
+            "f2",
+            "app.switch_mode('reception')",
+            "Skranke",
+            id="mode.reception",
+            tooltip="Skranken: søg, registrér, visitér og book",
+        ),
+        Binding(
+            "f3",
+            "app.switch_mode('queue')",
+            "Kø",
+            id="mode.queue",
+            tooltip="Rådgivernes arbejdskø",
+        ),
         Binding("ctrl+q", "quit", "Afslut", id="quit", tooltip="Luk Ungehus"),
     ]
 
@@ -28,32 +53,66 @@ class UngehusApp(App[None]):
         self.ctx = ctx
         self.actor = actor
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        with Vertical(id="reception"):
-            yield Static(f"Logget ind som {self.actor.name}", id="whoami")
-            yield Input(placeholder="Søg: CPR-nummer eller navn", id="search")
-            yield DataTable(id="results", cursor_type="row")
-        yield Footer()
-
     def on_mount(self) -> None:
-        table = self.query_one("#results", DataTable)
-        table.add_columns("CPR", "Navn", "Alder")
+        self.sub_title = f"{self.SUB_TITLE} · {self.actor.name}"
+        if self.actor.role in ("COUNSELLOR", "LEADER"):
+            self.switch_mode("queue")  # counsellors and leaders start in their queue
 
-    @on(Input.Changed, "#search")
-    def _search_changed(self, event: Input.Changed) -> None:
-        self.run_search(event.value)
+    def report_error(self, error: BaseException) -> None:
+        """Show a worker's error: a service's Danish message, else a generic one (no data)."""
+        if isinstance(error, ServiceError):
+            self.notify(error.message, title="Kan ikke gennemføres", severity="error")
+            return
+        self.log.error(f"worker failed: {type(error).__name__}")
+        self.notify(GENERIC_ERROR_DA, title="Fejl", severity="error", timeout=10)
 
-    @work(thread=True, exclusive=True, group="search")
-    def run_search(self, term: str) -> None:
-        hits = people.search(self.ctx, self.actor, term)
-        self.call_from_thread(self._show_hits, hits)
+    # --- command palette -------------------------------------------------------------
 
-    def _show_hits(self, hits: list[people.PersonHit]) -> None:
-        table = self.query_one("#results", DataTable)
-        table.clear()
-        for hit in hits:
-            table.add_row(hit.cpr_masked, hit.name, str(hit.age), key=str(hit.id))
+    def _desk_action(self, action: str) -> None:
+        async def run() -> None:
+            await self.switch_mode("reception")
+            while len(self.screen_stack) > 1:
+                await self.pop_screen()
+            screen = self.screen
+            if isinstance(screen, ReceptionScreen):
+                await screen.run_action(action)
+
+        self.call_later(run)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield SystemCommand("Søg efter en ung", "Skranken: CPR-nummer eller navn", self._cmd_search)
+        yield SystemCommand(
+            "Ny ung", "Registrér en ny ung med visitation og samtykke", self._cmd_new
+        )
+        yield SystemCommand(
+            "Registrér henvendelse",
+            "En henvendelse i skranken (spørgsmål), også uden navn",
+            self._cmd_arrival,
+        )
+        yield SystemCommand(
+            "Opdatér venteliste", "Hent hvem der venter i skranken", self._cmd_waiting
+        )
+        yield SystemCommand("Skranke", "Skift til skranken (F2)", self._cmd_mode_reception)
+        yield SystemCommand("Kø", "Skift til arbejdskøen (F3)", self._cmd_mode_queue)
+        yield from super().get_system_commands(screen)
+
+    def _cmd_search(self) -> None:
+        self._desk_action("focus_search")
+
+    def _cmd_new(self) -> None:
+        self._desk_action("new_person")
+
+    def _cmd_arrival(self) -> None:
+        self._desk_action("question")
+
+    def _cmd_waiting(self) -> None:
+        self._desk_action("refresh_waiting")
+
+    def _cmd_mode_reception(self) -> None:
+        self.switch_mode("reception")
+
+    def _cmd_mode_queue(self) -> None:
+        self.switch_mode("queue")
 
 
 def default_actor(ctx: Ctx, as_login: str | None) -> Actor:

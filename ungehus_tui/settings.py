@@ -75,6 +75,21 @@ class Settings(BaseSettings):
         description="The export window ends this long before now, so transactions still "
         "open when the export starts are committed and caught by the next night",
     )
+    first_contact_adult_working_days: int = Field(
+        default=10,
+        description="Deadline (working days after assignment) for first contact with 18-29s; "
+        "15-17s use first_contact_working_days (the education duty's 5 working days)",
+    )
+    first_contact_window_days: int = Field(
+        default=90,
+        description="The queue lists young people awaiting first contact when assigned within "
+        "this many days (0: no limit)",
+    )
+    contact_person_end_working_days: int = Field(
+        default=10,
+        description="Working days a contact person gets to round off when the young person "
+        "is anchored in education or a steady job",
+    )
 
     @classmethod
     def settings_customise_sources(

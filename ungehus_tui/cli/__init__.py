@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from ungehus_tui.cli import core, export, importing, report, staff, triage
+from ungehus_tui.cli import core, export, importing, queue, report, staff, triage
 
 app = typer.Typer(
     name="ungehus",
@@ -15,7 +15,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (core, staff, triage, export, importing, report):
+for module in (core, staff, triage, export, importing, report, queue):
     module.register(app)
 
 

@@ -44,7 +44,7 @@ from ungehus_tui.data.models import (
 from ungehus_tui.data.org import work_calendar
 from ungehus_tui.domain import clock
 from ungehus_tui.domain.cpr import age_on, century_digit_for
-from ungehus_tui.domain.folding import fold
+from ungehus_tui.domain.folding import fold, index_tokens
 from ungehus_tui.services.context import Ctx
 
 FIRST = (
@@ -165,6 +165,7 @@ def fill_demo(
     from ungehus_tui.domain.triage import RULESET_VERSION, Facts, decide
 
     rng = random.Random(seed)
+    history = random.Random(seed + 1)  # casework history, independent of the rest
     now = clock.now().astimezone(dt.UTC)  # UTC: cheap to store in bulk
     today = clock.today()
     stats: dict[str, int] = defaultdict(int)
@@ -277,7 +278,7 @@ def fill_demo(
                     "updated_at": created,
                 }
             )
-            toks.extend({"person_id": pid, "token": t} for t in dict.fromkeys(folded.split()))
+            toks.extend({"person_id": pid, "token": t} for t in index_tokens(name))
             facts = _facts(rng, age)
             if n < turning_18:
                 facts.update(social_case=True, situation="ingen", grade=None)
@@ -542,6 +543,74 @@ def fill_demo(
                     }
                 )
                 stats["pending_handovers"] += 1
+            # Casework history from its own random stream (the rest of the data is unchanged):
+            # answered offers, contact persons in team cases, acknowledged education starts.
+            peers = [s for s in by_center.get(lead, []) if s != holder]
+            if not closed_case and peers and history.random() < 0.03:
+                asked = created + dt.timedelta(days=history.randint(5, 20))
+                rejected = history.random() < 0.7
+                handovers.append(
+                    {
+                        "person_id": pid,
+                        "kind": "COLLEAGUE",
+                        "status": "REJECTED" if rejected else "WITHDRAWN",
+                        "from_staff_id": holder,
+                        "to_staff_id": history.choice(peers),
+                        "to_center_code": lead,
+                        "to_external": None,
+                        "to_external_contact": None,
+                        "reason": "Fordeling af sager i teamet",
+                        "response_reason": "Fuld kalender de næste uger" if rejected else None,
+                        "offered_at": asked,
+                        "responded_at": asked + dt.timedelta(days=1),
+                        "responded_by": None,
+                        "created_by": holder,
+                        "updated_at": asked + dt.timedelta(days=1),
+                    }
+                )
+                stats["answered_handovers"] += 1
+            if decision.team_meeting and peers and history.random() < 0.3:
+                assigns.append(
+                    {
+                        "id": aid,
+                        "person_id": pid,
+                        "staff_id": history.choice(peers),
+                        "external_actor": None,
+                        "center_code": lead,
+                        "kind": "CONTACT_PERSON",
+                        "contact_role": "KONTAKTPERSON",
+                        "holds": False,
+                        "paid_by": lead,
+                        "started_at": created,
+                        "ended_at": ended,
+                        "end_reason": "Forankret i uddannelse" if ended else None,
+                        "created_by": actor,
+                        "updated_at": ended or created,
+                    }
+                )
+                aid += 1
+                stats["contact_persons"] += 1
+            if closed_case and ended is not None:
+                school = history.choice(FGU)
+                handovers.append(
+                    {
+                        "person_id": pid,
+                        "kind": "EDUCATION_START",
+                        "status": "ACCEPTED",
+                        "from_staff_id": holder,
+                        "to_staff_id": None,
+                        "to_center_code": None,
+                        "to_external": school,
+                        "to_external_contact": "Studievejleder (demo)",
+                        "reason": "Den unge starter på uddannelse",
+                        "response_reason": "Kvitteret af Studievejleder (demo)",
+                        "offered_at": ended - dt.timedelta(days=3),
+                        "responded_at": ended,
+                        "responded_by": holder,
+                        "created_by": holder,
+                        "updated_at": ended,
+                    }
+                )
             pid, iid, did = pid + 1, iid + 1, did + 1
         # Today's waiting list at the desk.
         recent = [p for p in (people[-60:] or recent_people) if p["case_open"]][:6]

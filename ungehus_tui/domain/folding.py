@@ -25,3 +25,16 @@ def tokens(text: str) -> list[str]:
         if token not in seen:
             seen.append(token)
     return seen
+
+
+_LOOSE = str.maketrans({"æ": "ae", "ø": "o", "å": "a"})
+
+
+def index_tokens(text: str) -> list[str]:
+    """The words a name is found by: the folded words plus a looser spelling of each, so a
+    desk typing without Danish letters finds the name ('soren' -> 'Søren', 'asa' -> 'Åsa')."""
+    out = tokens(text)
+    for token in tokens(text.casefold().translate(_LOOSE)):
+        if token not in out:
+            out.append(token)
+    return out

@@ -18,7 +18,7 @@ from ungehus_tui.data.engine import read_session, write_session
 from ungehus_tui.data.models import PersonNameToken, YoungPerson
 from ungehus_tui.domain import cpr as cprmod
 from ungehus_tui.domain.clock import now, today
-from ungehus_tui.domain.folding import fold, tokens
+from ungehus_tui.domain.folding import fold, index_tokens, tokens
 from ungehus_tui.services import audit
 from ungehus_tui.services.context import Actor, Ctx
 from ungehus_tui.services.errors import ValidationFailed
@@ -161,7 +161,7 @@ def register_person_in(session: Session, actor: Actor, data: PersonIn) -> tuple[
     session.add(person)
     session.flush()
     assert person.id is not None
-    for token in tokens(clean.name)[:12]:
+    for token in index_tokens(clean.name)[:24]:
         session.add(PersonNameToken(person_id=person.id, token=token[:80]))
     audit.record(session, actor, "REGISTER", person_id=person.id, purpose="registrering")
     session.flush()

@@ -36,6 +36,7 @@ class Action(StrEnum):
     RETENTION = "RETENTION"
     BACKUP = "BACKUP"
     AUDIT_READ = "AUDIT_READ"
+    HANDOVER_CHECK = "HANDOVER_CHECK"
 
 
 R, C, L, A = AccessRole.RECEPTION, AccessRole.COUNSELLOR, AccessRole.LEADER, AccessRole.ADMIN
@@ -64,6 +65,7 @@ MATRIX: dict[Action, frozenset[str]] = {
     Action.RETENTION: frozenset({A}),
     Action.BACKUP: frozenset({A}),
     Action.AUDIT_READ: frozenset({A}),
+    Action.HANDOVER_CHECK: frozenset({C, L, A}),
 }
 
 ACTION_NAMES_DA: dict[Action, str] = {
@@ -90,6 +92,7 @@ ACTION_NAMES_DA: dict[Action, str] = {
     Action.RETENTION: "slette efter slettefrister",
     Action.BACKUP: "tage backup",
     Action.AUDIT_READ: "læse loggen",
+    Action.HANDOVER_CHECK: "køre kontrol af overdragelser",
 }
 
 
@@ -107,14 +110,15 @@ def require(actor: Actor, action: Action) -> None:
 def require_person_access(session: Session, actor: Actor, person_id: int, action: Action) -> None:
     """Row-level access to one young person's case (on top of `require(actor, action)`).
 
-    COUNSELLOR: young people they hold or sit in a team with (an active assignment), or who
-    are offered to them in a pending handover. LEADER: read-only, young people with an active
-    assignment in their own center. RECEPTION and ADMIN: as the matrix says.
+    COUNSELLOR: young people they hold or sit in a team with (an active assignment), who
+    are offered to them in a pending handover, or for whom they have an open task (e.g. a
+    contact person rounding off after the case closed). LEADER: read-only, young people
+    with an active assignment in their own center. RECEPTION and ADMIN: as the matrix says.
     """
     require(actor, action)
     if actor.role in (AccessRole.ADMIN, AccessRole.RECEPTION):
         return
-    from ungehus_tui.data.models import Assignment, Handover
+    from ungehus_tui.data.models import Assignment, Handover, Task
 
     if actor.role == AccessRole.COUNSELLOR:
         assigned = session.execute(
@@ -131,7 +135,14 @@ def require_person_access(session: Session, actor: Actor, person_id: int, action
                 Handover.status == "OFFERED",
             )
         ).first()
-        if assigned or offered:
+        task = session.execute(
+            select(Task.id).where(
+                Task.person_id == person_id,
+                Task.staff_id == actor.id,
+                Task.done_at.is_(None),  # type: ignore[union-attr]
+            )
+        ).first()
+        if assigned or offered or task:
             return
     elif actor.role == AccessRole.LEADER and actor.center_code:
         in_center = session.execute(

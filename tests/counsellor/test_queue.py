@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from typer.testing import CliRunner
+
+from ungehus_tui.cli import app as cli_app
+from ungehus_tui.services.queue import counts, queue_for
+
+
+def test_queue_has_every_kind_sorted_by_due(ctx, actor_for, scenario):
+    items = queue_for(ctx, actor_for("cai.vejl.1"))
+    got = {(i.person_name, i.kind, i.due) for i in items}
+    assert got == {
+        ("Alma Førstesen", "AWAITING_FIRST_CONTACT", dt.date(2026, 3, 17)),  # 15-17: 5 wd
+        ("Bjørn Mødesen", "UPCOMING_MEETING", dt.date(2026, 3, 12)),
+        ("Clara Udfaldsen", "OUTCOME_MISSING", dt.date(2026, 3, 9)),
+        ("Dan Tilbudsen", "HANDOVER_OFFERED_TO_ME", dt.date(2026, 3, 17)),
+        ("Emma Afsendersen", "HANDOVER_PENDING_FROM_ME", dt.date(2026, 3, 17)),
+        ("Frede Udebliversen", "OUTREACH", dt.date(2026, 3, 17)),
+        ("Gry Ankersen", "CONTACT_PERSON_END", dt.date(2026, 3, 24)),
+    }
+    assert [i.due for i in items] == sorted(i.due for i in items)
+    assert set(counts(items).values()) == {1}
+    assert all(i.cpr_masked.endswith("-XXXX") for i in items)
+    only = queue_for(ctx, actor_for("cai.vejl.1"), kinds=["OUTREACH"])
+    assert [i.person_name for i in only] == ["Frede Udebliversen"]
+    # Adults get the house's 10 working days for first contact.
+    adult = queue_for(ctx, actor_for("cai.besk.1"), kinds=["AWAITING_FIRST_CONTACT"])
+    assert adult == []  # besk.1's only case is closed; the offered one is not theirs yet
+
+
+def test_cli_queue_json(ctx, scenario, settings):
+    result = CliRunner().invoke(
+        cli_app, ["queue", "--db", settings.db, "--as", "cai.vejl.1", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert [d["due"] for d in data] == sorted(d["due"] for d in data)
+    pending = [d for d in data if d["kind"] == "HANDOVER_PENDING_FROM_ME"]
+    assert pending[0]["name"] == "Emma Afsendersen"
+    assert "XXXX" in pending[0]["cpr_masked"]
+    table = CliRunner().invoke(cli_app, ["queue", "--db", settings.db, "--as", "cai.vejl.1"])
+    assert table.exit_code == 0 and "Afventer modtager" in table.stdout
+    bad = CliRunner().invoke(cli_app, ["queue", "--db", settings.db, "--as", "rec.1"])
+    assert bad.exit_code == 1 and "arbejdskø" in bad.output

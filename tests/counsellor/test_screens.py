@@ -1,0 +1,151 @@
+"""Pilot tests and snapshots of the queue, case and outcome screens, and the issue's
+acceptance walk-through: work the queue, record an outcome, offer a handover, the receiver
+sees and accepts it, and the sender held the young person until then."""
+
+from __future__ import annotations
+
+from textual.app import App
+from textual.widgets import DataTable, Input, Select
+
+from tests.counsellor.conftest import holders
+from ungehus_tui.data.engine import read_session
+from ungehus_tui.data.models import Handover, Meeting
+from ungehus_tui.screens.case import CaseScreen
+from ungehus_tui.screens.handover_dialog import HandoverDialog
+from ungehus_tui.screens.outcome_dialog import OutcomeDialog
+from ungehus_tui.screens.queue import QueueScreen
+from ungehus_tui.services.context import Actor, Ctx
+
+SIZE = (120, 36)
+
+
+class CaseworkApp(App[None]):
+    """The smallest app that hosts the counsellor screens (the real one adds modes)."""
+
+    TITLE = "Ungehus"
+
+    def __init__(self, ctx: Ctx, actor: Actor) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.actor = actor
+
+    def on_mount(self) -> None:
+        self.push_screen(QueueScreen())
+
+
+async def settle(app: App[None], pilot) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(3):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def rows(app: App[None], selector: str) -> list[list[str]]:
+    table = app.screen.query_one(selector, DataTable)
+    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def test_queue_counts_filter_and_open(ctx, actor_for, scenario):
+    app = CaseworkApp(ctx, actor_for("cai.vejl.1"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert len(rows(app, "#queue-table")) == 7
+        assert "Alle 7" in str(app.screen.query_one("#queue-counts").render())
+        await pilot.press("6")  # outreach only
+        only = rows(app, "#queue-table")
+        assert [r[2] for r in only] == ["Frede Udebliversen"]
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseScreen)
+        texts = " ".join(r[1] for r in rows(app, "#case-timeline"))
+        assert "Første samtale" in texts and "udeblevet" in texts
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, QueueScreen)
+
+
+async def test_walk_through_outcome_handover_accept(ctx, actor_for, scenario):
+    sender, receiver = actor_for("cai.vejl.1"), actor_for("cai.vejl.2")
+    clara = scenario["Clara Udfaldsen"]
+    app = CaseworkApp(ctx, sender)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("3")  # meetings without an outcome
+        assert [r[2] for r in rows(app, "#queue-table")] == ["Clara Udfaldsen"]
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, OutcomeDialog)
+        app.screen.query_one("#note", Input).value = "God første samtale"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        with read_session(ctx.engine) as s:
+            assert s.get(Meeting, scenario_meeting(s, clara)).status == "HELD"  # type: ignore[union-attr]
+        await pilot.press("h")
+        await pilot.pause()
+        assert isinstance(app.screen, HandoverDialog)
+        app.screen.query_one("#to_staff", Select).value = receiver.id
+        app.screen.query_one("#reason", Input).value = "Hun vil gerne mod job"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert holders(ctx, clara) == [sender.id]  # the sender holds until accepted
+        await pilot.press("escape")
+        await settle(app, pilot)
+        await pilot.press("0")
+        mine = {r[2]: r[1] for r in rows(app, "#queue-table")}
+        assert mine["Clara Udfaldsen"] == "Afventer modtager"
+
+    app2 = CaseworkApp(ctx, receiver)
+    async with app2.run_test(size=SIZE) as pilot:
+        await settle(app2, pilot)
+        await pilot.press("4")  # offered to me
+        assert [r[2] for r in rows(app2, "#queue-table")] == ["Clara Udfaldsen"]
+        assert holders(ctx, clara) == [sender.id]
+        await pilot.press("enter")
+        await settle(app2, pilot)
+        await pilot.press("a")
+        await settle(app2, pilot)
+        assert holders(ctx, clara) == [receiver.id]
+        assert "Demo Vejleder Foxtrot" in str(app2.screen.query_one("#case-head").render())
+    with read_session(ctx.engine) as s:
+        h = s.query(Handover).filter(Handover.person_id == clara).one()
+        assert h.status == "ACCEPTED"
+
+
+def scenario_meeting(session, person_id: int) -> int:  # type: ignore[no-untyped-def]
+    from sqlmodel import select
+
+    return session.exec(select(Meeting.id).where(Meeting.person_id == person_id)).one()
+
+
+def test_snapshot_queue(ctx, actor_for, scenario, snap_compare):
+    app = CaseworkApp(ctx, actor_for("cai.vejl.1"))
+
+    async def ready(pilot) -> None:  # type: ignore[no-untyped-def]
+        await settle(app, pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=ready)
+
+
+def test_snapshot_case_and_outcome(ctx, actor_for, scenario, snap_compare):
+    app = CaseworkApp(ctx, actor_for("cai.vejl.1"))
+
+    async def ready(pilot) -> None:  # type: ignore[no-untyped-def]
+        await settle(app, pilot)
+        await pilot.press("3", "enter")
+        await settle(app, pilot)
+        await pilot.press("o")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=ready)
+
+
+def test_snapshot_case(ctx, actor_for, scenario, snap_compare):
+    app = CaseworkApp(ctx, actor_for("cai.vejl.1"))
+
+    async def ready(pilot) -> None:  # type: ignore[no-untyped-def]
+        await settle(app, pilot)
+        await pilot.press("5", "enter")
+        await settle(app, pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=ready)

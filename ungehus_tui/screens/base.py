@@ -1,0 +1,47 @@
+"""What every desk screen shares: the app's context and one way to show worker errors."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual import on
+from textual.screen import ModalScreen, Screen
+from textual.worker import Worker, WorkerState
+
+if TYPE_CHECKING:
+    from ungehus_tui.app import UngehusApp
+    from ungehus_tui.services.context import Actor, Ctx
+
+
+class DeskScreen(Screen[Any]):
+    """A screen whose thread workers report errors through the app's one error handler."""
+
+    @property
+    def desk(self) -> UngehusApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def ctx(self) -> Ctx:
+        return self.desk.ctx
+
+    @property
+    def actor(self) -> Actor:
+        return self.desk.actor
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            self.desk.report_error(event.worker.error)
+
+
+class DeskModal(ModalScreen[Any]):
+    """A dialog with the same error handling as DeskScreen."""
+
+    @property
+    def desk(self) -> UngehusApp:
+        return self.app  # type: ignore[return-value]
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            self.desk.report_error(event.worker.error)

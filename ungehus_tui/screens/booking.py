@@ -1,0 +1,202 @@
+"""Booking the first meeting: the earliest slots that fit (services.booking), picked with the
+arrow keys and Enter, or from a date (D). Shows the deadline, the coordinating caseworker and
+the meeting leader. A slot taken meanwhile (Conflict) reloads the proposals."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.markup import escape
+from textual.widgets import DataTable, Footer, Header, Static
+
+from ungehus_tui.domain import clock
+from ungehus_tui.screens.base import DeskScreen
+from ungehus_tui.screens.date_jump import DateDialog
+from ungehus_tui.services import arrivals
+from ungehus_tui.services.errors import Conflict
+
+WEEKDAYS_DA = ("man", "tir", "ons", "tor", "fre", "lør", "søn")
+KIND_DA = {"TEAM_MEETING": "Teammøde", "FIRST_CONVERSATION": "Første samtale"}
+
+
+def who(person: Any) -> str:
+    """A staff member from the booking service as 'Name (CENTER)'; tolerant of its shape."""
+    if person is None:
+        return "–"
+    if isinstance(person, str):
+        return person
+    name = getattr(person, "name", None) or str(person)
+    center = getattr(person, "center_code", None) or getattr(person, "center", None)
+    return f"{name} ({center})" if center else name
+
+
+def room_of(slot: Any) -> str:
+    room = getattr(slot, "room_name", None) or getattr(slot, "room", None)
+    if room is None:
+        return "–"
+    return room if isinstance(room, str) else str(getattr(room, "name", room))
+
+
+def id_of(person: Any) -> int | None:
+    value = getattr(person, "id", None) or getattr(person, "staff_id", None)
+    return value if isinstance(value, int) else None
+
+
+class BookingScreen(DeskScreen):
+    CSS_PATH = "booking.tcss"
+    BINDINGS = [
+        Binding("escape", "back", "Tilbage", id="booking.back", tooltip="Tilbage uden at booke"),
+        Binding(
+            "d",
+            "jump",
+            "Gå til dato",
+            id="booking.date",
+            tooltip="Vis ledige tider fra en bestemt dato (dd-mm-åååå)",
+        ),
+        Binding(
+            "v",
+            "triage",
+            "Visitation",
+            id="booking.triage",
+            tooltip="Se visitationen (centre, regler) og ændr den med begrundelse",
+        ),
+    ]
+
+    def __init__(self, intake_id: int, person_id: int, name: str, cpr_masked: str) -> None:
+        super().__init__()
+        self.intake_id = intake_id
+        self.person_id = person_id
+        self.person_name = name
+        self.cpr_masked = cpr_masked
+        self.proposal: Any = None
+        self.from_day: dt.date | None = None
+        self._booking = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="booking"):
+            yield Static(
+                f"[b]Book første møde[/b] · {escape(self.person_name)} · {self.cpr_masked}",
+                id="booking-title",
+            )
+            yield Static("Henter ledige tider ...", id="booking-kind")
+            yield Static("", id="booking-team")
+            yield Static("", id="booking-message")
+            yield DataTable(id="slots", cursor_type="row", zebra_stripes=True)
+            yield Static(
+                "↑↓ vælg tid · Enter book · D gå til dato · V visitation · Esc tilbage",
+                classes="hint",
+            )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#slots", DataTable)
+        table.add_column("Dag", key="wd", width=4)
+        table.add_column("Dato", key="day", width=10)
+        table.add_column("Tid", key="time", width=11)
+        table.add_column("Lokale", key="room", width=26)
+        self.query_one("#booking-message", Static).display = False
+        table.focus()
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        if self.proposal is not None:
+            self.load()
+
+    @work(thread=True, exclusive=True, group="propose", exit_on_error=False)
+    def load(self) -> None:
+        from ungehus_tui.services import booking
+
+        proposal = booking.propose(self.ctx, self.actor, self.intake_id, from_day=self.from_day)
+        self.app.call_from_thread(self._show, proposal)
+
+    def _show(self, proposal: Any) -> None:
+        self.proposal = proposal
+        kind = KIND_DA.get(str(proposal.kind), str(proposal.kind))
+        deadline = (
+            f" · senest {proposal.deadline:%d-%m-%Y} (første kontakt)" if proposal.deadline else ""
+        )
+        self.query_one("#booking-kind", Static).update(f"{kind}, {proposal.minutes} min{deadline}")
+        self.query_one("#booking-team", Static).update(
+            Text(
+                f"Koordinerende sagsbehandler: {who(proposal.coordinator)}"
+                f" · Mødeleder: {who(proposal.leader)}"
+            )
+        )
+        message = self.query_one("#booking-message", Static)
+        message.update(Text(proposal.message or ""))
+        message.display = bool(proposal.message)
+        table = self.query_one("#slots", DataTable)
+        table.clear()
+        for i, slot in enumerate(proposal.slots):
+            start, end = clock.local(slot.start), clock.local(slot.end)
+            table.add_row(
+                WEEKDAYS_DA[start.weekday()],
+                f"{start:%d-%m-%Y}",
+                f"{start:%H:%M}-{end:%H:%M}",
+                room_of(slot),
+                key=str(i),
+            )
+        if proposal.slots:
+            table.move_cursor(row=0)
+
+    @on(DataTable.RowSelected, "#slots")
+    def _picked(self, event: DataTable.RowSelected) -> None:
+        if self.proposal is None or self._booking or event.row_key.value is None:
+            return
+        slot = self.proposal.slots[int(event.row_key.value)]
+        self._booking = True
+        self.query_one("#booking-kind", Static).update("Booker ...")
+        self.book(slot)
+
+    @work(thread=True, exclusive=True, group="book", exit_on_error=False)
+    def book(self, slot: Any) -> None:
+        from ungehus_tui.services import booking
+
+        try:
+            result = booking.book(
+                self.ctx,
+                self.actor,
+                self.intake_id,
+                slot,
+                coordinator_id=id_of(self.proposal.coordinator),
+                leader_id=id_of(self.proposal.leader),
+            )
+        except Conflict as exc:
+            self.app.call_from_thread(
+                self.notify, exc.message, title="Tiden er taget", severity="warning"
+            )
+            self.app.call_from_thread(self.load)
+            return
+        finally:
+            self._booking = False
+        arrivals.serve_person(self.ctx, self.actor, self.person_id)
+        self.app.call_from_thread(self._booked, result)
+
+    def _booked(self, result: Any) -> None:
+        from ungehus_tui.screens.confirmation import ConfirmationScreen
+
+        self.app.switch_screen(ConfirmationScreen(result, self.person_name, self.cpr_masked))
+
+    def action_jump(self) -> None:
+        def chosen(day: dt.date | None) -> None:
+            if day is not None:
+                self.from_day = day
+                self.query_one("#booking-kind", Static).update("Henter ledige tider ...")
+                self.load()
+
+        self.app.push_screen(DateDialog(self.from_day or clock.today()), chosen)
+
+    def action_triage(self) -> None:
+        from ungehus_tui.screens.triage import TriageScreen
+
+        self.app.push_screen(TriageScreen(self.intake_id))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,234 @@
+"""One young person's case: masked CPR, who holds them and as what, the timeline, and the
+counsellor's actions (outcome, plan, handover, answer an offer, consents, finish a task)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import DataTable, Footer, Header, Static
+
+from ungehus_tui.domain.clock import local
+from ungehus_tui.screens.casework import CaseworkScreen
+from ungehus_tui.services import cases, consents, handovers, outcomes, plans
+from ungehus_tui.services.cases import CaseView, StaffChoice
+
+
+def _b(key: str, action: str, text: str, tip: str) -> Binding:
+    return Binding(key, action, text, id=f"case.{action}", tooltip=tip)
+
+
+class CaseScreen(CaseworkScreen):
+    CSS_PATH = "case.tcss"
+    BINDINGS = [
+        Binding("escape", "back", "Tilbage", id="case.back", tooltip="Tilbage til køen"),
+        _b("o", "outcome", "Mødeudfald", "Registrér udfaldet af et booket møde"),
+        _b("p", "plan", "Plan", "Ret uddannelsesplanen (gemmes som ny version)"),
+        _b("h", "handover", "Overdrag", "Tilbyd den unge til en kollega eller ekstern aktør"),
+        _b("a", "accept", "Acceptér", "Acceptér en overdragelse tilbudt dig"),
+        _b("x", "reject", "Afvis", "Afvis en overdragelse (begrundelse kræves)"),
+        _b("w", "withdraw", "Træk tilbage", "Træk dit eget overdragelsestilbud tilbage"),
+        _b("k", "acknowledge", "Kvittering", "Registrér den eksterne modtagers kvittering"),
+        _b("s", "consent", "Samtykke", "Giv eller træk samtykke tilbage"),
+        _b("d", "task_done", "Opgave udført", "Markér den ældste åbne opgave som udført"),
+    ]
+
+    def __init__(self, person_id: int) -> None:
+        super().__init__()
+        self.person_id = person_id
+        self.view: CaseView | None = None
+        self.staff: list[StaffChoice] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Henter sagen ...", id="case-head")
+        with Horizontal(id="case-body"):
+            yield DataTable(id="case-timeline", cursor_type="row", zebra_stripes=True)
+            with VerticalScroll(id="case-side"):
+                yield Static("", id="case-side-text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#case-timeline", DataTable).add_columns("Tidspunkt", "Hændelse")
+        self.load()
+
+    @work(thread=True, exclusive=True, group="case")
+    def load(self) -> None:
+        view = cases.case_timeline(self.ctx, self.actor, self.person_id)
+        staff = self.staff or cases.counsellors(self.ctx)
+        self.app.call_from_thread(self._show, view, staff)
+
+    def _show(self, view: CaseView, staff: list[StaffChoice]) -> None:
+        self.view, self.staff = view, staff
+        state = "åben" if view.case_open else "lukket"
+        self.query_one("#case-head", Static).update(
+            f"[b]{view.name}[/]  CPR {view.cpr_masked}  {view.age} år  · sag {state}\n"
+            f"Holder den unge: [b]{view.holder_da}[/]"
+        )
+        table = self.query_one("#case-timeline", DataTable)
+        table.clear()
+        for n, e in enumerate(view.events):
+            table.add_row(f"{local(e.at):%d-%m-%Y %H:%M}", e.text_da, key=str(n))
+        if view.events:
+            table.move_cursor(row=len(view.events) - 1)
+        team = [f"• {t.label_da}" for t in view.team] or ["-"]
+        side: list[str] = ["[b]Team[/]", *team]
+        if view.pending_offer:
+            side += ["", "[b]Åbent overdragelsestilbud[/]", view.pending_offer.label_da]
+        side += ["", "[b]Uddannelsesplan[/]", *(view.plan_lines or ["Ingen plan endnu"])]
+        given = [f"• {c.label_da}" for c in view.consents] or ["Ingen"]
+        side += ["", "[b]Aktive samtykker[/]", *given]
+        if view.booked_meetings:
+            side += ["", "[b]Bookede møder[/]", *[f"• {m.label_da}" for m in view.booked_meetings]]
+        if view.open_tasks:
+            side += ["", "[b]Åbne opgaver[/]", *[f"• {t.label_da}" for t in view.open_tasks]]
+        self.query_one("#case-side-text", Static).update("\n".join(side))
+
+    # --- running a service call, then reloading ------------------------------------------
+
+    @work(thread=True, group="case-write")
+    def run_service(self, call: Callable[[], Any], done_da: str) -> None:
+        result = call()
+        self.app.call_from_thread(self._after, result, done_da)
+
+    def _after(self, result: Any, done_da: str) -> None:
+        if isinstance(result, tuple) and len(result) == 2 and isinstance(result[1], list):
+            affected = result[1]
+            if affected:
+                names = "; ".join(a.description for a in affected)
+                done_da += f". Berørte indsatser i planen: {names} - ret planen"
+        self.notify(done_da, title="Gemt")
+        self.load()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_outcome(self) -> None:
+        from ungehus_tui.screens.outcome_dialog import OutcomeDialog
+
+        if self.view is None or not self.view.booked_meetings:
+            self.notify("Der er ingen bookede møder uden udfald", severity="warning")
+            return
+        self.app.push_screen(
+            OutcomeDialog(self.view.booked_meetings, self.staff), self._outcome_chosen
+        )
+
+    def _outcome_chosen(self, value: Any) -> None:
+        if value is None:
+            return
+        self.run_service(
+            lambda: outcomes.record_outcome(self.ctx, self.actor, **value), "Mødeudfald registreret"
+        )
+
+    def action_plan(self) -> None:
+        from ungehus_tui.screens.plan_dialog import PlanDialog
+
+        if self.view is not None:
+            self.app.push_screen(PlanDialog(self.view.plan_in), self._plan_chosen)
+
+    def _plan_chosen(self, value: Any) -> None:
+        if value is not None:
+            self.run_service(
+                lambda: plans.save_plan(self.ctx, self.actor, self.person_id, value),
+                "Uddannelsesplanen er gemt som ny version",
+            )
+
+    def action_handover(self) -> None:
+        from ungehus_tui.screens.handover_dialog import HandoverDialog
+
+        others = [s for s in self.staff if s.id != self.actor.id]
+        self.app.push_screen(HandoverDialog(others), self._handover_chosen)
+
+    def _handover_chosen(self, value: Any) -> None:
+        if value is not None:
+            self.run_service(
+                lambda: handovers.offer_handover(self.ctx, self.actor, self.person_id, **value),
+                "Overdragelsen er tilbudt. Du holder den unge, til den er accepteret",
+            )
+
+    def _offer_id(self) -> int | None:
+        if self.view is None or self.view.pending_offer is None:
+            self.notify("Der er intet åbent overdragelsestilbud", severity="warning")
+            return None
+        return self.view.pending_offer.id
+
+    def action_accept(self) -> None:
+        if (hid := self._offer_id()) is not None:
+            self.run_service(
+                lambda: handovers.accept_handover(self.ctx, self.actor, hid),
+                "Du har overtaget den unge",
+            )
+
+    def action_withdraw(self) -> None:
+        if (hid := self._offer_id()) is not None:
+            self.run_service(
+                lambda: handovers.withdraw_handover(self.ctx, self.actor, hid),
+                "Tilbuddet er trukket tilbage",
+            )
+
+    def action_reject(self) -> None:
+        from ungehus_tui.screens.reason_dialog import ReasonDialog
+
+        if (hid := self._offer_id()) is not None:
+            self.app.push_screen(
+                ReasonDialog("Afvis overdragelse", "Begrundelse (kræves)"),
+                lambda reason: self._answer(
+                    reason,
+                    lambda: handovers.reject_handover(self.ctx, self.actor, hid, str(reason)),
+                    "Overdragelsen er afvist",
+                ),
+            )
+
+    def action_acknowledge(self) -> None:
+        from ungehus_tui.screens.reason_dialog import ReasonDialog
+
+        if (hid := self._offer_id()) is not None:
+            self.app.push_screen(
+                ReasonDialog("Modtagerens kvittering", "Hvem hos modtageren kvitterede?"),
+                lambda who: self._answer(
+                    who,
+                    lambda: handovers.acknowledge_external(
+                        self.ctx, self.actor, hid, acknowledged_by=str(who)
+                    ),
+                    "Kvittering registreret: sagen er lukket",
+                ),
+            )
+
+    def _answer(self, text: str | None, call: Callable[[], Any], done_da: str) -> None:
+        if text is not None:
+            self.run_service(call, done_da)
+
+    def action_consent(self) -> None:
+        from ungehus_tui.screens.consent_dialog import ConsentDialog
+
+        if self.view is not None:
+            self.app.push_screen(ConsentDialog(self.view.consents), self._consent_chosen)
+
+    def _consent_chosen(self, value: Any) -> None:
+        if value is None:
+            return
+        if value[0] == "withdraw":
+            self.run_service(
+                lambda: consents.withdraw_consent(self.ctx, self.actor, value[1]),
+                "Samtykket er trukket tilbage",
+            )
+        else:
+            self.run_service(
+                lambda: consents.give_consent(
+                    self.ctx, self.actor, self.person_id, value[1], value[2]
+                ),
+                "Samtykket er registreret",
+            )
+
+    def action_task_done(self) -> None:
+        if self.view is None or not self.view.open_tasks:
+            self.notify("Der er ingen åbne opgaver", severity="warning")
+            return
+        tid = self.view.open_tasks[0].id
+        self.run_service(
+            lambda: outcomes.complete_task(self.ctx, self.actor, tid), "Opgaven er udført"
+        )

@@ -1,0 +1,78 @@
+"""The booked meeting: summary, where the .ics invitations are, the text for the young person."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.markup import escape
+from textual.widgets import Footer, Header, Static
+
+from ungehus_tui.domain import clock
+from ungehus_tui.screens.base import DeskScreen
+from ungehus_tui.screens.booking import who
+
+WEEKDAYS_DA = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
+
+
+def ics_lines(files: Any) -> str:
+    paths = [Path(f) for f in (files or [])]
+    if not paths:
+        return "Ingen invitationer skrevet"
+    folders = sorted({str(p.parent) for p in paths})
+    names = ", ".join(p.name for p in paths)
+    return f"{len(paths)} invitation(er) i {', '.join(folders)}:\n{names}"
+
+
+class ConfirmationScreen(DeskScreen):
+    CSS_PATH = "confirmation.tcss"
+    BINDINGS = [
+        Binding(
+            "enter,escape",
+            "done",
+            "Færdig",
+            id="confirmation.done",
+            tooltip="Tilbage til skranken, klar til den næste",
+        ),
+    ]
+
+    def __init__(self, booking: Any, name: str, cpr_masked: str) -> None:
+        super().__init__()
+        self.booking = booking
+        self.person_name = name
+        self.cpr_masked = cpr_masked
+
+    def compose(self) -> ComposeResult:
+        b = self.booking
+        start, end = clock.local(b.start), clock.local(b.end)
+        participants = "\n".join(f"  • {escape(who(p))}" for p in (b.participants or []))
+        yield Header()
+        with VerticalScroll(id="confirmation"):
+            yield Static("[b]Mødet er booket[/b]", classes="dialog-title")
+            yield Static(
+                f"{escape(self.person_name)} · {self.cpr_masked}\n"
+                f"{WEEKDAYS_DA[start.weekday()]} {start:%d-%m-%Y} kl. "
+                f"{start:%H:%M}-{end:%H:%M} · {b.room_name}\n"
+                f"Deltagere:\n{participants}",
+                id="summary",
+            )
+            yield Static(ics_lines(b.ics_files), id="invitations")
+            yield Static(
+                Text.assemble(("Til den unge\n", "bold"), str(b.confirmation_da)),
+                id="young-text",
+            )
+        yield Footer()
+
+    def action_done(self) -> None:
+        """Back to where the desk came from; the search field is emptied for the next one."""
+        from ungehus_tui.screens.reception import ReceptionScreen
+
+        stack = self.app.screen_stack
+        below = stack[-2] if len(stack) >= 2 else None
+        self.app.pop_screen()
+        if isinstance(below, ReceptionScreen):
+            below.action_clear()

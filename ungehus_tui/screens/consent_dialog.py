@@ -1,0 +1,62 @@
+"""Give a consent (center + purpose) or withdraw an active one.
+Returns ("give", center, purpose), ("withdraw", consent_id) or None."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Input, Label, Select
+
+from ungehus_tui.domain.codes import CENTER_NAMES_DA
+from ungehus_tui.screens.casework import CaseworkDialog
+from ungehus_tui.services.cases import OpenItem
+
+
+class ConsentDialog(CaseworkDialog):
+    CSS_PATH = "dialog.tcss"
+
+    def __init__(self, active: list[OpenItem]) -> None:
+        super().__init__(classes="dialog")
+        self.active = active
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Label("Samtykke (specifikt: ét center, ét formål)", classes="title")
+            yield Select(
+                [(f"{k} · {v}", k) for k, v in CENTER_NAMES_DA.items()],
+                prompt="Center",
+                id="center",
+            )
+            yield Input(placeholder="Formål, fx 'Boligrådgivning'", id="purpose")
+            yield Label("Eller træk et aktivt samtykke tilbage:", classes="hint")
+            yield Select(
+                [(c.label_da, c.id) for c in self.active], prompt="Aktive samtykker", id="withdraw"
+            )
+            with Horizontal(classes="buttons"):
+                yield Button("Fortryd", id="cancel")
+                yield Button("Træk tilbage", variant="warning", id="do-withdraw")
+                yield Button("Giv samtykke", variant="primary", id="ok")
+
+    @on(Button.Pressed, "#ok")
+    def _give(self) -> None:
+        center = self.query_one("#center", Select).value
+        self.dismiss(
+            (
+                "give",
+                center if isinstance(center, str) else "",
+                self.query_one("#purpose", Input).value,
+            )
+        )
+
+    @on(Button.Pressed, "#do-withdraw")
+    def _withdraw(self) -> None:
+        chosen = self.query_one("#withdraw", Select).value
+        if isinstance(chosen, int):
+            self.dismiss(("withdraw", chosen))
+        else:
+            self.notify("Vælg det samtykke der trækkes tilbage", severity="warning")
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,93 @@
+"""Before anything is created: a young person with the same birth date and a similar name
+exists. Both side by side; the desk continues or opens the existing one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.markup import escape
+from textual.widgets import Footer, Static
+
+from ungehus_tui.screens.base import DeskModal
+from ungehus_tui.services.people import PersonHit
+
+
+@dataclass(frozen=True)
+class Typed:
+    name: str
+    cpr_masked: str
+    born: str
+    age: int
+
+
+class DuplicateDialog(DeskModal):
+    """Returns "continue", the id of the existing young person to open, or None (back)."""
+
+    DEFAULT_CSS = """
+    DuplicateDialog #dialog { width: 100; }
+    DuplicateDialog .side { width: 1fr; border: round $primary; padding: 0 1; height: auto; }
+    DuplicateDialog #existing-side { border: round $warning; }
+    """
+
+    BINDINGS = [
+        Binding(
+            "f",
+            "proceed",
+            "Fortsæt",
+            id="duplicate.continue",
+            tooltip="Det er en anden ung: opret alligevel",
+        ),
+        Binding(
+            "enter,e",
+            "open_existing",
+            "Åbn eksisterende",
+            id="duplicate.open",
+            tooltip="Det er den samme ung: åbn den eksisterende",
+        ),
+        Binding("escape", "back", "Tilbage", id="duplicate.back", tooltip="Tilbage til formularen"),
+    ]
+
+    def __init__(self, typed: Typed, similar: list[PersonHit]) -> None:
+        super().__init__()
+        self.typed = typed
+        self.similar = similar
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(
+                "Findes den unge allerede? Samme fødselsdato og lignende navn.",
+                classes="dialog-title",
+            )
+            with Horizontal():
+                yield Static(
+                    f"[b]Du er ved at oprette[/b]\n{escape(self.typed.name)}\n"
+                    f"{self.typed.cpr_masked}\n"
+                    f"Født {self.typed.born} · {self.typed.age} år",
+                    classes="side",
+                    id="typed-side",
+                )
+                existing = "\n\n".join(
+                    f"{escape(h.name)}\n{h.cpr_masked}\nFødt {h.birth_date:%d-%m-%Y} · {h.age} år"
+                    for h in self.similar
+                )
+                yield Static(
+                    f"[b]Findes allerede[/b]\n{existing}", classes="side", id="existing-side"
+                )
+            yield Static(
+                "Enter/E: åbn den eksisterende · F: fortsæt og opret · Esc: tilbage (intet er "
+                "oprettet endnu)",
+                classes="hint",
+            )
+        yield Footer()
+
+    def action_proceed(self) -> None:
+        self.dismiss("continue")
+
+    def action_open_existing(self) -> None:
+        self.dismiss(self.similar[0].id)
+
+    def action_back(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,76 @@
+"""Record a meeting's outcome: held / no-show / cancelled, a note, and for a held (team)
+meeting the coordinating caseworker, a contact person with who pays, the STU decision and the
+agreed goals. Returns the keyword arguments of `outcomes.record_outcome`, or None."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Input, Label, Select
+
+from ungehus_tui.screens.casework import CaseworkDialog
+from ungehus_tui.services.cases import OpenItem, StaffChoice
+from ungehus_tui.services.outcomes import ContactPersonIn
+from ungehus_tui.services.plans import PlanIn
+
+STATUSES = [("Holdt", "HELD"), ("Udeblevet", "NO_SHOW"), ("Aflyst", "CANCELLED")]
+
+
+class OutcomeDialog(CaseworkDialog):
+    CSS_PATH = "dialog.tcss"
+
+    def __init__(self, meetings: list[OpenItem], staff: list[StaffChoice]) -> None:
+        super().__init__(classes="dialog")
+        self.meetings = meetings
+        self.staff = staff
+
+    def compose(self) -> ComposeResult:
+        people = [(s.label_da, s.id) for s in self.staff]
+        with VerticalScroll():
+            yield Label("Mødeudfald", classes="title")
+            yield Select(
+                [(m.label_da, m.id) for m in self.meetings],
+                allow_blank=False,
+                value=self.meetings[0].id,
+                id="meeting",
+            )
+            yield Select(STATUSES, value="HELD", allow_blank=False, id="status")
+            yield Input(placeholder="Notat", id="note")
+            yield Label("Ved holdt møde (teammøde: koordinator kræves):", classes="hint")
+            yield Select(people, prompt="Koordinerende sagsbehandler (udpeg)", id="coordinator")
+            yield Select(people, prompt="Kontaktperson (fra 8. klasse)", id="contact")
+            yield Input(placeholder="Kontaktpersonen betales af", id="paid_by")
+            yield Input(placeholder="Teamets STU-beslutning", id="stu")
+            yield Input(placeholder="Aftalte mål på kort sigt", id="short")
+            yield Input(placeholder="Aftalte mål på langt sigt", id="long")
+            with Horizontal(classes="buttons"):
+                yield Button("Fortryd", id="cancel")
+                yield Button("Registrér", variant="primary", id="ok")
+
+    def _value(self, selector: str) -> str:
+        return self.query_one(selector, Input).value.strip()
+
+    @on(Button.Pressed, "#ok")
+    def _ok(self) -> None:
+        coordinator = self.query_one("#coordinator", Select).value
+        contact = self.query_one("#contact", Select).value
+        short, long = self._value("#short"), self._value("#long")
+        value: dict[str, Any] = {
+            "meeting_id": self.query_one("#meeting", Select).value,
+            "status": self.query_one("#status", Select).value,
+            "note": self._value("#note") or None,
+            "coordinator_staff_id": coordinator if isinstance(coordinator, int) else None,
+            "contact_person": ContactPersonIn(contact, self._value("#paid_by"))
+            if isinstance(contact, int)
+            else None,
+            "stu_decision": self._value("#stu") or None,
+            "plan": PlanIn(short, long) if short or long else None,
+        }
+        self.dismiss(value)
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)

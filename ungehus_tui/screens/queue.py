@@ -1,0 +1,118 @@
+"""The counsellor's work queue: counts per kind, filter by kind with 1-7 (0: all), sorted by
+due date; Enter opens the case. Opening (and R) also runs the turning-18 check (as the system),
+so a young person who has just turned 18 is offered to CAI before the queue is read."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Header, Static
+
+from ungehus_tui.screens.casework import CaseworkScreen
+from ungehus_tui.services import handovers
+from ungehus_tui.services.queue import KIND_NAMES_DA, QueueItem, QueueKind, counts, queue_for
+
+KINDS = list(QueueKind)
+
+
+def _filter_binding(n: int) -> Binding:
+    kind = KINDS[n - 1]
+    return Binding(
+        str(n),
+        f"filter({n})",
+        KIND_NAMES_DA[kind],
+        show=False,
+        id=f"queue.filter.{kind.lower()}",
+        tooltip=f"Vis kun: {KIND_NAMES_DA[kind]}",
+    )
+
+
+class QueueScreen(CaseworkScreen):
+    CSS_PATH = "queue.tcss"
+    BINDINGS = [
+        Binding("0", "filter(0)", "Alle", id="queue.filter.all", tooltip="Vis alle typer"),
+        *[_filter_binding(n) for n in range(1, len(KINDS) + 1)],
+        Binding("r", "refresh", "Opdatér", id="queue.refresh", tooltip="Hent køen igen"),
+        Binding("enter", "open_case", "Åbn sag", id="queue.open", tooltip="Åbn den unges sag"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[QueueItem] = []
+        self.kind_filter: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="queue-title")
+        yield Static("Henter køen ...", id="queue-counts")
+        yield DataTable(id="queue-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#queue-table", DataTable)
+        table.add_columns("Frist", "Type", "Navn", "CPR", "Detaljer")
+        self.query_one("#queue-title", Static).update(f"Arbejdskø · {self.actor.name}")
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        if self.items:
+            self.load()
+
+    @work(thread=True, exclusive=True, group="queue")
+    def load(self) -> None:
+        if self.actor.role == "COUNSELLOR":
+            handovers.turning_18_handovers(self.ctx, None)
+        items = queue_for(self.ctx, self.actor)
+        self.app.call_from_thread(self._show, items)
+
+    def _show(self, items: list[QueueItem]) -> None:
+        self.items = items
+        self._fill()
+
+    def _fill(self) -> None:
+        per_kind = counts(self.items)
+        parts = [f"[b]0[/] Alle {len(self.items)}"]
+        for n, kind in enumerate(KINDS, start=1):
+            text = f"[b]{n}[/] {KIND_NAMES_DA[kind]} {per_kind[kind]}"
+            parts.append(f"[reverse]{text}[/]" if kind == self.kind_filter else text)
+        self.query_one("#queue-counts", Static).update("  ".join(parts))
+        table = self.query_one("#queue-table", DataTable)
+        table.clear()
+        for i, item in enumerate(self.items):
+            if self.kind_filter and item.kind != self.kind_filter:
+                continue
+            due = f"{item.due:%d-%m-%Y}"
+            table.add_row(
+                f"[red]{due}[/]" if item.overdue else due,
+                KIND_NAMES_DA[item.kind],
+                item.person_name,
+                item.cpr_masked,
+                item.detail_da,
+                key=str(i),
+            )
+
+    def action_filter(self, n: int) -> None:
+        self.kind_filter = None if n == 0 else KINDS[n - 1].value
+        self._fill()
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    def action_open_case(self) -> None:
+        table = self.query_one("#queue-table", DataTable)
+        if table.row_count == 0:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        if key is not None:
+            self._open(self.items[int(key)])
+
+    @on(DataTable.RowSelected, "#queue-table")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value is not None:
+            self._open(self.items[int(event.row_key.value)])
+
+    def _open(self, item: QueueItem) -> None:
+        from ungehus_tui.screens.case import CaseScreen
+
+        self.app.push_screen(CaseScreen(item.person_id))

@@ -1,0 +1,286 @@
+"""The desk: search before create, the CPR's birth date and age as soon as it is typed, the
+waiting list. Enter opens the young person, or registration for a CPR that is not there.
+"""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.worker import get_current_worker
+
+from ungehus_tui.domain import clock
+from ungehus_tui.domain import cpr as cprmod
+from ungehus_tui.screens.arrival import ArrivalDialog, ArrivalRequest
+from ungehus_tui.screens.base import DeskScreen
+from ungehus_tui.services import arrivals, desk, people
+from ungehus_tui.widgets.waiting import WaitingPanel
+
+WAITING_REFRESH_SECONDS = 30
+
+
+def typed_cpr(term: str) -> cprmod.Cpr | None:
+    """A full CPR number typed in the search field (with or without hyphen), else None."""
+    compact = term.strip().replace("-", "").replace(" ", "")
+    if len(compact) != 10 or not compact.isdigit() or not compact.isascii():
+        return None
+    try:
+        return cprmod.parse(compact)
+    except cprmod.CprError:
+        return None
+
+
+def cpr_line(term: str) -> tuple[str, str | None]:
+    """(birth date and age line, Danish refusal or None) for a typed CPR; ('', None) else."""
+    compact = term.strip().replace("-", "").replace(" ", "")
+    if not compact.isdigit() or len(compact) < 10:
+        return "", None
+    if len(compact) > 10:
+        return "CPR-nummeret har for mange cifre", None
+    try:
+        parsed = cprmod.parse(compact, on=clock.today())
+    except cprmod.CprError as exc:
+        return str(exc), None
+    age = cprmod.age_on(parsed.birth_date, clock.today())
+    line = f"Født {parsed.birth_date:%d-%m-%Y} · {age} år"
+    if not parsed.mod11_ok:
+        line += " · modulus 11-kontrollen fejler (kan være gyldigt efter 2007)"
+    return line, people.age_refusal(age)
+
+
+class ReceptionScreen(DeskScreen):
+    CSS_PATH = "reception.tcss"
+    BINDINGS = [
+        Binding(
+            "down", "cursor(1)", "Ned", show=False, id="reception.down", tooltip="Næste resultat"
+        ),
+        Binding(
+            "up", "cursor(-1)", "Op", show=False, id="reception.up", tooltip="Forrige resultat"
+        ),
+        Binding(
+            "ctrl+n",
+            "new_person",
+            "Ny ung",
+            id="reception.new",
+            tooltip="Registrér en ny ung med det, der står i søgefeltet",
+        ),
+        Binding(
+            "f4",
+            "question",
+            "Henvendelse",
+            id="reception.arrival",
+            tooltip="Registrér en henvendelse i skranken (spørgsmål), også uden navn",
+        ),
+        Binding(
+            "f5",
+            "refresh_waiting",
+            "Opdatér",
+            id="reception.refresh",
+            tooltip="Hent ventelisten nu (den opdateres hvert 30. sekund)",
+        ),
+        Binding(
+            "f6",
+            "serve",
+            "Ekspederet",
+            id="reception.serve",
+            tooltip="Markér den valgte på ventelisten som ekspederet",
+        ),
+        Binding(
+            "escape",
+            "clear",
+            "Ryd",
+            id="reception.clear",
+            tooltip="Tøm søgefeltet",
+        ),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._hits: list[people.PersonHit] = []
+        self._term = ""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="desk"):
+            with Vertical(id="search-pane"):
+                yield Input(
+                    placeholder="Søg: CPR-nummer (med eller uden bindestreg) eller navn",
+                    id="search",
+                )
+                yield Static("", id="cpr-info")
+                yield Static("", id="refusal")
+                yield DataTable(id="results", cursor_type="row", zebra_stripes=True)
+                yield Static(
+                    "Enter åbner den unge · nyt CPR-nummer: Enter registrerer",
+                    id="search-hint",
+                )
+            yield WaitingPanel(id="waiting-panel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#results", DataTable)
+        table.add_column("CPR", key="cpr", width=12)
+        table.add_column("Navn", key="name", width=30)
+        table.add_column("Født", key="born", width=10)
+        table.add_column("Alder", key="age", width=6)
+        self.query_one("#refusal", Static).display = False
+        self.query_one("#search", Input).focus()
+        self.action_refresh_waiting()
+        self.set_interval(WAITING_REFRESH_SECONDS, self.action_refresh_waiting)
+
+    def on_screen_resume(self) -> None:
+        self.action_refresh_waiting()
+
+    # --- search ----------------------------------------------------------------------
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self._term = event.value
+        line, refusal = cpr_line(event.value)
+        self.query_one("#cpr-info", Static).update(line)
+        box = self.query_one("#refusal", Static)
+        box.update(refusal or "")
+        box.display = refusal is not None
+        self.run_search(event.value)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def run_search(self, term: str) -> None:
+        hits = people.search(self.ctx, self.actor, term)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_hits, term, hits)
+
+    def _show_hits(self, term: str, hits: list[people.PersonHit]) -> None:
+        if term != self._term:
+            return  # a newer search is on its way
+        self._hits = hits
+        table = self.query_one("#results", DataTable)
+        table.clear()
+        for hit in hits:
+            table.add_row(
+                hit.cpr_masked,
+                hit.name,
+                f"{hit.birth_date:%d-%m-%Y}",
+                str(hit.age),
+                key=str(hit.id),
+            )
+
+    def action_cursor(self, step: int) -> None:
+        table = self.query_one("#results", DataTable)
+        if table.row_count:
+            table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + step)))
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_clear(self) -> None:
+        search = self.query_one("#search", Input)
+        search.value = ""
+        search.focus()
+
+    @on(Input.Submitted, "#search")
+    def _submitted(self, event: Input.Submitted) -> None:
+        self.open_or_register(event.value)
+
+    @on(DataTable.RowSelected, "#results")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value:
+            self.open_person(int(event.row_key.value))
+
+    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
+    def open_or_register(self, term: str) -> None:
+        """Enter in the search field: open the highlighted young person, the one with a
+        typed CPR, or go to registration for a CPR that is not registered."""
+        typed = typed_cpr(term)
+        if typed is not None:
+            hit = desk.find_cpr(self.ctx, self.actor, typed.compact)
+            if hit is not None:
+                self.app.call_from_thread(self.open_person, hit.id)
+            else:
+                self.app.call_from_thread(self._register_cpr, typed)
+            return
+        self.app.call_from_thread(self._open_highlighted)
+
+    def _open_highlighted(self) -> None:
+        table = self.query_one("#results", DataTable)
+        if not table.row_count:
+            if self._term.strip():
+                self.notify("Ingen fundet. Ctrl+N registrerer en ny ung.", timeout=4)
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        if key:
+            self.open_person(int(key))
+
+    def _register_cpr(self, typed: cprmod.Cpr) -> None:
+        refusal = people.age_refusal(cprmod.age_on(typed.birth_date, clock.today()))
+        if refusal:
+            self.notify(refusal, title="Ikke Ungehusets målgruppe", severity="warning")
+            return
+        self.new_registration(cpr=typed.formatted)
+
+    def action_new_person(self) -> None:
+        term = self._term.strip()
+        typed = typed_cpr(term)
+        if typed is not None:
+            self._register_cpr(typed)
+        elif term and not term.replace("-", "").isdigit():
+            self.new_registration(name=term)
+        else:
+            self.new_registration()
+
+    def new_registration(self, *, cpr: str | None = None, name: str | None = None) -> None:
+        from ungehus_tui.screens.registration import RegistrationScreen
+
+        self.app.push_screen(RegistrationScreen(cpr=cpr, name=name))
+
+    def open_person(self, person_id: int) -> None:
+        from ungehus_tui.screens.person import PersonScreen
+
+        self.app.push_screen(PersonScreen(person_id, search_term=self._term.strip() or None))
+
+    # --- waiting list and arrivals ---------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="waiting", exit_on_error=False)
+    def action_refresh_waiting(self) -> None:
+        rows = arrivals.waiting_list(self.ctx, self.actor)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self.query_one(WaitingPanel).show, rows)
+
+    @on(DataTable.RowSelected, "#waiting")
+    def _waiting_selected(self, event: DataTable.RowSelected) -> None:
+        self.open_waiting(int(event.row_key.value or 0))
+
+    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
+    def open_waiting(self, arrival_id: int) -> None:
+        rows = arrivals.waiting_list(self.ctx, self.actor)
+        row = next((w for w in rows if w.arrival_id == arrival_id), None)
+        if row is not None and row.person_id is not None:
+            self.app.call_from_thread(self.open_person, row.person_id)
+
+    def action_question(self) -> None:
+        def done(request: ArrivalRequest | None) -> None:
+            if request is not None:
+                self.save_arrival(request)
+
+        self.app.push_screen(
+            ArrivalDialog("ukendt / spørgsmål", ("QUESTION", "NEW"), "QUESTION"), done
+        )
+
+    @work(thread=True, group="arrival", exit_on_error=False)
+    def save_arrival(self, request: ArrivalRequest) -> None:
+        arrivals.record_arrival(self.ctx, self.actor, None, request.reason, request.note)
+        self.app.call_from_thread(self.notify, "Henvendelsen er registreret", timeout=3)
+        self.app.call_from_thread(self.action_refresh_waiting)
+
+    def action_serve(self) -> None:
+        arrival_id = self.query_one(WaitingPanel).selected_arrival()
+        if arrival_id is None:
+            self.notify("Ingen på ventelisten", timeout=3)
+            return
+        self.serve(arrival_id)
+
+    @work(thread=True, group="arrival", exit_on_error=False)
+    def serve(self, arrival_id: int) -> None:
+        arrivals.mark_served(self.ctx, self.actor, arrival_id)
+        self.app.call_from_thread(self.action_refresh_waiting)

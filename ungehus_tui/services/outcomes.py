@@ -1,0 +1,267 @@
+"""Meeting outcomes, contact persons and tasks.
+
+`record_outcome`: HELD, NO_SHOW or CANCELLED. A no-show creates an OUTREACH task for the holder
+due in `settings.outreach_due_working_days` working days. A first TEAM_MEETING cannot be held
+without a coordinating caseworker (org. f: appointed at the latest at this meeting): an active
+COORDINATOR assignment, or one appointed in the same call (the appointed coordinator then holds
+the young person: the team agreed it at the meeting). A held meeting may also appoint a contact
+person (from 8th grade; who pays is required), record the team's STU decision and the agreed
+plan (a new plan version tied to the meeting).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from ungehus_tui.data.engine import write_session
+from ungehus_tui.data.models import Assignment, Meeting, Task
+from ungehus_tui.data.org import work_calendar
+from ungehus_tui.domain.clock import now, today
+from ungehus_tui.domain.codes import AssignmentKind, MeetingKind, MeetingStatus, TaskKind
+from ungehus_tui.services import audit
+from ungehus_tui.services.assignments import active_assignments, check_holder_invariant, holder_of
+from ungehus_tui.services.casework import (
+    active_counsellor,
+    age_today,
+    end_assignment,
+    latest_intake,
+    new_assignment,
+    person_or_404,
+)
+from ungehus_tui.services.context import Actor, Ctx
+from ungehus_tui.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from ungehus_tui.services.permissions import Action, require, require_person_access
+from ungehus_tui.services.plans import PlanIn, save_plan_in
+
+CONTACT_PERSON_MIN_GRADE = 8  # org. f: a contact person is possible from 8th grade
+REESTABLISH_MAX_AGE = 24  # org. f: re-established on drop-out or unemployment before 25
+REESTABLISH_REASONS = {"DROP_OUT": "Frafald fra uddannelse", "UNEMPLOYED": "Ledighed"}
+
+
+@dataclass(frozen=True)
+class ContactPersonIn:
+    staff_id: int
+    paid_by: str
+
+
+def appoint_contact_person_in(
+    session: Session, actor: Actor, person_id: int, cp: ContactPersonIn
+) -> Assignment:
+    person = person_or_404(session, person_id)
+    errors: dict[str, str] = {}
+    paid_by = " ".join((cp.paid_by or "").split())[:120]
+    if not paid_by:
+        errors["paid_by"] = "Notér hvem der betaler kontaktpersonen"
+    intake = latest_intake(session, person_id)
+    if (
+        intake is not None
+        and intake.situation == "grundskole"
+        and intake.grade is not None
+        and intake.grade < CONTACT_PERSON_MIN_GRADE
+    ) or age_today(person) < 14:
+        errors["contact_person"] = "Kontaktperson kan først udpeges fra 8. klasse"
+    if errors:
+        raise ValidationFailed(errors)
+    staff = active_counsellor(session, cp.staff_id)
+    if any(a.kind == AssignmentKind.CONTACT_PERSON for a in active_assignments(session, person_id)):
+        raise Conflict("Den unge har allerede en kontaktperson")
+    row = new_assignment(
+        session,
+        actor,
+        person_id,
+        kind=AssignmentKind.CONTACT_PERSON,
+        holds=False,
+        staff=staff,
+        paid_by=paid_by,
+    )
+    row.contact_role = "KONTAKTPERSON"
+    session.flush()
+    audit.record(session, actor, "CONTACT_PERSON", person_id=person_id)
+    return row
+
+
+def _appoint_coordinator(session: Session, actor: Actor, person_id: int, staff_id: int) -> None:
+    staff = active_counsellor(session, staff_id)
+    current = active_assignments(session, person_id)
+    holder = next((a for a in current if a.holds), None)
+    mine = next(
+        (a for a in current if a.staff_id == staff_id and a.kind != AssignmentKind.CONTACT_PERSON),
+        None,
+    )
+    if mine is None:
+        mine = new_assignment(
+            session, actor, person_id, kind=AssignmentKind.COORDINATOR, holds=False, staff=staff
+        )
+    if holder is not None and holder is not mine:
+        holder.holds = False
+        if holder.kind == AssignmentKind.COORDINATOR:
+            holder.kind = AssignmentKind.CONTACT
+        session.add(holder)
+    mine.kind = AssignmentKind.COORDINATOR
+    mine.holds = True
+    mine.updated_at = now()
+    session.add(mine)
+    session.flush()
+
+
+def record_outcome(
+    ctx: Ctx,
+    actor: Actor,
+    meeting_id: int,
+    status: str,
+    note: str | None = None,
+    *,
+    coordinator_staff_id: int | None = None,
+    contact_person: ContactPersonIn | None = None,
+    stu_decision: str | None = None,
+    plan: PlanIn | None = None,
+) -> Meeting:
+    """Record what happened at a booked meeting (see the module text for the rules)."""
+    with write_session(ctx.engine) as session:
+        meeting = session.get(Meeting, meeting_id, with_for_update=True)
+        if meeting is None:
+            raise NotFound("Mødet findes ikke")
+        person_id = meeting.person_id
+        require_person_access(session, actor, person_id, Action.RECORD_OUTCOME)
+        person = person_or_404(session, person_id)
+        if meeting.status != MeetingStatus.BOOKED:
+            raise Conflict("Mødets udfald er allerede registreret")
+        errors: dict[str, str] = {}
+        if status not in (MeetingStatus.HELD, MeetingStatus.NO_SHOW, MeetingStatus.CANCELLED):
+            errors["status"] = "Vælg holdt, udeblevet eller aflyst"
+        elif status != MeetingStatus.CANCELLED and meeting.start > now():
+            errors["status"] = "Mødet er ikke begyndt endnu: det kan kun aflyses"
+        elif status != MeetingStatus.HELD and (
+            coordinator_staff_id or contact_person or stu_decision or plan
+        ):
+            errors["status"] = "Koordinator, kontaktperson, STU og plan hører til et holdt møde"
+        stu = " ".join((stu_decision or "").split()) or None
+        if stu and len(stu) > 200:
+            errors["stu_decision"] = "Højst 200 tegn"
+        if errors:
+            raise ValidationFailed(errors)
+        if not person.case_open and status != MeetingStatus.CANCELLED:
+            raise Conflict("Sagen er lukket")
+        if status == MeetingStatus.HELD:
+            if coordinator_staff_id is not None:
+                _appoint_coordinator(session, actor, person_id, coordinator_staff_id)
+            if (
+                meeting.kind == MeetingKind.TEAM_MEETING
+                and meeting.is_first
+                and not any(
+                    a.kind == AssignmentKind.COORDINATOR
+                    for a in active_assignments(session, person_id)
+                )
+            ):
+                raise ValidationFailed(
+                    {
+                        "coordinator": "Det første teammøde kan ikke registreres som holdt uden en "
+                        "koordinerende sagsbehandler: udpeg en"
+                    }
+                )
+            if contact_person is not None:
+                appoint_contact_person_in(session, actor, person_id, contact_person)
+            if plan is not None:
+                save_plan_in(session, actor, person_id, plan, meeting_id=meeting_id)
+            meeting.stu_decision = stu
+        if status == MeetingStatus.NO_SHOW:
+            holder = holder_of(session, person_id)
+            cal = work_calendar(session)
+            session.add(
+                Task(
+                    person_id=person_id,
+                    kind=TaskKind.OUTREACH,
+                    staff_id=holder.staff_id if holder and holder.staff_id else actor.id,
+                    meeting_id=meeting_id,
+                    due=cal.add_working_days(today(), ctx.settings.outreach_due_working_days),
+                    note="Udeblev fra mødet: opsøg den unge",
+                    created_by=actor.id,
+                )
+            )
+        stamp = now()
+        meeting.status = status
+        meeting.outcome_note = (note or "").strip() or None
+        meeting.outcome_by = actor.id
+        meeting.outcome_at = stamp
+        meeting.updated_at = stamp
+        session.add(meeting)
+        session.flush()
+        audit.record(session, actor, "RECORD_OUTCOME", person_id=person_id, detail=status)
+        check_holder_invariant(session, person_id)
+        return meeting
+
+
+def appoint_contact_person(
+    ctx: Ctx, actor: Actor, person_id: int, cp: ContactPersonIn
+) -> Assignment:
+    """Appoint a contact person outside a meeting (the holder's decision)."""
+    with write_session(ctx.engine) as session:
+        require_person_access(session, actor, person_id, Action.RECORD_OUTCOME)
+        row = appoint_contact_person_in(session, actor, person_id, cp)
+        check_holder_invariant(session, person_id)
+        return row
+
+
+def reestablish_contact_person(
+    ctx: Ctx, actor: Actor, person_id: int, cp: ContactPersonIn, reason: str
+) -> Assignment:
+    """Drop-out or unemployment before 25: a contact person again (org. f). A closed case is
+    reopened with the acting counsellor as holder (the outside actor's hold ends)."""
+    from sqlalchemy import select
+    from sqlmodel import col
+
+    require(actor, Action.RECORD_OUTCOME)
+    if reason not in REESTABLISH_REASONS:
+        raise ValidationFailed({"reason": "Vælg frafald eller ledighed"})
+    with write_session(ctx.engine) as session:
+        person = person_or_404(session, person_id)
+        if age_today(person) > REESTABLISH_MAX_AGE:
+            raise ValidationFailed(
+                {"reason": "Kontaktperson kan kun genetableres før den unge fylder 25"}
+            )
+        if person.case_open:
+            require_person_access(session, actor, person_id, Action.RECORD_OUTCOME)
+        else:
+            known = session.execute(
+                select(col(Assignment.id)).where(
+                    col(Assignment.person_id) == person_id, col(Assignment.staff_id) == actor.id
+                )
+            ).first()
+            if known is None:
+                raise PermissionDenied("Du har ikke haft den unges sag")
+            me = active_counsellor(session, actor.id)
+            for a in active_assignments(session, person_id):
+                end_assignment(a, REESTABLISH_REASONS[reason], session)
+            new_assignment(
+                session, actor, person_id, kind=AssignmentKind.CONTACT, holds=True, staff=me
+            )
+            person.case_open = True
+            person.updated_at = now()
+            session.add(person)
+            session.flush()
+            audit.record(session, actor, "CASE_REOPEN", person_id=person_id, detail=reason)
+        row = appoint_contact_person_in(session, actor, person_id, cp)
+        check_holder_invariant(session, person_id)
+        return row
+
+
+def complete_task(ctx: Ctx, actor: Actor, task_id: int, note: str | None = None) -> Task:
+    """Mark an outreach / contact-person-end task done."""
+    with write_session(ctx.engine) as session:
+        task = session.get(Task, task_id, with_for_update=True)
+        if task is None:
+            raise NotFound("Opgaven findes ikke")
+        require_person_access(session, actor, task.person_id, Action.RECORD_OUTCOME)
+        if task.done_at is not None:
+            raise Conflict("Opgaven er allerede udført")
+        task.done_at = now()
+        task.updated_at = task.done_at
+        if note and note.strip():
+            task.note = f"{task.note or ''} · {note.strip()}"[:500]
+        session.add(task)
+        session.flush()
+        audit.record(session, actor, "TASK_DONE", person_id=task.person_id, detail=task.kind)
+        check_holder_invariant(session, task.person_id)
+        return task

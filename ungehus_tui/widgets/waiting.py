@@ -1,0 +1,52 @@
+"""The desk's waiting list: who is waiting, why and for how long."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import DataTable, Static
+
+from ungehus_tui.services.arrivals import Waiting
+
+
+class WaitingPanel(Vertical):
+    DEFAULT_CSS = """
+    WaitingPanel { width: 52; padding: 0 0 0 1; }
+    WaitingPanel > .panel-title { text-style: bold; height: 1; }
+    WaitingPanel > DataTable { height: 1fr; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static("Venter i skranken", classes="panel-title", id="waiting-title")
+        yield DataTable(id="waiting", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("Kl.", key="at", width=5)
+        table.add_column("Min.", key="min", width=4)
+        table.add_column("Navn", key="name", width=20)
+        table.add_column("Årsag", key="reason", width=15)
+
+    def show(self, rows: list[Waiting]) -> None:
+        table = self.query_one(DataTable)
+        keep = table.cursor_row
+        table.clear()
+        for w in rows:
+            table.add_row(
+                w.arrived_at.strftime("%H:%M"),
+                str(w.minutes),
+                w.name or "(ukendt)",
+                w.reason_da,
+                key=str(w.arrival_id),
+            )
+        if rows:
+            table.move_cursor(row=min(keep, len(rows) - 1))
+        title = self.query_one("#waiting-title", Static)
+        title.update(f"Venter i skranken ({len(rows)})" if rows else "Ingen venter i skranken")
+
+    def selected_arrival(self) -> int | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return int(key) if key else None
