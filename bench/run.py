@@ -123,7 +123,7 @@ def run(args: argparse.Namespace) -> tuple[dict[str, Metric], dict[str, object]]
         "startup_ratio", lambda: startup.measure(db, runs=3 if quick else 7)
     )
     results["search_p99_ms"] = _guard("search_p99_ms", lambda: search.measure(db, 1000))
-    export = _guard("export", lambda: features.export(db, ensure_db, quick))
+    export = _guard("export", lambda: features.export(work_copy(db, "export"), ensure_db, quick))
     results["export_ratio"] = export
     results["export_peak_mib"] = features.export_peak(export)
     results["queue_open_ms"] = _guard("queue_open_ms", lambda: features.queue_open(db))
