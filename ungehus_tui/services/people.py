@@ -49,6 +49,15 @@ class PersonHit:
     age: int
 
 
+def _encodable(value: str) -> bool:
+    """False for text no database can store (a lone surrogate from a broken paste)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _clean_text(value: object, field: str, errors: dict[str, str], *, max_len: int) -> str | None:
     if value is None:
         return None
@@ -56,7 +65,7 @@ def _clean_text(value: object, field: str, errors: dict[str, str], *, max_len: i
         errors[field] = "Skal være tekst"
         return None
     text = " ".join(value.split())
-    if _CONTROL.search(value.replace("\t", " ").replace("\n", " ")):
+    if not _encodable(value) or _CONTROL.search(value.replace("\t", " ").replace("\n", " ")):
         errors[field] = "Indeholder ugyldige tegn"
         return None
     if len(text) > max_len:

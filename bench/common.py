@@ -1,0 +1,53 @@
+"""Shared pieces of the benchmark: where things are, a measured value or an honest null."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT / "bench"
+CACHE = BENCH / ".cache"
+PYTHON = sys.executable
+
+
+@dataclass
+class Metric:
+    """One figure of the run. `value` None means not measured; `reason` says why."""
+
+    value: float | int | None
+    unit: str = ""
+    goal: str = ""
+    floor: str = ""
+    reason: str = ""
+    detail: dict[str, object] = field(default_factory=dict)
+
+    @classmethod
+    def missing(cls, reason: str, goal: str = "") -> Metric:
+        return cls(None, goal=goal, reason=reason)
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    env.setdefault("UNGEHUS_CONFIG", str(CACHE / "no-config.toml"))
+    env.update(extra)
+    return env
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (0-100), linear interpolation (as numpy's default)."""
+    ordered = sorted(values)
+    if len(ordered) == 1:
+        return ordered[0]
+    pos = (len(ordered) - 1) * q / 100
+    low = int(pos)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)

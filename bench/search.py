@@ -1,0 +1,114 @@
+"""`search_p99_ms`: the search the reception screen runs per keystroke
+(`services.people.search_in` in a read session of its own, as the screen's worker does),
+over 1,000 realistic prefixes sampled from the database. The floor replays the very SQL
+statements that search emitted, through the sqlite3 module on one open connection."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.common import Metric, percentile
+
+LIMIT = 20
+
+
+def prefixes(db: Path, count: int, seed: int = 8) -> list[str]:
+    """What people type at the desk: CPR digits (with or without the hyphen), one folded or
+    unfolded name word cut short (1-2 letters too), and two words ('soren han')."""
+    rng = random.Random(seed)
+    with sqlite3.connect(db) as conn:
+        top = conn.execute("SELECT max(id) FROM young_person").fetchone()[0]
+        ids = rng.sample(range(1, top + 1), min(count * 2, top))
+        rows = conn.execute(
+            "SELECT cpr, name, name_folded FROM young_person "
+            f"WHERE id IN ({','.join('?' * len(ids))})",
+            ids,
+        ).fetchall()
+    terms: list[str] = []
+    for cpr, name, folded in rows:
+        if len(terms) >= count:
+            break
+        kind = rng.random()
+        words = folded.split()
+        if kind < 0.3:
+            cut = rng.randint(1, 10)
+            term = cpr[:cut]
+            if cut > 6 and rng.random() < 0.5:
+                term = f"{cpr[:6]}-{cpr[6:cut]}"
+        elif kind < 0.45:
+            word = rng.choice(words)
+            term = word[: rng.randint(1, 2)]
+        elif kind < 0.75:
+            source = rng.choice([words, name.split()])  # typed with or without æøå
+            word = rng.choice(source)
+            term = word[: rng.randint(1, len(word))]
+        else:
+            first, last = words[0], words[-1]
+            term = f"{first[: rng.randint(2, len(first))]} {last[: rng.randint(1, len(last))]}"
+        terms.append(term)
+    return terms
+
+
+def measure(db: Path, count: int = 1000) -> Metric:
+    from sqlalchemy import event
+
+    from ungehus_tui.data.engine import make_engine, read_session
+    from ungehus_tui.domain import clock
+    from ungehus_tui.services.people import search_in
+
+    clock.set_zone("Europe/Copenhagen")
+    terms = prefixes(db, count)
+    engine = make_engine(f"sqlite:///{db}")
+    captured: list[tuple[str, Any]] = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _capture(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        captured.append((statement, parameters))
+
+    # One untimed pass warms the page cache and records the SQL of every term.
+    statements: list[list[tuple[str, Any]]] = []
+    hits = 0
+    for term in terms:
+        captured.clear()
+        with read_session(engine) as session:
+            hits += bool(search_in(session, term, LIMIT))
+        statements.append([(s, p) for s, p in captured if s.lstrip().upper().startswith("SELECT")])
+    event.remove(engine, "before_cursor_execute", _capture)
+
+    timings: list[float] = []
+    for term in terms:
+        started = time.perf_counter()
+        with read_session(engine) as session:
+            search_in(session, term, LIMIT)
+        timings.append((time.perf_counter() - started) * 1000)
+    engine.dispose()
+
+    raw = sqlite3.connect(db)
+    raw_timings: list[float] = []
+    for _ in range(2):  # the first pass warms up, the second counts
+        raw_timings.clear()
+        for sql in statements:
+            started = time.perf_counter()
+            for statement, params in sql:
+                raw.execute(statement, params).fetchall()
+            raw_timings.append((time.perf_counter() - started) * 1000)
+    raw.close()
+    return Metric(
+        round(percentile(timings, 99), 2),
+        unit="ms",
+        goal="<= 10",
+        floor=f"raw SQL p99 {percentile(raw_timings, 99):.2f} ms",
+        detail={
+            "prefixes": len(terms),
+            "with_hits": hits,
+            "p50_ms": round(percentile(timings, 50), 2),
+            "p95_ms": round(percentile(timings, 95), 2),
+            "raw_p50_ms": round(percentile(raw_timings, 50), 3),
+            "raw_p99_ms": round(percentile(raw_timings, 99), 3),
+            "slowest": sorted(zip(timings, terms, strict=True), reverse=True)[:5],
+        },
+    )
