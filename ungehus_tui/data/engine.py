@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError
-from sqlalchemy.pool import NullPool, StaticPool
+from sqlalchemy.pool import QueuePool, StaticPool
 from sqlmodel import Session, create_engine
 
 
@@ -78,7 +78,9 @@ def make_engine(url: str, *, busy_timeout_ms: int = 15000, echo: bool = False) -
             url,
             echo=echo,
             connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
-            poolclass=StaticPool if memory else NullPool,
+            # A small pool: the desk searches on every keystroke, and opening a connection
+            # (with its PRAGMAs) costs more than the indexed query itself.
+            poolclass=StaticPool if memory else QueuePool,
         )
         _configure_sqlite(engine, busy_timeout_ms, wal=not memory)
         return engine
