@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Iterable
 
 from sqlmodel import select
+from textual import work
 from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -48,6 +49,14 @@ class UngehusApp(LockingApp):
             tooltip="Rådgivernes arbejdskø",
         ),
         Binding("ctrl+q", "quit", "Afslut", id="quit", tooltip="Luk Ungehus"),
+        Binding(
+            "f9",
+            "change_password",
+            "Adgangskode",
+            id="password",
+            tooltip="Skift din egen adgangskode",
+            show=False,
+        ),
         *LOCK_BINDINGS,
     ]
 
@@ -64,6 +73,23 @@ class UngehusApp(LockingApp):
         self.sub_title = f"{self.SUB_TITLE} · {self.actor.name}"
         if self.actor.role in ("COUNSELLOR", "LEADER"):
             self.switch_mode("queue")  # counsellors and leaders start in their queue
+        self._check_temporary_password()
+
+    @work(thread=True, exclusive=True, group="password-check", exit_on_error=False)
+    def _check_temporary_password(self) -> None:
+        with read_session(self.ctx.engine) as session:
+            staff = session.get(Staff, self.actor.id)
+            forced = bool(staff and staff.must_change_password)
+        if forced:
+            self.call_from_thread(self._ask_password, True)
+
+    def _ask_password(self, forced: bool) -> None:
+        from ungehus_tui.screens.change_password import ChangePasswordDialog
+
+        self.push_screen(ChangePasswordDialog(self.ctx, self.actor, forced=forced))
+
+    def action_change_password(self) -> None:
+        self._ask_password(False)
 
     def report_error(self, error: BaseException) -> None:
         """Show a worker's error: a service's Danish message, else a generic one (no data)."""
@@ -101,6 +127,9 @@ class UngehusApp(LockingApp):
         )
         yield SystemCommand("Skranke", "Skift til skranken (F2)", self._cmd_mode_reception)
         yield SystemCommand("Kø", "Skift til arbejdskøen (F3)", self._cmd_mode_queue)
+        yield SystemCommand(
+            "Skift adgangskode", "Vælg en ny adgangskode (F9)", self.action_change_password
+        )
         yield from super().get_system_commands(screen)
 
     def _cmd_search(self) -> None:
