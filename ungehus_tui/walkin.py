@@ -40,7 +40,6 @@ def walkin_steps(
     if phone:
         steps.append(Step(_typed(phone), True, "Telefon"))
     steps += [
-        Step(("tab",), False, "Tab forbi e-mail"),
         Step(("tab",), False, "Tab til forælder/værge (vises for under 18)"),
         Step(_typed(guardian_name), True, "Forælder/værge"),
         Step(("tab",), False, "Tab til forælders telefon"),
@@ -48,7 +47,7 @@ def walkin_steps(
     if guardian_phone:
         steps.append(Step(_typed(guardian_phone), True, "Forælders telefon"))
     steps += [
-        Step(("tab",), False, "Tab til visitationsfakta"),
+        Step(("f7",), False, "F7 til visitationsfakta (forbi e-mail)"),
         Step(("4",), False, "4: situation 'ingen af delene'"),
         Step(("s",), False, "S: socialfaglig sag"),
         Step(("c",), False, "C: samtykke til deling med alle involverede centre (CBU, CAI)"),

@@ -39,4 +39,4 @@ async def test_walk_in_to_booked_team_meeting(ctx, frozen):
         assert arrival.person_id == person.id and arrival.served_at is not None
     ics = sorted(ctx.settings.ics_folder.glob("*.ics"))
     assert len(ics) >= 1
-    assert len(control_keys(cpr, "x", "y", **kwargs)) == 11
+    assert len(control_keys(cpr, "x", "y", **kwargs)) == 10

@@ -29,9 +29,9 @@ FIELDS: tuple[tuple[str, str, str], ...] = (
     ("cpr", "CPR-nummer", "DDMMÅÅ-SSSS"),
     ("name", "Navn", "Fornavn og efternavn"),
     ("phone", "Telefon", "8 cifre"),
-    ("email", "E-mail", "navn@eksempel.dk"),
     ("guardian_name", "Forælder/værge (under 18)", "Navn"),
     ("guardian_phone", "Forælders telefon", "8 cifre"),
+    ("email", "E-mail", "navn@eksempel.dk"),
 )
 
 
@@ -75,6 +75,13 @@ class RegistrationScreen(DeskScreen):
             priority=True,
         ),
         Binding(
+            "f7",
+            "focus_facts",
+            "Fakta",
+            id="registration.facts",
+            tooltip="Gå direkte til visitationsfakta (én tast pr. fakta)",
+        ),
+        Binding(
             "escape",
             "cancel",
             "Fortryd",
@@ -98,6 +105,9 @@ class RegistrationScreen(DeskScreen):
         self._saving = False
 
     # --- layout ----------------------------------------------------------------------
+
+    def action_focus_facts(self) -> None:
+        self.query_one(FactsPanel).focus()
 
     def compose(self) -> ComposeResult:
         yield Header()
