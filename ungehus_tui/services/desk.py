@@ -33,7 +33,7 @@ from ungehus_tui.domain.triage import Decision, Facts, TriageInputError, decide
 from ungehus_tui.services import arrivals, audit, intake, people
 from ungehus_tui.services.context import Actor, Ctx
 from ungehus_tui.services.errors import Conflict, NotFound, ValidationFailed
-from ungehus_tui.services.permissions import Action, require, require_person_access
+from ungehus_tui.services.permissions import Action, allowed, require, require_person_access
 
 CONSENT_PURPOSE_DA = "Deling af oplysninger med {center} i Ungehusets tværfaglige samarbejde"
 
@@ -285,7 +285,8 @@ def _intake_in(
     centers = tuple(c for c in decision.centers.split(",") if c)
     consents = _record_consents_in(session, actor, person.id, consent_centers, centers)
     arrival = arrivals.open_arrival_in(session, person.id)
-    if arrival is None:
+    if arrival is None and allowed(actor, Action.RECORD_ARRIVAL):
+        # a walk-in at the desk is an arrival; a counsellor's own intake is not
         arrival = arrivals.record_arrival_in(session, actor, person.id, reason)
     return WalkIn(
         person_id=person.id,
@@ -296,7 +297,7 @@ def _intake_in(
         team_meeting=decision.team_meeting,
         centers=centers,
         consents=consents,
-        arrival_id=arrival.id,
+        arrival_id=arrival.id if arrival else None,
     )
 
 
