@@ -6,6 +6,7 @@ import dataclasses
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input
 
 from tests.reception.conftest import cpr_aged, settle, teen
 from ungehus_tui.app import make_app
@@ -34,12 +35,22 @@ def people(snap_ctx, reception):  # type: ignore[no-untyped-def]
     return a
 
 
+def _no_blink(app) -> None:  # type: ignore[no-untyped-def]
+    """A blinking cursor makes a snapshot depend on timing; keep it steadily on."""
+    for field in app.screen.query(Input):
+        field.cursor_blink = False
+
+
 async def _keys(app, pilot, *keys: str) -> None:  # type: ignore[no-untyped-def]
     await settle(app, pilot)
+    _no_blink(app)
     for key in keys:
         await pilot.press(key)
         await settle(app, pilot, 1)
+        _no_blink(app)
     await settle(app, pilot)
+    _no_blink(app)
+    await pilot.pause()
 
 
 def test_reception_search(snap_compare, snap_ctx, people):
