@@ -16,7 +16,8 @@ class FakeClock:
 
 
 async def test_idle_lock_keeps_the_pending_form(ctx, admin, actor_for) -> None:  # type: ignore[no-untyped-def]
-    auth.set_password(ctx, admin, "rec.1", PW)
+    # a password the user chose (not a temporary one, which would ask for a new one first)
+    auth.set_password(ctx, admin, "rec.1", PW, must_change=False)
     clock = FakeClock()
     app = UngehusApp(ctx, actor_for("rec.1"), idle_clock=clock)
     async with app.run_test(size=(100, 30)) as pilot:
