@@ -83,3 +83,32 @@ def test_staff_commands_need_an_admin(ctx, db_url) -> None:  # type: ignore[no-u
 def test_weak_password_refused(ctx, db_url) -> None:  # type: ignore[no-untyped-def]
     r = _run(["staff", "reset-password", "it.admin", "--password-stdin", "--db", db_url], "kort\n")
     assert r.exit_code == 1 and "mindst 10 tegn" in r.output
+
+
+def test_a_disabled_login_from_the_org_file_stays_disabled_after_init(  # type: ignore[no-untyped-def]
+    ctx, db_url
+) -> None:
+    assert _run(["init", "--db", db_url]).exit_code == 0
+    r = _run(["staff", "reset-password", "it.admin", "--password-stdin", "--db", db_url], PW + "\n")
+    assert r.exit_code == 0, r.output
+    r = _run(
+        [
+            "staff",
+            "reset-password",
+            "rec.2",
+            "--password-stdin",
+            "--db",
+            db_url,
+            "--as",
+            "it.admin",
+        ],
+        PW + "\n",
+    )
+    assert r.exit_code == 0, r.output
+    assert _run(["staff", "disable", "rec.2", "--db", db_url, "--as", "it.admin"]).exit_code == 0
+    # rec.2 is listed (active) in the organisation file; a later init must not re-enable it
+    assert _run(["init", "--db", db_url]).exit_code == 0
+    with pytest.raises(auth.SignInFailed):
+        auth.sign_in(ctx, "rec.2", PW)
+    listed = _run(["staff", "list", "--json", "--db", db_url])
+    assert '"rec.2"' in listed.output

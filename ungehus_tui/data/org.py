@@ -238,8 +238,11 @@ def load_org(session: Session, org: OrgFile) -> int:
             "center_code": str(s.center) if s.center else None,
             "contact_role": str(s.contact_role) if s.contact_role else None,
             "email": s.email,
-            "active": s.active,
         }
+        # The file can disable a login; it never re-enables one that `ungehus staff disable`
+        # (or the file earlier) disabled, so a later `init` cannot undo a disable.
+        if existing_s is None or not s.active:
+            sfields["active"] = s.active
         upsert(Staff(login=s.login, name=s.name, role=str(s.role)), existing_s, sfields)
     session.flush()
     return changed
