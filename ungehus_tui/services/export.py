@@ -29,7 +29,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from sqlalchemy.engine import Connection
 
@@ -40,7 +40,8 @@ from ungehus_tui.domain.clock import local, now
 from ungehus_tui.services import audit
 from ungehus_tui.services.context import Actor, Ctx
 from ungehus_tui.services.errors import Conflict, ServiceError
-from ungehus_tui.services.export_entities import Entity, entities
+from ungehus_tui.services.export_entities import entities
+from ungehus_tui.services.export_rows import cells, plan_for, pseudonymiser
 from ungehus_tui.services.permissions import Action, require
 from ungehus_tui.services.tabular import EXTENSIONS, Dialect, RowWriter, open_private
 
@@ -178,35 +179,21 @@ def _write_files(
     on_file: FileHook | None,
 ) -> list[ExportedFile]:
     files: list[ExportedFile] = []
-    with _snapshot(ctx) as conn:
+    to_pseudonym = pseudonymiser(key)
+    with _snapshot(ctx) as conn, plan_for(conn, dialect, key, ctx.settings.timezone) as plan:
         for entity in entities():
             name = entity.name + EXTENSIONS[dialect]
             with open_private(folder / name) as fh:
                 writer = RowWriter(fh, dialect, entity.header(include_cpr))
-                writer.write_all(_rows(conn, entity, key, since, until, include_cpr))
+                stmt = entity.query(since, until, include_cpr)
+                person = to_pseudonym if entity.person else None
+                writer.write_cells(cells(conn, stmt, plan, pseudonym=person, yield_per=YIELD_PER))
                 digest = writer.finish()
                 _sync(fh)
             files.append(ExportedFile(name, writer.rows, digest))
             if on_file is not None:
                 on_file(name, writer.rows)
     return files
-
-
-def _rows(
-    conn: Connection,
-    entity: Entity,
-    key: str,
-    since: dt.datetime | None,
-    until: dt.datetime,
-    include_cpr: bool,
-) -> Iterator[list[Any]]:
-    stmt = entity.query(since, until, include_cpr)
-    result = conn.execution_options(yield_per=YIELD_PER).execute(stmt)
-    for row in result:
-        values = list(row)
-        if entity.person:
-            values[0] = pseudonym(key, values[0])
-        yield values
 
 
 @contextlib.contextmanager

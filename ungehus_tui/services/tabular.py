@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import decimal
@@ -30,12 +31,12 @@ class Dialect(StrEnum):
 
 
 EXTENSIONS = {Dialect.EXCEL_DA: ".csv", Dialect.RFC4180: ".csv", Dialect.JSONL: ".jsonl"}
-_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(text: str) -> str:
     """Prefix `'` to a cell Excel would read as a formula (OWASP 'CSV injection')."""
-    return "'" + text if text.startswith(_DANGEROUS) else text
+    return "'" + text if text.startswith(DANGEROUS) else text
 
 
 def cell(value: Any, dialect: Dialect) -> Any:
@@ -91,10 +92,12 @@ class RowWriter:
         self.dialect = dialect
         self.columns = list(columns)
         self.sink = HashingWriter(target)
-        encoding = "utf-8-sig" if dialect is Dialect.EXCEL_DA else "utf-8"
+        buffered = io.BufferedWriter(self.sink, buffer_size=1 << 16)  # type: ignore[arg-type]
+        if dialect is Dialect.EXCEL_DA:
+            buffered.write(codecs.BOM_UTF8)  # the BOM once; plain UTF-8 after (fast C codec)
         self.text = io.TextIOWrapper(
-            io.BufferedWriter(self.sink, buffer_size=1 << 16),  # type: ignore[arg-type]
-            encoding=encoding,
+            buffered,
+            encoding="utf-8",
             newline="",
             write_through=False,
         )
@@ -116,6 +119,22 @@ class RowWriter:
     def write_all(self, rows: Iterable[Sequence[Any]]) -> None:
         for row in rows:
             self.write(row)
+
+    def write_cells(self, rows: Iterable[Sequence[Any]]) -> None:
+        """Rows whose values are already cells of this dialect (`export_rows.cells`)."""
+        n = 0
+        if self._csv is not None:
+            writerow = self._csv.writerow
+            for row in rows:
+                writerow(row)
+                n += 1
+        else:
+            columns, dumps, write = self.columns, json.dumps, self.text.write
+            for row in rows:
+                obj = dict(zip(columns, row, strict=True))
+                write(dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n")
+                n += 1
+        self.rows += n
 
     def finish(self) -> str:
         """Flush everything to the target; the sha256 hex of the bytes written."""
