@@ -31,9 +31,9 @@ def main() -> None:
         # What `ungehus run --db DB` does before `app.run()` (ungehus_tui/cli/core.py).
         from ungehus_tui.app import make_app
         from ungehus_tui.cli.common import settings_for
-        from ungehus_tui.store import init_store
+        from ungehus_tui.store import start_store
 
-        ctx, _ = init_store(settings_for(sys.argv[2]))
+        ctx = start_store(settings_for(sys.argv[2]))
         app = make_app(ctx)  # type: ignore[assignment]
     app.run(headless=True, size=(120, 36), auto_pilot=_ready)
 

@@ -53,6 +53,28 @@ def init_store(settings: Settings) -> tuple[Ctx, bool]:
     return Ctx(engine=engine, settings=settings), changed
 
 
+def start_store(settings: Settings) -> Ctx:
+    """What starting the app needs: the store opened, created or upgraded first only when the
+    schema is not the current one (one query instead of Alembic on every start), and the
+    organisation file loaded (cheap reads; it writes only what changed in the file)."""
+    org = read_org(settings.org_file)
+    engine = engine_for(settings)
+    try:
+        current = migrate.stored_revision(engine) == migrate.HEAD_REVISION
+    except (OperationalError, DBAPIError) as exc:
+        raise _friendly(exc) from None
+    if not current:
+        engine.dispose()
+        return init_store(settings)[0]
+    try:
+        with Session(engine) as session:
+            load_org(session, org)
+            session.commit()
+    except (OperationalError, DBAPIError) as exc:
+        raise _friendly(exc) from None
+    return Ctx(engine=engine, settings=settings)
+
+
 def open_store(settings: Settings) -> Ctx:
     """Open an initialised database; refuses an empty, outdated or newer one."""
     engine = engine_for(settings)

@@ -70,11 +70,11 @@ def _run(*, db: str | None, demo: bool, as_login: str | None) -> None:
     `--demo` (a demo database, for development and demos); otherwise it fills in the login."""
     from ungehus_tui.data.demo import fill_demo, has_people
     from ungehus_tui.services import auth
-    from ungehus_tui.store import init_store
+    from ungehus_tui.store import start_store
 
     with clean_errors():
         settings = settings_for(db)
-        ctx, _ = init_store(settings)
+        ctx = start_store(settings)
         if demo and not has_people(ctx):
             console.print("Filling the empty database with demo data ...")
             fill_demo(ctx, persons=2000, seed=2019, progress=console.is_terminal)

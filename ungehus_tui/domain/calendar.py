@@ -12,11 +12,11 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import holidays
-
 
 @lru_cache(maxsize=64)
 def _dk_holidays(year: int) -> frozenset[dt.date]:
+    import holidays  # on first use: the package takes longer to import than the app to start
+
     return frozenset(holidays.country_holidays("DK", years=year).keys())
 
 
