@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
+from sqlmodel import select
 
 from tests.counsellor.conftest import FROZEN, new_case
 from ungehus_tui.data.engine import read_session
@@ -62,7 +63,7 @@ def test_no_young_person_is_ever_left_without_exactly_one_holder(
             self.ctx: Ctx = open_store(load_settings(db=str(db), data_dir=tmp_path))
             with read_session(self.ctx.engine) as s:
                 self.staff = {login: actor_by_login(s, login) for login in LOGINS}
-                self.people = [p.id for p in s.query(YoungPerson).order_by(YoungPerson.id)]
+                self.people = list(s.exec(select(YoungPerson.id).order_by(YoungPerson.id)))
             self.by_id = {a.id: a for a in self.staff.values()}
 
         def teardown(self) -> None:
@@ -75,11 +76,11 @@ def test_no_young_person_is_ever_left_without_exactly_one_holder(
 
         def _pending(self, person: int) -> Handover | None:
             with read_session(self.ctx.engine) as s:
-                return (
-                    s.query(Handover)
-                    .filter(Handover.person_id == person, Handover.status == "OFFERED")
-                    .one_or_none()
-                )
+                return s.exec(
+                    select(Handover).where(
+                        Handover.person_id == person, Handover.status == "OFFERED"
+                    )
+                ).one_or_none()
 
         def _try(self, fn, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
             try:
@@ -174,11 +175,11 @@ def test_no_young_person_is_ever_left_without_exactly_one_holder(
                         assert len(held) == 1 and held[0].staff_id is not None
                     else:
                         assert all(a.staff_id is None for a in held)
-                    pending = (
-                        s.query(Handover)
-                        .filter(Handover.person_id == person, Handover.status == "OFFERED")
-                        .all()
-                    )
+                    pending = s.exec(
+                        select(Handover).where(
+                            Handover.person_id == person, Handover.status == "OFFERED"
+                        )
+                    ).all()
                     assert len(pending) <= 1
                     if pending:
                         assert row.case_open and held[0].staff_id == pending[0].from_staff_id

@@ -4,6 +4,7 @@ sees and accepts it, and the sender held the young person until then."""
 
 from __future__ import annotations
 
+from sqlmodel import select
 from textual.app import App
 from textual.widgets import DataTable, Input, Select
 
@@ -108,7 +109,7 @@ async def test_walk_through_outcome_handover_accept(ctx, actor_for, scenario):
         assert holders(ctx, clara) == [receiver.id]
         assert "Demo Vejleder Foxtrot" in str(app2.screen.query_one("#case-head").render())
     with read_session(ctx.engine) as s:
-        h = s.query(Handover).filter(Handover.person_id == clara).one()
+        h = s.exec(select(Handover).where(Handover.person_id == clara)).one()
         assert h.status == "ACCEPTED"
 
 
