@@ -22,6 +22,7 @@ from tests.counsellor.conftest import FROZEN, new_case
 from ungehus_tui.data.engine import read_session
 from ungehus_tui.data.models import Handover, YoungPerson
 from ungehus_tui.domain import clock
+from ungehus_tui.services import handover_watch as watch
 from ungehus_tui.services import handovers as ho
 from ungehus_tui.services.assignments import active_assignments
 from ungehus_tui.services.context import Actor, Ctx, actor_by_login
@@ -162,7 +163,7 @@ def test_no_young_person_is_ever_left_without_exactly_one_holder(
         @rule(days=st.integers(1, 4))
         def birthday(self, days: int) -> None:
             clock.set_now(clock.now() + dt.timedelta(days=days))
-            ho.turning_18_handovers(self.ctx, None)
+            watch.turning_18_handovers(self.ctx, None)
 
         @invariant()
         def exactly_one_holder(self) -> None:

@@ -9,6 +9,7 @@ from tests.counsellor.conftest import holders
 from ungehus_tui.data.engine import read_session
 from ungehus_tui.data.models import Assignment, Handover, Task, YoungPerson
 from ungehus_tui.domain import clock
+from ungehus_tui.services import handover_watch as watch
 from ungehus_tui.services import handovers as ho
 from ungehus_tui.services.assignments import active_assignments
 from ungehus_tui.services.errors import Conflict, PermissionDenied, ValidationFailed
@@ -138,22 +139,22 @@ def test_stale_watchdog_counts_working_days(ctx, actor_for, make_case):
     a, b = actor_for("cai.vejl.1"), actor_for("cai.vejl.2")
     case = make_case("cai.vejl.1")
     ho.offer_handover(ctx, a, case.person_id, kind="COLLEAGUE", to_staff_id=b.id)
-    assert ho.stale_handovers(ctx, a) == []
+    assert watch.stale_handovers(ctx, a) == []
     clock.set_now(dt.datetime(2026, 3, 17, 9, 0))  # 5 working days later
-    stale = ho.stale_handovers(ctx, a)
+    stale = watch.stale_handovers(ctx, a)
     assert [(p.person_id, p.working_days) for p in stale] == [(case.person_id, 5)]
-    assert ho.stale_handovers(ctx, b, working_days=6) == []
+    assert watch.stale_handovers(ctx, b, working_days=6) == []
 
 
 def test_turning_18_offers_cbu_to_cai_once(ctx, actor_for, make_case):
     clock.set_now(dt.datetime(2026, 3, 10, 10, 0))
     birth = dt.date(2008, 3, 12)  # 18 on Thursday
     case = make_case("cbu.bfr.1", birth=birth)
-    assert ho.turning_18_handovers(ctx, None) == []
+    assert watch.turning_18_handovers(ctx, None) == []
     clock.set_now(dt.datetime(2026, 3, 12, 8, 0))
-    created = ho.turning_18_handovers(ctx, None)
+    created = watch.turning_18_handovers(ctx, None)
     assert len(created) == 1
-    assert ho.turning_18_handovers(ctx, None) == []  # idempotent
+    assert watch.turning_18_handovers(ctx, None) == []  # idempotent
     with read_session(ctx.engine) as s:
         h = s.get(Handover, created[0])
         assert h is not None and h.kind == "TURNING_18"
@@ -163,4 +164,4 @@ def test_turning_18_offers_cbu_to_cai_once(ctx, actor_for, make_case):
     assert holders(ctx, case.person_id) == [actor_for("cbu.bfr.1").id]
     ho.accept_handover(ctx, actor_for(receiver[0]), h.id)
     assert holders(ctx, case.person_id) == [actor_for(receiver[0]).id]
-    assert ho.turning_18_handovers(ctx, None) == []  # held in CAI now
+    assert watch.turning_18_handovers(ctx, None) == []  # held in CAI now

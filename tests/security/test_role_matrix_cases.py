@@ -15,7 +15,7 @@ from typing import Any
 
 from ungehus_tui.data.engine import write_session
 from ungehus_tui.data.models import Handover, Task
-from ungehus_tui.services import booking, cases, handovers, outcomes, plans, queue
+from ungehus_tui.services import booking, cases, handover_watch, handovers, outcomes, plans, queue
 
 CPR = "0607024567"  # fictitious, born 2002
 LOGINS = ("rec.1", "cbu.vejl.1", "cai.besk.1", "cbu.leder", "cai.leder", "it.admin")
@@ -162,13 +162,13 @@ CASEWORK: list[Case] = [
         HOLDER,  # only the sender
     ),
     Case(
-        "handovers.stale_handovers",
-        lambda e, a: handovers.stale_handovers(e.ctx, a),
+        "handover_watch.stale_handovers",
+        lambda e, a: handover_watch.stale_handovers(e.ctx, a),
         COUNSELLORS | LEADERS,
     ),
     Case(
-        "handovers.turning_18_handovers",
-        lambda e, a: handovers.turning_18_handovers(e.ctx, a),
+        "handover_watch.turning_18_handovers",
+        lambda e, a: handover_watch.turning_18_handovers(e.ctx, a),
         COUNSELLORS | LEADERS | ADMIN,
     ),
 ]

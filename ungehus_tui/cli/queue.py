@@ -59,17 +59,17 @@ def check(
 ) -> None:
     """Offer every 18-year-old still held in CBU to CAI (idempotent; run it nightly) and list
     stale handovers. Without --as it runs as the system."""
-    from ungehus_tui.services import handovers
+    from ungehus_tui.services import handover_watch
     from ungehus_tui.store import open_store
 
     with clean_errors():
         ctx = open_store(settings_for(db))
         actor = cli_actor(ctx, as_login) if as_login else None
-        created = handovers.turning_18_handovers(ctx, actor)
+        created = handover_watch.turning_18_handovers(ctx, actor)
         from ungehus_tui.data.engine import read_session
 
         with read_session(ctx.engine) as session:
-            pending = handovers.pending_handovers_in(session, actor)
+            pending = handover_watch.pending_handovers_in(session, actor)
     limit = ctx.settings.handover_stale_working_days
     stale = [p for p in pending if p.working_days >= limit]
     if as_json:
@@ -105,13 +105,13 @@ def stale(
     days: Annotated[int | None, typer.Option(help="Working days (default from settings)")] = None,
 ) -> None:
     """Handovers pending for at least N working days (the watchdog)."""
-    from ungehus_tui.services import handovers
+    from ungehus_tui.services import handover_watch
     from ungehus_tui.store import open_store
 
     with clean_errors():
         ctx = open_store(settings_for(db))
         actor = cli_actor(ctx, as_login)
-        rows = handovers.stale_handovers(ctx, actor, days)
+        rows = handover_watch.stale_handovers(ctx, actor, days)
     _print_stale(rows, days if days is not None else ctx.settings.handover_stale_working_days)
 
 

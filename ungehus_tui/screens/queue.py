@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
 from ungehus_tui.screens.casework import CaseworkScreen
-from ungehus_tui.services import handovers
+from ungehus_tui.services import handover_watch
 from ungehus_tui.services.queue import KIND_NAMES_DA, QueueItem, QueueKind, counts, queue_for
 
 KINDS = list(QueueKind)
@@ -62,7 +62,7 @@ class QueueScreen(CaseworkScreen):
     @work(thread=True, exclusive=True, group="queue")
     def load(self) -> None:
         if self.actor.role == "COUNSELLOR":
-            handovers.turning_18_handovers(self.ctx, None)
+            handover_watch.turning_18_handovers(self.ctx, None)
         items = queue_for(self.ctx, self.actor)
         self.app.call_from_thread(self._show, items)
 
