@@ -17,6 +17,7 @@ import json
 import random
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from rich.progress import Progress
@@ -158,465 +159,529 @@ def _facts(rng: random.Random, age: int) -> dict[str, Any]:
     }
 
 
+Rows = list[dict[str, Any]]
+
+
 def fill_demo(
     ctx: Ctx, *, persons: int, seed: int = 2019, progress: bool = False
 ) -> dict[str, int]:
     """Add `persons` fictitious young people with their cases; returns counts per kind."""
-    from ungehus_tui.domain.triage import RULESET_VERSION, Facts, decide
-
-    rng = random.Random(seed)
-    history = random.Random(seed + 1)  # casework history, independent of the rest
-    now = clock.now().astimezone(dt.UTC)  # UTC: cheap to store in bulk
-    today = clock.today()
-    stats: dict[str, int] = defaultdict(int)
     with ctx.engine.begin() as conn, Progress(disable=not progress, transient=True) as bar:
         task = bar.add_task("Demo data", total=persons)
-        if conn.dialect.name == "sqlite":
-            conn.exec_driver_sql("PRAGMA cache_size = -131072")  # 128 MiB: no spill to WAL
-        staff_rows = conn.execute(select(_table(Staff))).mappings().all()
-        rooms = [r["id"] for r in conn.execute(select(_table(Room))).mappings().all()]
-        actor = next(s["id"] for s in staff_rows if s["role"] == "RECEPTION")
-        by_role: dict[tuple[str, str], list[int]] = defaultdict(list)
-        by_center: dict[str, list[int]] = defaultdict(list)
-        staff_name = {s["id"]: s["name"] for s in staff_rows}
-        for s in staff_rows:
-            if s["role"] == "COUNSELLOR" and s["active"]:
-                by_role[(s["center_code"], s["contact_role"])].append(s["id"])
-                by_center[s["center_code"]].append(s["id"])
-        with Session(bind=conn) as org_session:
-            cal = work_calendar(org_session)
-        used = set(conn.execute(select(_table(YoungPerson).c.cpr)).scalars())
-        pid = _next_id(conn, YoungPerson)
-        iid, did = _next_id(conn, Intake), _next_id(conn, TriageDecision)
-        mid, aid = _next_id(conn, Meeting), _next_id(conn, Assignment)
-        pl_id = _next_id(conn, EducationPlan)
-        recent_people: list[dict[str, Any]] = []
-        Rows = list[dict[str, Any]]
-        people: Rows = []
-        toks: Rows = []
-        intakes: Rows = []
-        decisions: Rows = []
-        assigns: Rows = []
-        consents: Rows = []
-        meetings: Rows = []
-        parts: Rows = []
-        tasks: Rows = []
-        handovers: Rows = []
-        arrivals: Rows = []
-        plans: Rows = []
-        interventions: Rows = []
-        buffers = (
-            (YoungPerson, people),
-            (PersonNameToken, toks),
-            (Intake, intakes),
-            (TriageDecision, decisions),
-            (Assignment, assigns),
-            (Consent, consents),
-            (Meeting, meetings),
-            (MeetingParticipant, parts),
-            (Task, tasks),
-            (Handover, handovers),
-            (DeskArrival, arrivals),
-            (EducationPlan, plans),
-            (PlanIntervention, interventions),
-        )
-
-        def flush() -> None:
-            for model, rows in buffers:
-                _bulk(conn, model, rows)
-                rows.clear()
-
-        busy: dict[tuple[dt.date, int], set[tuple[str, int]]] = defaultdict(set)
-        full: set[tuple[dt.date, int]] = set()
-        decided: dict[tuple[Any, ...], tuple[Any, str]] = {}
-        slot_days = [
-            d for d in (today + dt.timedelta(days=k) for k in range(-110, 30)) if cal.is_open(d)
-        ]
-        turning_18 = max(3, persons // 500) if persons >= 20 else 0
+        demo = _Demo(ctx, conn, seed, persons)
         for n in range(persons):
             if n % 1000 == 0:
                 bar.update(task, completed=n)
-                if len(people) >= 10000:
-                    recent_people = people[-60:]
-                    flush()
-            if n < turning_18:  # turns 18 within the next two weeks, held by CBU
-                birth = dt.date(today.year - 18, today.month, min(today.day, 28)) + dt.timedelta(
-                    days=rng.randint(1, 14)
-                )
-                created = now - dt.timedelta(days=rng.randint(20, 200))
-            else:
-                r = rng.random()
-                age_years = rng.uniform(30.0, 31.9) if r < 0.015 else rng.uniform(15.3, 29.9)
-                birth = today - dt.timedelta(days=int(age_years * 365.25))
-                created = now - dt.timedelta(
-                    days=rng.randint(0, 365 * 3 if age_years >= 30 else 365),
-                    minutes=rng.randint(0, 600),
-                )
-                if age_on(birth, created.date()) > 29:
-                    created = clock.combine(birth + dt.timedelta(days=29 * 365 + 40), dt.time(10))
-            name = _name(rng)
-            folded = fold(name)
-            number = _cpr(rng, birth, used)
-            created_day = clock.local(created).date()
-            age = age_on(birth, created_day)
-            under18 = age < 18
-            people.append(
-                {
-                    "id": pid,
-                    "cpr": number,
-                    "birth_date": birth,
-                    "name": name,
-                    "name_folded": folded,
-                    "phone": f"0{rng.randint(1000000, 9999999)}",
-                    "email": f"{folded.split()[0]}.{pid}@eksempel.dk",
-                    "guardian_name": f"Forælder til {name.split()[0]}" if under18 else None,
-                    "guardian_phone": f"0{rng.randint(1000000, 9999999)}" if under18 else None,
-                    "case_open": True,
-                    "anonymised_at": None,
-                    "created_by": actor,
-                    "created_at": created,
-                    "updated_at": created,
-                }
+                demo.flush_if_full()
+            demo.add_young_person(n)
+        demo.add_waiting_list()
+        demo.flush()
+        _fix_sequences(conn)
+    return dict(demo.stats)
+
+
+@dataclass
+class _Person:
+    """The young person being made, as the later steps need it."""
+
+    index: int
+    id: int
+    name: str
+    created: dt.datetime
+    created_day: dt.date
+    under18: bool
+
+
+class _Demo:
+    """The demo data of one run: the organisation read once, id counters, row buffers
+    written in bulk, and the room and staff calendar of the first meetings. Two random
+    streams: `rng` for people, intakes, teams and meetings; `history` for casework history
+    (so adding history never changed the rest)."""
+
+    def __init__(self, ctx: Ctx, conn: Connection, seed: int, persons: int) -> None:
+        self.ctx = ctx
+        self.conn = conn
+        self.rng = random.Random(seed)
+        self.history = random.Random(seed + 1)
+        self.now = clock.now().astimezone(dt.UTC)  # UTC: cheap to store in bulk
+        self.today = clock.today()
+        self.stats: dict[str, int] = defaultdict(int)
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("PRAGMA cache_size = -131072")  # 128 MiB: no spill to WAL
+        staff_rows = conn.execute(select(_table(Staff))).mappings().all()
+        self.rooms = [r["id"] for r in conn.execute(select(_table(Room))).mappings().all()]
+        self.actor = next(s["id"] for s in staff_rows if s["role"] == "RECEPTION")
+        self.by_role: dict[tuple[str, str], list[int]] = defaultdict(list)
+        self.by_center: dict[str, list[int]] = defaultdict(list)
+        self.staff_name = {s["id"]: s["name"] for s in staff_rows}
+        for s in staff_rows:
+            if s["role"] == "COUNSELLOR" and s["active"]:
+                self.by_role[(s["center_code"], s["contact_role"])].append(s["id"])
+                self.by_center[s["center_code"]].append(s["id"])
+        self.stats["staff"] = len(staff_rows)
+        self.stats["rooms"] = len(self.rooms)
+        with Session(bind=conn) as org_session:
+            self.cal = work_calendar(org_session)
+        self.used = set(conn.execute(select(_table(YoungPerson).c.cpr)).scalars())
+        self.pid = _next_id(conn, YoungPerson)
+        self.iid, self.did = _next_id(conn, Intake), _next_id(conn, TriageDecision)
+        self.mid, self.aid = _next_id(conn, Meeting), _next_id(conn, Assignment)
+        self.pl_id = _next_id(conn, EducationPlan)
+        self.recent_people: Rows = []
+        self.people: Rows = []
+        self.toks: Rows = []
+        self.intakes: Rows = []
+        self.decisions: Rows = []
+        self.assigns: Rows = []
+        self.consents: Rows = []
+        self.meetings: Rows = []
+        self.parts: Rows = []
+        self.tasks: Rows = []
+        self.handovers: Rows = []
+        self.arrivals: Rows = []
+        self.plans: Rows = []
+        self.interventions: Rows = []
+        self.buffers = (
+            (YoungPerson, self.people),
+            (PersonNameToken, self.toks),
+            (Intake, self.intakes),
+            (TriageDecision, self.decisions),
+            (Assignment, self.assigns),
+            (Consent, self.consents),
+            (Meeting, self.meetings),
+            (MeetingParticipant, self.parts),
+            (Task, self.tasks),
+            (Handover, self.handovers),
+            (DeskArrival, self.arrivals),
+            (EducationPlan, self.plans),
+            (PlanIntervention, self.interventions),
+        )
+        self.busy: dict[tuple[dt.date, int], set[tuple[str, int]]] = defaultdict(set)
+        self.full: set[tuple[dt.date, int]] = set()
+        self.decided: dict[tuple[Any, ...], tuple[Any, str]] = {}
+        self.slot_days = [
+            d
+            for d in (self.today + dt.timedelta(days=k) for k in range(-110, 30))
+            if self.cal.is_open(d)
+        ]
+        self.turning_18 = max(3, persons // 500) if persons >= 20 else 0
+
+    def flush(self) -> None:
+        for model, rows in self.buffers:
+            _bulk(self.conn, model, rows)
+            rows.clear()
+
+    def flush_if_full(self) -> None:
+        if len(self.people) >= 10000:
+            self.recent_people = self.people[-60:]
+            self.flush()
+
+    def add_young_person(self, n: int) -> None:
+        """One young person with intake and decision; when eligible, the team that holds
+        them, a first meeting, handovers and casework history."""
+        person = self._person(n)
+        decision = self._intake(person)
+        if decision.eligible:
+            self._case(person, decision)
+        else:
+            self.people[-1]["case_open"] = False
+        self.pid, self.iid, self.did = self.pid + 1, self.iid + 1, self.did + 1
+
+    def _person(self, n: int) -> _Person:
+        rng, now, today = self.rng, self.now, self.today
+        if n < self.turning_18:  # turns 18 within the next two weeks, held by CBU
+            birth = dt.date(today.year - 18, today.month, min(today.day, 28)) + dt.timedelta(
+                days=rng.randint(1, 14)
             )
-            toks.extend({"person_id": pid, "token": t} for t in index_tokens(name))
-            facts = _facts(rng, age)
-            if n < turning_18:
-                facts.update(social_case=True, situation="ingen", grade=None)
-            key = (age, number[6], tuple(facts.values()))
-            cached = decided.get(key)
-            if cached is None:
-                decision = decide(Facts(cpr=number, on=created_day, **facts))
-                if not decision.warnings:  # CPR-specific warnings are not shared
-                    decided[key] = (decision, json.dumps(decision.to_contract()))
-                contract = json.dumps(decision.to_contract(), ensure_ascii=False)
-            else:
-                decision, contract = cached
-            intakes.append(
-                {
-                    "id": iid,
-                    "person_id": pid,
-                    "intake_date": created_day,
-                    "created_by": actor,
-                    "created_at": created,
-                    "updated_at": created,
-                    **facts,
-                }
+            created = now - dt.timedelta(days=rng.randint(20, 200))
+        else:
+            r = rng.random()
+            age_years = rng.uniform(30.0, 31.9) if r < 0.015 else rng.uniform(15.3, 29.9)
+            birth = today - dt.timedelta(days=int(age_years * 365.25))
+            created = now - dt.timedelta(
+                days=rng.randint(0, 365 * 3 if age_years >= 30 else 365),
+                minutes=rng.randint(0, 600),
             )
-            decisions.append(
-                {
-                    "id": did,
-                    "intake_id": iid,
-                    "source": "ENGINE",
-                    "ruleset_version": RULESET_VERSION,
-                    "eligible": decision.eligible,
-                    "age": decision.age,
-                    "rules": ",".join(decision.rules),
-                    "centers": ",".join(decision.centers),
-                    "lead_center": decision.lead_center,
-                    "contact_role": decision.contact_role,
-                    "team_meeting": decision.team_meeting,
-                    "result_json": contract,
-                    "reason": None,
-                    "overrides_id": None,
-                    "decided_by": actor,
-                    "decided_at": created,
-                    "updated_at": created,
-                }
-            )
-            stats["young_people"] += 1
-            if not decision.eligible:
-                people[-1]["case_open"] = False
-                pid, iid, did = pid + 1, iid + 1, did + 1
+            if age_on(birth, created.date()) > 29:
+                created = clock.combine(birth + dt.timedelta(days=29 * 365 + 40), dt.time(10))
+        name = _name(rng)
+        folded = fold(name)
+        number = _cpr(rng, birth, self.used)
+        created_day = clock.local(created).date()
+        under18 = age_on(birth, created_day) < 18
+        pid = self.pid
+        self.people.append(
+            {
+                "id": pid,
+                "cpr": number,
+                "birth_date": birth,
+                "name": name,
+                "name_folded": folded,
+                "phone": f"0{rng.randint(1000000, 9999999)}",
+                "email": f"{folded.split()[0]}.{pid}@eksempel.dk",
+                "guardian_name": f"Forælder til {name.split()[0]}" if under18 else None,
+                "guardian_phone": f"0{rng.randint(1000000, 9999999)}" if under18 else None,
+                "case_open": True,
+                "anonymised_at": None,
+                "created_by": self.actor,
+                "created_at": created,
+                "updated_at": created,
+            }
+        )
+        self.toks.extend({"person_id": pid, "token": t} for t in index_tokens(name))
+        self.stats["young_people"] += 1
+        return _Person(n, pid, name, created, created_day, under18)
+
+    def _intake(self, person: _Person) -> Any:
+        """The intake and the engine's decision (decisions are shared between equal facts)."""
+        from ungehus_tui.domain.triage import RULESET_VERSION, Facts, decide
+
+        number = self.people[-1]["cpr"]
+        age = age_on(self.people[-1]["birth_date"], person.created_day)
+        facts = _facts(self.rng, age)
+        if person.index < self.turning_18:
+            facts.update(social_case=True, situation="ingen", grade=None)
+        key = (age, number[6], tuple(facts.values()))
+        cached = self.decided.get(key)
+        if cached is None:
+            decision = decide(Facts(cpr=number, on=person.created_day, **facts))
+            if not decision.warnings:  # CPR-specific warnings are not shared
+                self.decided[key] = (decision, json.dumps(decision.to_contract()))
+            contract = json.dumps(decision.to_contract(), ensure_ascii=False)
+        else:
+            decision, contract = cached
+        created = person.created
+        self.intakes.append(
+            {
+                "id": self.iid,
+                "person_id": person.id,
+                "intake_date": person.created_day,
+                "created_by": self.actor,
+                "created_at": created,
+                "updated_at": created,
+                **facts,
+            }
+        )
+        self.decisions.append(
+            {
+                "id": self.did,
+                "intake_id": self.iid,
+                "source": "ENGINE",
+                "ruleset_version": RULESET_VERSION,
+                "eligible": decision.eligible,
+                "age": decision.age,
+                "rules": ",".join(decision.rules),
+                "centers": ",".join(decision.centers),
+                "lead_center": decision.lead_center,
+                "contact_role": decision.contact_role,
+                "team_meeting": decision.team_meeting,
+                "result_json": contract,
+                "reason": None,
+                "overrides_id": None,
+                "decided_by": self.actor,
+                "decided_at": created,
+                "updated_at": created,
+            }
+        )
+        return decision
+
+    def _case(self, person: _Person, decision: Any) -> None:
+        """Who holds the young person (one professional per involved center), then the rest."""
+        rng = self.rng
+        team: dict[str, int] = {}
+        for c in decision.contacts:
+            if c.center in team:
                 continue
-            # Who holds the young person: one professional per involved center.
-            team: dict[str, int] = {}
-            for c in decision.contacts:
-                if c.center in team:
-                    continue
-                pool = by_role.get((c.center, c.role)) or by_center.get(c.center)
-                if pool:
-                    team[c.center] = rng.choice(pool)
-            lead = decision.lead_center
-            if lead not in team:
-                pid, iid, did = pid + 1, iid + 1, did + 1
-                continue
-            age_days = (now - created).days
-            closed_case = age_days > 150 and rng.random() < 0.6
-            ended = created + dt.timedelta(days=rng.randint(60, 140)) if closed_case else None
-            for center, staff_id in team.items():
-                is_lead = center == lead
-                assigns.append(
+            pool = self.by_role.get((c.center, c.role)) or self.by_center.get(c.center)
+            if pool:
+                team[c.center] = rng.choice(pool)
+        lead = decision.lead_center
+        if lead not in team:
+            return
+        created = person.created
+        age_days = (self.now - created).days
+        closed_case = age_days > 150 and rng.random() < 0.6
+        ended = created + dt.timedelta(days=rng.randint(60, 140)) if closed_case else None
+        for center, staff_id in team.items():
+            is_lead = center == lead
+            self.assigns.append(
+                {
+                    "id": self.aid,
+                    "person_id": person.id,
+                    "staff_id": staff_id,
+                    "external_actor": None,
+                    "center_code": center,
+                    "kind": "COORDINATOR" if decision.team_meeting and is_lead else "CONTACT",
+                    "contact_role": next(c.role for c in decision.contacts if c.center == center),
+                    "holds": is_lead,
+                    "paid_by": None,
+                    "started_at": created,
+                    "ended_at": ended,
+                    "end_reason": "Forankret i uddannelse" if ended else None,
+                    "created_by": self.actor,
+                    "updated_at": ended or created,
+                }
+            )
+            self.aid += 1
+            if decision.team_meeting:
+                self.consents.append(
                     {
-                        "id": aid,
-                        "person_id": pid,
-                        "staff_id": staff_id,
-                        "external_actor": None,
+                        "person_id": person.id,
                         "center_code": center,
-                        "kind": "COORDINATOR" if decision.team_meeting and is_lead else "CONTACT",
-                        "contact_role": next(
-                            c.role for c in decision.contacts if c.center == center
-                        ),
-                        "holds": is_lead,
-                        "paid_by": None,
-                        "started_at": created,
-                        "ended_at": ended,
-                        "end_reason": "Forankret i uddannelse" if ended else None,
-                        "created_by": actor,
-                        "updated_at": ended or created,
+                        "purpose": "Deling af oplysninger i tværfagligt team",
+                        "given_at": created,
+                        "withdrawn_at": None,
+                        "recorded_by": self.actor,
+                        "updated_at": created,
                     }
                 )
-                aid += 1
-                if decision.team_meeting:
-                    consents.append(
-                        {
-                            "person_id": pid,
-                            "center_code": center,
-                            "purpose": "Deling af oplysninger i tværfagligt team",
-                            "given_at": created,
-                            "withdrawn_at": None,
-                            "recorded_by": actor,
-                            "updated_at": created,
-                        }
-                    )
-            if closed_case:
-                people[-1]["case_open"] = False
-                stats["closed_cases"] += 1
-            holder = team[lead]
-            # First meeting: within the slot grid when the intake is recent enough.
-            if not closed_case and age_days <= 110 and rng.random() < 0.85:
-                start_day = cal.add_working_days(created_day, rng.randint(1, 6))
-                kind = "TEAM_MEETING" if decision.team_meeting else "FIRST_CONVERSATION"
-                minutes = 60 if decision.team_meeting else 45
-                placed = False
-                for day in slot_days[bisect.bisect_left(slot_days, start_day) :]:
-                    for hour in range(9, 15):
-                        if day.weekday() == 4 and hour >= 12:
-                            break
-                        if (day, hour) in full:
-                            continue
-                        used_here = busy[(day, hour)]
-                        free_rooms = [r for r in rooms if ("room", r) not in used_here]
-                        if not free_rooms:
-                            full.add((day, hour))
-                            continue
-                        if any(("staff", s) in used_here for s in team.values()):
-                            continue
-                        room = free_rooms[0] if not decision.team_meeting else free_rooms[-1]
-                        used_here.update({("room", room), *(("staff", s) for s in team.values())})
-                        start = _at(day, hour)
-                        past = start < now
-                        status = "BOOKED"
-                        if past:
-                            status = rng.choices(
-                                ("HELD", "NO_SHOW", "CANCELLED", "BOOKED"), (75, 10, 5, 10)
-                            )[0]
-                        meetings.append(
-                            {
-                                "id": mid,
-                                "person_id": pid,
-                                "intake_id": iid,
-                                "kind": kind,
-                                "is_first": True,
-                                "start": start,
-                                "end": start + dt.timedelta(minutes=minutes),
-                                "room_id": room,
-                                "leader_id": holder,
-                                "status": status,
-                                "outcome_note": "Første samtale holdt"
-                                if status == "HELD"
-                                else None,
-                                "stu_decision": None,
-                                "outcome_by": holder if status in ("HELD", "NO_SHOW") else None,
-                                "outcome_at": start + dt.timedelta(hours=2)
-                                if status in ("HELD", "NO_SHOW")
-                                else None,
-                                "created_by": actor,
-                                "created_at": created,
-                                "updated_at": created,
-                            }
-                        )
-                        parts.append(
-                            {
-                                "meeting_id": mid,
-                                "kind": "YOUNG_PERSON",
-                                "staff_id": None,
-                                "center_code": None,
-                                "name": name,
-                                "email": None,
-                            }
-                        )
-                        if under18:
-                            parts.append(
-                                {
-                                    "meeting_id": mid,
-                                    "kind": "GUARDIAN",
-                                    "staff_id": None,
-                                    "center_code": None,
-                                    "name": f"Forælder til {name.split()[0]}",
-                                    "email": None,
-                                }
-                            )
-                        for center, staff_id in team.items():
-                            parts.append(
-                                {
-                                    "meeting_id": mid,
-                                    "kind": "STAFF",
-                                    "staff_id": staff_id,
-                                    "center_code": center,
-                                    "name": staff_name[staff_id],
-                                    "email": None,
-                                }
-                            )
-                        if status == "NO_SHOW":
-                            tasks.append(
-                                {
-                                    "person_id": pid,
-                                    "kind": "OUTREACH",
-                                    "staff_id": holder,
-                                    "meeting_id": mid,
-                                    "due": cal.add_working_days(
-                                        day, ctx.settings.outreach_due_working_days
-                                    ),
-                                    "note": "Udeblev fra første møde: opsøg den unge",
-                                    "done_at": None,
-                                    "created_by": holder,
-                                    "created_at": start,
-                                    "updated_at": start,
-                                }
-                            )
-                        if status == "HELD" and decision.team_meeting:
-                            plans.append(
-                                {
-                                    "id": pl_id,
-                                    "person_id": pid,
-                                    "version": 1,
-                                    "short_term_goals": "Møde stabilt op i Ungehuset hver uge",
-                                    "long_term_goals": "Påbegynde en ungdomsuddannelse",
-                                    "meeting_id": mid,
-                                    "created_by": holder,
-                                    "created_at": start,
-                                    "updated_at": start,
-                                }
-                            )
-                            interventions.append(
-                                {
-                                    "plan_id": pl_id,
-                                    "center_code": lead,
-                                    "area": "EDUCATION",
-                                    "description": "Vejledningsforløb mod uddannelse",
-                                    "starts_on": day,
-                                    "ends_on": day + dt.timedelta(days=90),
-                                    "consent_id": None,
-                                }
-                            )
-                            pl_id += 1
-                        mid += 1
-                        stats["meetings"] += 1
-                        placed = True
-                        break
-                    if placed:
-                        break
-            # Handovers: pending (some stale) offers, and answered history.
-            if not closed_case and rng.random() < 0.04:
-                peers = [s for s in by_center.get(lead, []) if s != holder]
-                offered = now - dt.timedelta(days=rng.choice((1, 2, 3, 9, 14, 21)))
-                external = rng.random() < 0.3 or not peers
-                handovers.append(
-                    {
-                        "person_id": pid,
-                        "kind": "EDUCATION_START" if external else "COLLEAGUE",
-                        "status": "OFFERED",
-                        "from_staff_id": holder,
-                        "to_staff_id": None if external else rng.choice(peers),
-                        "to_center_code": None if external else lead,
-                        "to_external": rng.choice(FGU) if external else None,
-                        "to_external_contact": "Studievejleder (demo)" if external else None,
-                        "reason": "Den unge starter på uddannelse"
-                        if external
-                        else "Fordeling af sager i teamet",
-                        "response_reason": None,
-                        "offered_at": offered,
-                        "responded_at": None,
-                        "responded_by": None,
-                        "created_by": holder,
-                        "updated_at": offered,
-                    }
-                )
-                stats["pending_handovers"] += 1
-            # Casework history from its own random stream (the rest of the data is unchanged):
-            # answered offers, contact persons in team cases, acknowledged education starts.
-            peers = [s for s in by_center.get(lead, []) if s != holder]
-            if not closed_case and peers and history.random() < 0.03:
-                asked = created + dt.timedelta(days=history.randint(5, 20))
-                rejected = history.random() < 0.7
-                handovers.append(
-                    {
-                        "person_id": pid,
-                        "kind": "COLLEAGUE",
-                        "status": "REJECTED" if rejected else "WITHDRAWN",
-                        "from_staff_id": holder,
-                        "to_staff_id": history.choice(peers),
-                        "to_center_code": lead,
-                        "to_external": None,
-                        "to_external_contact": None,
-                        "reason": "Fordeling af sager i teamet",
-                        "response_reason": "Fuld kalender de næste uger" if rejected else None,
-                        "offered_at": asked,
-                        "responded_at": asked + dt.timedelta(days=1),
-                        "responded_by": None,
-                        "created_by": holder,
-                        "updated_at": asked + dt.timedelta(days=1),
-                    }
-                )
-                stats["answered_handovers"] += 1
-            if decision.team_meeting and peers and history.random() < 0.3:
-                assigns.append(
-                    {
-                        "id": aid,
-                        "person_id": pid,
-                        "staff_id": history.choice(peers),
-                        "external_actor": None,
-                        "center_code": lead,
-                        "kind": "CONTACT_PERSON",
-                        "contact_role": "KONTAKTPERSON",
-                        "holds": False,
-                        "paid_by": lead,
-                        "started_at": created,
-                        "ended_at": ended,
-                        "end_reason": "Forankret i uddannelse" if ended else None,
-                        "created_by": actor,
-                        "updated_at": ended or created,
-                    }
-                )
-                aid += 1
-                stats["contact_persons"] += 1
-            if closed_case and ended is not None:
-                school = history.choice(FGU)
-                handovers.append(
-                    {
-                        "person_id": pid,
-                        "kind": "EDUCATION_START",
-                        "status": "ACCEPTED",
-                        "from_staff_id": holder,
-                        "to_staff_id": None,
-                        "to_center_code": None,
-                        "to_external": school,
-                        "to_external_contact": "Studievejleder (demo)",
-                        "reason": "Den unge starter på uddannelse",
-                        "response_reason": "Kvitteret af Studievejleder (demo)",
-                        "offered_at": ended - dt.timedelta(days=3),
-                        "responded_at": ended,
-                        "responded_by": holder,
-                        "created_by": holder,
-                        "updated_at": ended,
-                    }
-                )
-            pid, iid, did = pid + 1, iid + 1, did + 1
-        # Today's waiting list at the desk.
-        recent = [p for p in (people[-60:] or recent_people) if p["case_open"]][:6]
+        if closed_case:
+            self.people[-1]["case_open"] = False
+            self.stats["closed_cases"] += 1
+        holder = team[lead]
+        # First meeting: within the slot grid when the intake is recent enough.
+        if not closed_case and age_days <= 110 and rng.random() < 0.85:
+            self._first_meeting(person, decision, team, lead, holder)
+        if not closed_case and rng.random() < 0.04:
+            self._pending_handover(person, lead, holder)
+        self._history(person, decision, lead, holder, closed_case, ended)
+
+    def _first_meeting(
+        self, person: _Person, decision: Any, team: dict[str, int], lead: str, holder: int
+    ) -> None:
+        rng = self.rng
+        start_day = self.cal.add_working_days(person.created_day, rng.randint(1, 6))
+        for day in self.slot_days[bisect.bisect_left(self.slot_days, start_day) :]:
+            for hour in range(9, 15):
+                if day.weekday() == 4 and hour >= 12:
+                    break
+                if (day, hour) in self.full:
+                    continue
+                used_here = self.busy[(day, hour)]
+                free_rooms = [r for r in self.rooms if ("room", r) not in used_here]
+                if not free_rooms:
+                    self.full.add((day, hour))
+                    continue
+                if any(("staff", s) in used_here for s in team.values()):
+                    continue
+                room = free_rooms[0] if not decision.team_meeting else free_rooms[-1]
+                used_here.update({("room", room), *(("staff", s) for s in team.values())})
+                self._meeting(person, decision, team, lead, holder, day, hour, room)
+                return
+
+    def _meeting(
+        self,
+        person: _Person,
+        decision: Any,
+        team: dict[str, int],
+        lead: str,
+        holder: int,
+        day: dt.date,
+        hour: int,
+        room: int,
+    ) -> None:
+        """The first meeting in its slot: participants, and what followed it."""
+        mid, pid, name = self.mid, person.id, person.name
+        kind = "TEAM_MEETING" if decision.team_meeting else "FIRST_CONVERSATION"
+        minutes = 60 if decision.team_meeting else 45
+        start = _at(day, hour)
+        status = "BOOKED"
+        if start < self.now:
+            status = self.rng.choices(("HELD", "NO_SHOW", "CANCELLED", "BOOKED"), (75, 10, 5, 10))[
+                0
+            ]
+        answered = status in ("HELD", "NO_SHOW")
+        self.meetings.append(
+            {
+                "id": mid,
+                "person_id": pid,
+                "intake_id": self.iid,
+                "kind": kind,
+                "is_first": True,
+                "start": start,
+                "end": start + dt.timedelta(minutes=minutes),
+                "room_id": room,
+                "leader_id": holder,
+                "status": status,
+                "outcome_note": "Første samtale holdt" if status == "HELD" else None,
+                "stu_decision": None,
+                "outcome_by": holder if answered else None,
+                "outcome_at": start + dt.timedelta(hours=2) if answered else None,
+                "created_by": self.actor,
+                "created_at": person.created,
+                "updated_at": person.created,
+            }
+        )
+        participant = {"meeting_id": mid, "staff_id": None, "center_code": None, "email": None}
+        self.parts.append({**participant, "kind": "YOUNG_PERSON", "name": name})
+        if person.under18:
+            guardian = f"Forælder til {name.split()[0]}"
+            self.parts.append({**participant, "kind": "GUARDIAN", "name": guardian})
+        for center, staff_id in team.items():
+            self.parts.append(
+                {
+                    **participant,
+                    "kind": "STAFF",
+                    "staff_id": staff_id,
+                    "center_code": center,
+                    "name": self.staff_name[staff_id],
+                }
+            )
+        if status == "NO_SHOW":
+            due = self.cal.add_working_days(day, self.ctx.settings.outreach_due_working_days)
+            self.tasks.append(
+                {
+                    "person_id": pid,
+                    "kind": "OUTREACH",
+                    "staff_id": holder,
+                    "meeting_id": mid,
+                    "due": due,
+                    "note": "Udeblev fra første møde: opsøg den unge",
+                    "done_at": None,
+                    "created_by": holder,
+                    "created_at": start,
+                    "updated_at": start,
+                }
+            )
+        if status == "HELD" and decision.team_meeting:
+            self.plans.append(
+                {
+                    "id": self.pl_id,
+                    "person_id": pid,
+                    "version": 1,
+                    "short_term_goals": "Møde stabilt op i Ungehuset hver uge",
+                    "long_term_goals": "Påbegynde en ungdomsuddannelse",
+                    "meeting_id": mid,
+                    "created_by": holder,
+                    "created_at": start,
+                    "updated_at": start,
+                }
+            )
+            self.interventions.append(
+                {
+                    "plan_id": self.pl_id,
+                    "center_code": lead,
+                    "area": "EDUCATION",
+                    "description": "Vejledningsforløb mod uddannelse",
+                    "starts_on": day,
+                    "ends_on": day + dt.timedelta(days=90),
+                    "consent_id": None,
+                }
+            )
+            self.pl_id += 1
+        self.mid += 1
+        self.stats["meetings"] += 1
+
+    def _handover(self, **fields: Any) -> None:
+        row = {
+            "to_staff_id": None,
+            "to_center_code": None,
+            "to_external": None,
+            "to_external_contact": None,
+            "response_reason": None,
+            "responded_at": None,
+            "responded_by": None,
+        }
+        row.update(fields)
+        self.handovers.append(row)
+
+    def _pending_handover(self, person: _Person, lead: str, holder: int) -> None:
+        """A pending (sometimes stale) offer to a colleague or a school."""
+        rng = self.rng
+        peers = [s for s in self.by_center.get(lead, []) if s != holder]
+        offered = self.now - dt.timedelta(days=rng.choice((1, 2, 3, 9, 14, 21)))
+        external = rng.random() < 0.3 or not peers
+        self._handover(
+            person_id=person.id,
+            kind="EDUCATION_START" if external else "COLLEAGUE",
+            status="OFFERED",
+            from_staff_id=holder,
+            to_staff_id=None if external else rng.choice(peers),
+            to_center_code=None if external else lead,
+            to_external=rng.choice(FGU) if external else None,
+            to_external_contact="Studievejleder (demo)" if external else None,
+            reason="Den unge starter på uddannelse" if external else "Fordeling af sager i teamet",
+            offered_at=offered,
+            created_by=holder,
+            updated_at=offered,
+        )
+        self.stats["pending_handovers"] += 1
+
+    def _history(
+        self,
+        person: _Person,
+        decision: Any,
+        lead: str,
+        holder: int,
+        closed_case: bool,
+        ended: dt.datetime | None,
+    ) -> None:
+        """Casework history from its own random stream: answered offers, contact persons in
+        team cases, acknowledged education starts."""
+        history = self.history
+        peers = [s for s in self.by_center.get(lead, []) if s != holder]
+        if not closed_case and peers and history.random() < 0.03:
+            asked = person.created + dt.timedelta(days=history.randint(5, 20))
+            rejected = history.random() < 0.7
+            self._handover(
+                person_id=person.id,
+                kind="COLLEAGUE",
+                status="REJECTED" if rejected else "WITHDRAWN",
+                from_staff_id=holder,
+                to_staff_id=history.choice(peers),
+                to_center_code=lead,
+                reason="Fordeling af sager i teamet",
+                response_reason="Fuld kalender de næste uger" if rejected else None,
+                offered_at=asked,
+                responded_at=asked + dt.timedelta(days=1),
+                created_by=holder,
+                updated_at=asked + dt.timedelta(days=1),
+            )
+            self.stats["answered_handovers"] += 1
+        if decision.team_meeting and peers and history.random() < 0.3:
+            self.assigns.append(
+                {
+                    "id": self.aid,
+                    "person_id": person.id,
+                    "staff_id": history.choice(peers),
+                    "external_actor": None,
+                    "center_code": lead,
+                    "kind": "CONTACT_PERSON",
+                    "contact_role": "KONTAKTPERSON",
+                    "holds": False,
+                    "paid_by": lead,
+                    "started_at": person.created,
+                    "ended_at": ended,
+                    "end_reason": "Forankret i uddannelse" if ended else None,
+                    "created_by": self.actor,
+                    "updated_at": ended or person.created,
+                }
+            )
+            self.aid += 1
+            self.stats["contact_persons"] += 1
+        if closed_case and ended is not None:
+            self._handover(
+                person_id=person.id,
+                kind="EDUCATION_START",
+                status="ACCEPTED",
+                from_staff_id=holder,
+                to_external=history.choice(FGU),
+                to_external_contact="Studievejleder (demo)",
+                reason="Den unge starter på uddannelse",
+                response_reason="Kvitteret af Studievejleder (demo)",
+                offered_at=ended - dt.timedelta(days=3),
+                responded_at=ended,
+                responded_by=holder,
+                created_by=holder,
+                updated_at=ended,
+            )
+
+    def add_waiting_list(self) -> None:
+        """Today's waiting list at the desk: six of the last young people made."""
+        recent = [p for p in (self.people[-60:] or self.recent_people) if p["case_open"]][:6]
         for k, p in enumerate(recent):
-            arrived = now - dt.timedelta(minutes=4 + 7 * k)
-            arrivals.append(
+            arrived = self.now - dt.timedelta(minutes=4 + 7 * k)
+            self.arrivals.append(
                 {
                     "person_id": p["id"],
                     "reason": ("APPOINTMENT", "QUESTION", "NEW")[k % 3],
@@ -624,15 +689,10 @@ def fill_demo(
                     "meeting_id": None,
                     "arrived_at": arrived,
                     "served_at": None,
-                    "registered_by": actor,
+                    "registered_by": self.actor,
                     "updated_at": arrived,
                 }
             )
-        flush()
-        _fix_sequences(conn)
-    stats["staff"] = len(staff_rows)
-    stats["rooms"] = len(rooms)
-    return dict(stats)
 
 
 def _fix_sequences(conn: Connection) -> None:
