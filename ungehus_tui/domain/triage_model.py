@@ -6,7 +6,7 @@ See `ungehus_tui.domain.triage` for the rules themselves (DOMAIN.md, "Triage").
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 from ungehus_tui.domain import cpr as cprmod
 from ungehus_tui.domain.codes import CenterCode, ContactRole
@@ -49,16 +49,6 @@ CENTER_ROLES: dict[str, frozenset[str]] = {
     CKFB: frozenset({ContactRole.BORGERSERVICE_RAADGIVER.value}),
 }
 
-BOOL_FACTS: tuple[str, ...] = (
-    "completed_youth_education",
-    "social_case",
-    "jobcenter_case",
-    "early_pension",
-    "specialised_needs",
-    "housing_or_finance",
-    "retention_only",
-)
-
 
 class TriageInputError(ValueError):
     """Facts the engine cannot decide on. `str()` is English (for the CLI), `message_da` Danish;
@@ -71,11 +61,10 @@ class TriageInputError(ValueError):
 
 
 @dataclass(frozen=True)
-class Facts:
-    """What the desk gathered (DOMAIN.md, "Input facts"). `cpr` with or without hyphen."""
+class Answers:
+    """The facts asked at the desk (DOMAIN.md, "Input facts"): everything but the CPR and the
+    date. The one declaration of the fact fields; `Facts` adds who and when."""
 
-    cpr: str
-    on: dt.date
     situation: str
     grade: int | None = None
     completed_youth_education: bool = False
@@ -85,6 +74,21 @@ class Facts:
     specialised_needs: bool = False
     housing_or_finance: bool = False
     retention_only: bool = False
+
+    def facts(self, cpr: str, on: dt.date) -> Facts:
+        return Facts(cpr=cpr, on=on, **asdict(self))
+
+
+BOOL_FACTS: tuple[str, ...] = tuple(f.name for f in fields(Answers) if f.type == "bool")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Facts(Answers):
+    """What the engine decides on: the desk's answers for `cpr` (with or without hyphen) on
+    the day `on`."""
+
+    cpr: str
+    on: dt.date
 
     def __repr__(self) -> str:  # never leak the full CPR into logs or tracebacks
         masked = cprmod.mask(self.cpr) if isinstance(self.cpr, str) else "?"

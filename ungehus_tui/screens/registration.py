@@ -223,7 +223,7 @@ class RegistrationScreen(DeskScreen):
         problem = None
         if parsed is not None and answers is not None:
             try:
-                decision = decide(answers.facts(parsed.compact))
+                decision = decide(answers.facts(parsed.compact, clock.today()))
             except TriageInputError as exc:
                 problem = exc.message_da
         self._show_decision(decision, problem)

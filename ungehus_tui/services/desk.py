@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlmodel import Session, col
@@ -29,7 +29,7 @@ from ungehus_tui.data.models import (
 from ungehus_tui.domain import clock
 from ungehus_tui.domain import cpr as cprmod
 from ungehus_tui.domain.codes import CENTER_NAMES_DA, ArrivalReason, MeetingStatus
-from ungehus_tui.domain.triage import Decision, Facts, TriageInputError, decide
+from ungehus_tui.domain.triage import Answers, Decision, TriageInputError, decide
 from ungehus_tui.services import arrivals, audit, intake, people
 from ungehus_tui.services.context import Actor, Ctx
 from ungehus_tui.services.errors import Conflict, NotFound, ValidationFailed
@@ -44,24 +44,6 @@ class SimilarExists(Conflict):
     def __init__(self, similar: list[people.PersonHit]) -> None:
         super().__init__("Der findes allerede en ung med samme fødselsdato og lignende navn")
         self.similar = similar
-
-
-@dataclass(frozen=True)
-class Answers:
-    """The triage facts asked at the desk (everything but the CPR and the date)."""
-
-    situation: str
-    grade: int | None = None
-    completed_youth_education: bool = False
-    social_case: bool = False
-    jobcenter_case: bool = False
-    early_pension: bool = False
-    specialised_needs: bool = False
-    housing_or_finance: bool = False
-    retention_only: bool = False
-
-    def facts(self, cpr: str, on: dt.date | None = None) -> Facts:
-        return Facts(cpr=cpr, on=on or clock.today(), **asdict(self))
 
 
 @dataclass(frozen=True)
@@ -279,7 +261,7 @@ def _intake_in(
     reason: str,
 ) -> WalkIn:
     assert person.id is not None
-    facts = answers.facts(person.cpr)
+    facts = answers.facts(person.cpr, clock.today())
     intake_row, decision = intake.record_intake_in(session, actor, person.id, facts)
     assert intake_row.id is not None and decision.id is not None
     centers = tuple(c for c in decision.centers.split(",") if c)
@@ -360,6 +342,6 @@ def preview(ctx: Ctx, actor: Actor, person_id: int, answers: Answers) -> Decisio
             raise NotFound("Den unge findes ikke")
         cpr = person.cpr
     try:
-        return decide(answers.facts(cpr))
+        return decide(answers.facts(cpr, clock.today()))
     except TriageInputError as exc:
         raise ValidationFailed({exc.field or "facts": exc.message_da}) from None

@@ -13,10 +13,9 @@ from ungehus_tui.data.engine import read_session
 from ungehus_tui.data.models import Intake, Staff, TriageDecision, YoungPerson
 from ungehus_tui.domain import clock
 from ungehus_tui.domain import cpr as cprmod
-from ungehus_tui.domain.triage import Contact
+from ungehus_tui.domain.triage import Answers, Contact
 from ungehus_tui.services import intake
 from ungehus_tui.services.context import Actor, Ctx
-from ungehus_tui.services.desk import Answers
 from ungehus_tui.services.errors import NotFound
 from ungehus_tui.services.permissions import Action, require, require_person_access
 
