@@ -93,6 +93,12 @@ def test_html_is_one_self_contained_page_with_svg(ctx, world, actor_for):
     assert "4. kvartal 2026" in page and "50 %" in page
     for name in ("Ida Demolund", "Freja Prøvesen"):
         assert name not in page
+    # text columns are left-aligned, figures right-aligned (the outcome table has two texts)
+    outcomes = page[page.index("Udfald: i uddannelse eller job") :]
+    row = re.search(r"<tbody><tr>(.*?)</tr>", outcomes)
+    assert row is not None
+    kinds = re.findall(r"<td( class=\"t\")?>", row.group(1))
+    assert kinds == [' class="t"', ' class="t"', ""]
 
 
 def test_permissions_and_quarter_format(ctx, actor_for):

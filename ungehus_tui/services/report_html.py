@@ -30,7 +30,7 @@ h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.15em;margin-top:1.8em;
 border-bottom:2px solid #1f5f8b;padding-bottom:.2em}
 .meta{color:#5a6773;margin-top:0}table{border-collapse:collapse;margin:.6em 0;width:100%}
 th,td{border:1px solid #c9d2da;padding:.3em .5em;text-align:right}
-th:first-child,td:first-child{text-align:left}th{background:#eef3f7}
+th.t,td.t{text-align:left}th{background:#eef3f7}
 .key{display:flex;gap:2em;flex-wrap:wrap}.key div{font-size:1.5em;font-weight:600}
 .key span{display:block;font-size:.55em;font-weight:400;color:#5a6773}
 .note{color:#5a6773;font-size:.85em}svg{max-width:100%;height:auto}
@@ -82,10 +82,19 @@ def bar_chart(title: str, items: list[tuple[str, float]], unit: str = "") -> str
     return "".join(parts)
 
 
-def _table(header: list[str], rows: list[list[str]]) -> str:
-    head = "".join(f"<th>{escape(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+def _table(header: list[str], rows: list[list[str]], text_columns: int = 1) -> str:
+    """A table whose first `text_columns` columns are text (left-aligned), the rest figures."""
+
+    def cells(tag: str, values: list[str]) -> str:
+        return "".join(
+            f'<{tag} class="t">{escape(v)}</{tag}>'
+            if i < text_columns
+            else f"<{tag}>{escape(v)}</{tag}>"
+            for i, v in enumerate(values)
+        )
+
+    body = "".join(f"<tr>{cells('td', row)}</tr>" for row in rows)
+    return f"<table><thead><tr>{cells('th', header)}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def _section(title: str, *content: str) -> str:
@@ -192,7 +201,7 @@ def render_html(report: Report, generated: dt.datetime | None = None) -> str:
         ),
         _section(
             "Udfald: i uddannelse eller job",
-            _table(["Udfald", "Center", "Unge"], outcome_rows),
+            _table(["Udfald", "Center", "Unge"], outcome_rows, text_columns=2),
             bar_chart("Udfald i kvartalet", outcome_totals),
             '<p class="note">Overdragelser til uddannelse eller job, hvor modtagerens '
             "kvittering er registreret i kvartalet.</p>",
