@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import hmac
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -67,21 +68,13 @@ _PROBES = (  # UTC instants around both DST changes and either side of midnight
 
 def pseudonymiser(key: str) -> Callable[[str], str]:
     """`cpr -> pseudonym`, equal to `export.pseudonym(key, cpr)` (HMAC-SHA256, first 32 hex
-    digits), with the HMAC key schedule built once instead of per row."""
-    block = hashlib.sha256().block_size
-    raw = key.encode("utf-8")
-    if len(raw) > block:
-        raw = hashlib.sha256(raw).digest()
-    raw = raw.ljust(block, b"\0")
-    inner = hashlib.sha256(bytes(b ^ 0x36 for b in raw))
-    outer = hashlib.sha256(bytes(b ^ 0x5C for b in raw))
+    digits), with the keyed HMAC state set up once and copied per young person."""
+    keyed = hmac.new(key.encode("utf-8"), digestmod=hashlib.sha256)
 
     def pseudonym(cpr: str) -> str:
-        i = inner.copy()
-        i.update(cpr.encode("ascii"))
-        o = outer.copy()
-        o.update(i.digest())
-        return o.hexdigest()[:32]
+        mac = keyed.copy()
+        mac.update(cpr.encode("ascii"))
+        return mac.hexdigest()[:32]
 
     return pseudonym
 
