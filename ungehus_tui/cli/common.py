@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -30,6 +30,16 @@ AsOption = Annotated[
 ]
 
 err_console = Console(stderr=True, highlight=False)
+
+
+@contextmanager
+def progress_bar(console: Console, description: str, total: float | None) -> Iterator[Any]:
+    """A transient Rich progress bar and its task on a terminal; Rich's `disable` keeps it
+    silent otherwise (cron, pipes). Yields `(progress, task_id)`."""
+    from rich.progress import Progress
+
+    with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
+        yield bar, bar.add_task(description, total=total)
 
 
 def settings_for(db: str | None) -> Settings:

@@ -7,12 +7,20 @@ import sys
 import time
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
 
-from ungehus_tui.cli.common import AsOption, DbOption, clean_errors, cli_actor, fail, settings_for
+from ungehus_tui.cli.common import (
+    AsOption,
+    DbOption,
+    clean_errors,
+    cli_actor,
+    fail,
+    progress_bar,
+    settings_for,
+)
 
 console = Console(highlight=False)
 PAUSE_ENV = "UNGEHUS_EXPORT_TEST_PAUSE"  # test hook: seconds to sleep after each file
@@ -58,6 +66,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         from ungehus_tui.services.errors import Conflict
         from ungehus_tui.services.export import run_export
+        from ungehus_tui.services.export_entities import entities
         from ungehus_tui.services.tabular import Dialect
         from ungehus_tui.store import open_store
 
@@ -66,10 +75,10 @@ def register(app: typer.Typer) -> None:
         with clean_errors():
             ctx = open_store(settings_for(db))
             actor = cli_actor(ctx, as_login)
-            with _progress() as hook:
+            with progress_bar(console, "Eksporterer", len(entities())) as (bar, task):
 
                 def on_file(name: str, rows: int) -> None:
-                    hook(name, rows)
+                    bar.update(task, advance=1, description=f"Eksporterer ({name}: {rows})")
                     if pause:
                         print(f"paused after {name}", file=sys.stderr, flush=True)
                         time.sleep(pause)
@@ -90,33 +99,3 @@ def register(app: typer.Typer) -> None:
             console.print(
                 f"Eksporteret {result.rows} rækker i {len(result.files)} filer til {result.folder}"
             )
-
-
-class _progress:
-    """A Rich progress bar over the files on a terminal; silent otherwise (cron)."""
-
-    def __init__(self) -> None:
-        self.progress: Any = None
-        self.task: Any = None
-
-    def __enter__(self):  # type: ignore[no-untyped-def]
-        if console.is_terminal:
-            from rich.progress import Progress
-
-            from ungehus_tui.services.export_entities import entities
-
-            self.progress = Progress(console=console, transient=True)
-            self.progress.start()
-            self.task = self.progress.add_task("Eksporterer", total=len(entities()))
-
-        def hook(name: str, rows: int) -> None:
-            if self.progress is not None and self.task is not None:
-                self.progress.update(
-                    self.task, advance=1, description=f"Eksporterer ({name}: {rows})"
-                )
-
-        return hook
-
-    def __exit__(self, *exc: object) -> None:
-        if self.progress is not None:
-            self.progress.stop()

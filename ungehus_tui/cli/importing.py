@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
 
-from ungehus_tui.cli.common import AsOption, DbOption, clean_errors, cli_actor, fail, settings_for
+from ungehus_tui.cli.common import (
+    AsOption,
+    DbOption,
+    clean_errors,
+    cli_actor,
+    fail,
+    progress_bar,
+    settings_for,
+)
 
 console = Console(highlight=False)
 
@@ -67,9 +75,14 @@ def register(app: typer.Typer) -> None:
             ctx = open_store(settings_for(db))
             actor = cli_actor(ctx, as_login)
             try:
-                with _progress() as hook:
+                with progress_bar(console, "Importerer", None) as (bar, task):
                     result = import_list(
-                        ctx, actor, raw, dialect=chosen, source=str(file), progress=hook
+                        ctx,
+                        actor,
+                        raw,
+                        dialect=chosen,
+                        source=str(file),
+                        progress=lambda done, total: bar.update(task, completed=done, total=total),
                     )
             except UnusableFile as exc:
                 fail(f"Unusable file {file.name}: {exc}", code=2)
@@ -83,29 +96,3 @@ def register(app: typer.Typer) -> None:
         )
         if result.rejected:
             raise typer.Exit(1)
-
-
-class _progress:
-    """A Rich progress bar on a terminal; silent otherwise."""
-
-    def __init__(self) -> None:
-        self.progress: Any = None
-        self.task: Any = None
-
-    def __enter__(self):  # type: ignore[no-untyped-def]
-        if console.is_terminal:
-            from rich.progress import Progress
-
-            self.progress = Progress(console=console, transient=True)
-            self.progress.start()
-            self.task = self.progress.add_task("Importerer", total=None)
-
-        def hook(done: int, total: int) -> None:
-            if self.progress is not None and self.task is not None:
-                self.progress.update(self.task, completed=done, total=total)
-
-        return hook
-
-    def __exit__(self, *exc: object) -> None:
-        if self.progress is not None:
-            self.progress.stop()
