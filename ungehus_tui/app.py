@@ -19,6 +19,7 @@ from textual.screen import Screen
 from ungehus_tui.app_lock import LOCK_BINDINGS, LockingApp
 from ungehus_tui.data.engine import read_session
 from ungehus_tui.data.models import Staff
+from ungehus_tui.screens.queue import QueueScreen
 from ungehus_tui.screens.reception import ReceptionScreen
 from ungehus_tui.services.context import Actor, Ctx, actor_by_login
 from ungehus_tui.services.errors import ServiceError
@@ -26,18 +27,11 @@ from ungehus_tui.services.errors import ServiceError
 GENERIC_ERROR_DA = "Der skete en uventet fejl. Intet er gemt halvt; prøv igen eller kontakt IT."
 
 
-def _queue_screen() -> Screen[None]:
-    """The counsellor's queue, imported when first shown (not at every start of the desk)."""
-    from ungehus_tui.screens.queue import QueueScreen
-
-    return QueueScreen()
-
-
 class UngehusApp(LockingApp):
     TITLE = "Ungehus"
     SUB_TITLE = "Ungehuset · Slagelse Kommune"
     CSS_PATH = "app.tcss"
-    MODES = {"reception": ReceptionScreen, "queue": _queue_screen}
+    MODES = {"reception": ReceptionScreen, "queue": QueueScreen}
     DEFAULT_MODE = "reception"
     BINDINGS = [
         Binding(

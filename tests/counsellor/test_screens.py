@@ -150,3 +150,17 @@ def test_snapshot_case(ctx, actor_for, scenario, snap_compare):
         await settle(app, pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=ready)
+
+
+async def test_queue_in_the_real_app_shows_whole_names(ctx, actor_for, scenario):
+    """A counsellor starts in the app's own queue mode, and its columns fit their contents."""
+    import html
+
+    from ungehus_tui.app import UngehusApp
+
+    app = UngehusApp(ctx, actor_for("cai.vejl.1"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, QueueScreen)
+        shot = html.unescape(app.export_screenshot()).replace("\xa0", " ")
+        assert "Frede Udebliversen" in shot and "Opsøgende (udeblevet)" in shot
