@@ -79,6 +79,8 @@ def open_store(settings: Settings) -> Ctx:
     """Open an initialised database; refuses an empty, outdated or newer one."""
     engine = engine_for(settings)
     try:
+        if migrate.stored_revision(engine) == migrate.HEAD_REVISION:
+            return Ctx(engine=engine, settings=settings)  # current: no need to load Alembic
         rev = migrate.check_known(engine)
         if rev is None:
             if inspect(engine).get_table_names():

@@ -7,6 +7,7 @@ PostgreSQL it is the reference converters, so the test holds both backends to th
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 
 import pytest
 from sqlalchemy import Engine
@@ -102,15 +103,19 @@ def test_pseudonymiser_is_the_hmac(ctx) -> None:  # type: ignore[no-untyped-def]
     assert pseudonymiser(long_key)("0101054001") == pseudonym(long_key, "0101054001")
 
 
-def test_sqlite_path_is_used_and_zone_restored(ctx) -> None:  # type: ignore[no-untyped-def]
+def test_sqlite_path_is_used_and_undone(ctx, world) -> None:  # type: ignore[no-untyped-def]
     import os
 
     if ctx.engine.dialect.name != "sqlite":
         pytest.skip("the in-database formatting is SQLite's")
+    build(world)
     before = os.environ.get("TZ")
-    with (
-        ctx.engine.connect() as conn,
-        plan_for(conn, Dialect.EXCEL_DA, KEY, "Europe/Copenhagen") as plan,
-    ):
-        assert plan.in_sql_dates and plan.in_sql_pseudonym
-    assert os.environ.get("TZ") == before
+    pseudonyms = "SELECT count(*) FROM temp.ungehus_pseudonyms"
+    with ctx.engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        with plan_for(conn, Dialect.EXCEL_DA, KEY, "Europe/Copenhagen") as plan:
+            assert plan.in_sql_dates and plan.in_sql_pseudonym
+            assert raw.execute(pseudonyms).fetchone() == (len(EDGES),)  # once per young person
+        assert os.environ.get("TZ") == before
+        with pytest.raises(sqlite3.OperationalError, match="no such table"):
+            raw.execute(pseudonyms)  # the pooled connection does not keep the table

@@ -133,7 +133,7 @@ def run_export(
             os.chmod(tmp, 0o700)
             files = _write_files(ctx, tmp, key, since, until, dialect, include_cpr, on_file)
             manifest = {
-                "schema_version": migrate.current_revision(ctx.engine),
+                "schema_version": migrate.stored_revision(ctx.engine),
                 "generated_at": generated.astimezone(dt.UTC).isoformat(),
                 "since": since.astimezone(dt.UTC).isoformat() if since else None,
                 "until": until.astimezone(dt.UTC).isoformat(),
