@@ -164,3 +164,37 @@ async def test_queue_in_the_real_app_shows_whole_names(ctx, actor_for, scenario)
         assert isinstance(app.screen, QueueScreen)
         shot = html.unescape(app.export_screenshot()).replace("\xa0", " ")
         assert "Frede Udebliversen" in shot and "Opsøgende (udeblevet)" in shot
+
+
+async def test_queue_columns_fit_with_no_further_events(ctx, actor_for, scenario, monkeypatch):
+    """The queue's rows arrive from a worker, here after the screen has gone quiet (a slow
+    database), and nothing else reaches the table afterwards (no key, no pilot pause). The
+    columns must still fit the rows. Once in tmux they kept the widths of their headings
+    ("Navn" showed "Frede Udebliversen" as "Fred"); this guards the late-rows case, which
+    did not reproduce that sighting."""
+    import asyncio
+    import time
+
+    from ungehus_tui.app import UngehusApp
+    from ungehus_tui.screens import queue as queue_screen
+
+    real = queue_screen.queue_for
+
+    def slow_queue_for(*args, **kwargs):  # type: ignore[no-untyped-def]
+        time.sleep(0.5)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(queue_screen, "queue_for", slow_queue_for)
+    app = UngehusApp(ctx, actor_for("cai.vejl.1"))
+    async with app.run_test(size=SIZE):
+        for _ in range(200):  # plain sleeps: pilot.pause() would post to every widget
+            await asyncio.sleep(0.02)
+            screen = app.screen
+            if isinstance(screen, QueueScreen) and screen.query_one(DataTable).row_count:
+                break
+        await asyncio.sleep(0.3)
+        table = app.screen.query_one("#queue-table", DataTable)
+        assert table.row_count > 0
+        widths = {str(c.label): c.get_render_width(table) for c in table.columns.values()}
+        assert widths["Navn"] >= len("Frede Udebliversen")
+        assert widths["Type"] >= len("Opsøgende (udeblevet)")

@@ -183,3 +183,45 @@ async def test_check_in_for_todays_meeting_links_the_meeting(ctx, reception, fro
     with read_session(ctx.engine) as s:
         rows = s.exec(select(DeskArrival).order_by(DeskArrival.id)).all()
         assert rows[-1].reason == "APPOINTMENT" and rows[-1].meeting_id == booked.meeting_id
+
+
+async def test_counsellor_at_the_desk_searches_without_reception_keys(ctx, reception, frozen):
+    """A counsellor (F2) gets the desk's search, but not the reception's waiting list and
+    arrival keys: no 'Din rolle ... giver ikke adgang' message on start or every 30 s."""
+    from textual.widgets import Footer
+
+    from ungehus_tui.screens.reception import ReceptionScreen
+    from ungehus_tui.widgets.waiting import WaitingPanel
+
+    desk.register_walk_in(ctx, reception, teen(cpr_aged(19), "Søren Prøvesen"), desk.Answers("job"))
+    app = make_app(ctx, as_login="cai.vejl.1")
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await settle(app, pilot)
+        await app.switch_mode("reception")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, ReceptionScreen)
+        assert not screen.query_one(WaitingPanel).display
+        assert [n.message for n in app._notifications] == []
+        footer_keys = {k.key for k in screen.query_one(Footer).query("FooterKey")}  # type: ignore[attr-defined]
+        assert "f2" in footer_keys and not {"f4", "f5", "f6"} & footer_keys
+        assert "ctrl+n" in footer_keys  # counsellors may register (outreach)
+        await pilot.press("f4")
+        await settle(app, pilot)
+        assert app.screen is screen and list(app._notifications) == []
+        await pilot.press(*"soren")
+        await settle(app, pilot)
+        assert [str(r[1]) for r in _rows_of(screen)] == ["Søren Prøvesen"]
+
+    leader = make_app(ctx, as_login="cbu.leder")
+    async with leader.run_test(size=(120, 36), notifications=True) as pilot:
+        await settle(leader, pilot)
+        await leader.switch_mode("reception")
+        await settle(leader, pilot)
+        footer_keys = {k.key for k in leader.screen.query_one(Footer).query("FooterKey")}  # type: ignore[attr-defined]
+        assert "ctrl+n" not in footer_keys and "f4" not in footer_keys
+        assert list(leader._notifications) == []
+
+
+def _rows_of(screen) -> list[list[str]]:  # type: ignore[no-untyped-def]
+    return _rows(screen.query_one("#results", DataTable))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
+
+from ungehus_tui.services.permissions import Action, allowed
 
 if TYPE_CHECKING:
     from ungehus_tui.app import UngehusApp
@@ -14,7 +16,13 @@ if TYPE_CHECKING:
 
 
 class DeskScreen(Screen[Any]):
-    """A screen whose thread workers report errors through the app's one error handler."""
+    """A screen whose thread workers report errors through the app's one error handler.
+
+    `NEEDS` maps a screen action to the permission it needs: an action the signed-in role
+    may not use is left out of the footer and does nothing (the service would refuse it
+    anyway; this keeps a counsellor at the desk from meeting reception-only keys)."""
+
+    NEEDS: ClassVar[dict[str, Action]] = {}
 
     @property
     def desk(self) -> UngehusApp:
@@ -27,6 +35,13 @@ class DeskScreen(Screen[Any]):
     @property
     def actor(self) -> Actor:
         return self.desk.actor
+
+    def may(self, action: Action) -> bool:
+        return allowed(self.actor, action)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        needed = self.NEEDS.get(action)
+        return needed is None or self.may(needed)
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:

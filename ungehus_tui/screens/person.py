@@ -3,6 +3,8 @@ and the desk's actions: check in, new intake, triage view, book."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,6 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from ungehus_tui.screens.arrival import ArrivalDialog, ArrivalRequest
 from ungehus_tui.screens.base import DeskScreen
 from ungehus_tui.services import arrivals, desk
+from ungehus_tui.services.permissions import Action
 
 KIND_DA = {
     "TEAM_MEETING": "Teammøde",
@@ -65,6 +68,12 @@ class PersonScreen(DeskScreen):
             tooltip="Book første møde efter den seneste visitation",
         ),
     ]
+
+    NEEDS: ClassVar[dict[str, Action]] = {
+        "arrive": Action.RECORD_ARRIVAL,
+        "new_intake": Action.TRIAGE,
+        "book": Action.BOOK,
+    }
 
     def __init__(self, person_id: int, *, search_term: str | None = None) -> None:
         super().__init__()

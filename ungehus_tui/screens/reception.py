@@ -4,6 +4,8 @@ waiting list. Enter opens the young person, or registration for a CPR that is no
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,6 +18,7 @@ from ungehus_tui.domain import cpr as cprmod
 from ungehus_tui.screens.arrival import ArrivalDialog, ArrivalRequest
 from ungehus_tui.screens.base import DeskScreen
 from ungehus_tui.services import arrivals, desk, people
+from ungehus_tui.services.permissions import Action
 from ungehus_tui.widgets.cpr_guard import guard_cpr
 from ungehus_tui.widgets.waiting import WaitingPanel
 
@@ -97,9 +100,17 @@ class ReceptionScreen(DeskScreen):
         ),
     ]
 
+    NEEDS: ClassVar[dict[str, Action]] = {
+        "new_person": Action.REGISTER,
+        "question": Action.RECORD_ARRIVAL,
+        "refresh_waiting": Action.RECORD_ARRIVAL,
+        "serve": Action.RECORD_ARRIVAL,
+    }
+
     def __init__(self) -> None:
         super().__init__()
         self._hits: list[people.PersonHit] = []
+        self._waiting = False  # set on mount: whether this role keeps the waiting list
         self._term = ""
 
     def compose(self) -> ComposeResult:
@@ -128,11 +139,16 @@ class ReceptionScreen(DeskScreen):
         table.add_column("Alder", key="age", width=6)
         self.query_one("#refusal", Static).display = False
         self.query_one("#search", Input).focus()
-        self.action_refresh_waiting()
-        self.set_interval(WAITING_REFRESH_SECONDS, self.action_refresh_waiting)
+        # The waiting list is the reception's: counsellors and leaders at the desk only search.
+        self._waiting = self.may(Action.RECORD_ARRIVAL)
+        self.query_one(WaitingPanel).display = self._waiting
+        if self._waiting:
+            self.action_refresh_waiting()
+            self.set_interval(WAITING_REFRESH_SECONDS, self.action_refresh_waiting)
 
     def on_screen_resume(self) -> None:
-        self.action_refresh_waiting()
+        if self._waiting:
+            self.action_refresh_waiting()
 
     # --- search ----------------------------------------------------------------------
 
