@@ -45,3 +45,30 @@ def test_cli_queue_json(ctx, scenario, settings):
     assert table.exit_code == 0 and "Afventer modtager" in table.stdout
     bad = CliRunner().invoke(cli_app, ["queue", "--db", settings.db, "--as", "rec.1"])
     assert bad.exit_code == 1 and "arbejdskø" in bad.output
+
+
+def test_leader_sees_the_centers_queue_with_whose_it_is(ctx, actor_for, scenario):
+    """A leader's queue is everyone's in their center (read-only oversight): the same items,
+    each saying whose it is; an offer between two of the center's own staff is one line,
+    'offered to the center'. Another center's leader sees none of it."""
+    from ungehus_tui.services.queue import kind_names
+
+    leader = actor_for("cai.leder")
+    items = queue_for(ctx, leader)
+    got = {(i.person_name, i.kind) for i in items}
+    assert got == {
+        ("Alma Førstesen", "AWAITING_FIRST_CONTACT"),
+        ("Bjørn Mødesen", "UPCOMING_MEETING"),
+        ("Clara Udfaldsen", "OUTCOME_MISSING"),
+        ("Dan Tilbudsen", "HANDOVER_OFFERED_TO_ME"),
+        ("Emma Afsendersen", "HANDOVER_OFFERED_TO_ME"),  # vejl.1 -> besk.1, both CAI
+        ("Frede Udebliversen", "OUTREACH"),
+        ("Gry Ankersen", "CONTACT_PERSON_END"),
+    }
+    by_name = {i.person_name: i.detail_da for i in items}
+    assert by_name["Alma Førstesen"].startswith("Demo Vejleder Ekko · Tildelt")
+    assert by_name["Frede Udebliversen"].startswith("Demo Vejleder Ekko · ")
+    assert "til Demo Vejleder Ekko" in by_name["Dan Tilbudsen"]
+    assert kind_names(leader)["HANDOVER_OFFERED_TO_ME"] == "Tilbudt centeret"
+    assert kind_names(actor_for("cai.vejl.1"))["HANDOVER_OFFERED_TO_ME"] == "Tilbudt mig"
+    assert queue_for(ctx, actor_for("cbu.leder")) == []

@@ -198,3 +198,32 @@ async def test_queue_columns_fit_with_no_further_events(ctx, actor_for, scenario
         widths = {str(c.label): c.get_render_width(table) for c in table.columns.values()}
         assert widths["Navn"] >= len("Frede Udebliversen")
         assert widths["Type"] >= len("Opsøgende (udeblevet)")
+
+
+async def test_leader_reads_the_centers_queue_and_cases_without_write_keys(
+    ctx, actor_for, scenario
+):
+    """A leader starts in the center's queue (not an empty one of their own), opens a case
+    read-only: the footer offers none of the counsellor's keys, and pressing one changes
+    nothing and shows no refusal."""
+    from textual.widgets import Footer
+
+    from ungehus_tui.app import UngehusApp
+
+    app = UngehusApp(ctx, actor_for("cai.leder"))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, QueueScreen)
+        assert "Centerets arbejdskø · CAI" in str(app.screen.query_one("#queue-title").render())
+        assert "Tilbudt centeret 2" in str(app.screen.query_one("#queue-counts").render())
+        assert len(rows(app, "#queue-table")) == 7
+        await pilot.press("6")  # outreach: Frede, held by Demo Vejleder Ekko
+        assert rows(app, "#queue-table")[0][4].startswith("Demo Vejleder Ekko · ")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseScreen)
+        keys = {k.key for k in app.screen.query_one(Footer).query("FooterKey")}  # type: ignore[attr-defined]
+        assert "escape" in keys and not {"o", "p", "h", "a", "x", "w", "k", "s", "d"} & keys
+        await pilot.press("o")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseScreen) and list(app._notifications) == []

@@ -32,7 +32,7 @@ def queue(
     ] = None,
 ) -> None:
     """The work queue of a staff member, sorted by due date (masked CPR numbers)."""
-    from ungehus_tui.services.queue import KIND_NAMES_DA, counts, queue_for
+    from ungehus_tui.services.queue import counts, kind_names, queue_for
     from ungehus_tui.store import open_store
 
     with clean_errors():
@@ -42,12 +42,16 @@ def queue(
     if as_json:
         typer.echo(json.dumps([i.as_json() for i in items], ensure_ascii=False))
         return
-    table = Table("Frist", "Type", "Navn", "CPR", "Detaljer", title=f"Arbejdskø: {actor.name}")
+    names = kind_names(actor)
+    title = f"Arbejdskø: {actor.name}"
+    if actor.role == "LEADER":
+        title = f"Centerets arbejdskø ({actor.center_code}): {actor.name}"
+    table = Table("Frist", "Type", "Navn", "CPR", "Detaljer", title=title)
     for i in items:
         due = f"[red]{i.due:%d-%m-%Y}[/]" if i.overdue else f"{i.due:%d-%m-%Y}"
-        table.add_row(due, KIND_NAMES_DA[i.kind], i.person_name, i.cpr_masked, i.detail_da)
+        table.add_row(due, names[i.kind], i.person_name, i.cpr_masked, i.detail_da)
     console.print(table)
-    summary = ", ".join(f"{KIND_NAMES_DA[k]}: {n}" for k, n in counts(items).items() if n)
+    summary = ", ".join(f"{names[k]}: {n}" for k, n in counts(items).items() if n)
     console.print(f"{len(items)} punkter" + (f" ({summary})" if summary else ""))
 
 

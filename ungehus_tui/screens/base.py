@@ -15,14 +15,25 @@ if TYPE_CHECKING:
     from ungehus_tui.services.context import Actor, Ctx
 
 
-class DeskScreen(Screen[Any]):
-    """A screen whose thread workers report errors through the app's one error handler.
-
-    `NEEDS` maps a screen action to the permission it needs: an action the signed-in role
-    may not use is left out of the footer and does nothing (the service would refuse it
-    anyway; this keeps a counsellor at the desk from meeting reception-only keys)."""
+class RoleKeys:
+    """Keys by role. `NEEDS` maps a screen action to the permission it needs: an action the
+    signed-in role may not use is left out of the footer and does nothing. The service would
+    refuse it anyway; this keeps a counsellor at the desk from reception-only keys and a
+    leader (read-only) from the counsellor's."""
 
     NEEDS: ClassVar[dict[str, Action]] = {}
+    actor: Actor
+
+    def may(self, action: Action) -> bool:
+        return allowed(self.actor, action)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        needed = self.NEEDS.get(action)
+        return needed is None or self.may(needed)
+
+
+class DeskScreen(RoleKeys, Screen[Any]):
+    """A screen whose thread workers report errors through the app's one error handler."""
 
     @property
     def desk(self) -> UngehusApp:
@@ -33,15 +44,8 @@ class DeskScreen(Screen[Any]):
         return self.desk.ctx
 
     @property
-    def actor(self) -> Actor:
+    def actor(self) -> Actor:  # type: ignore[override]
         return self.desk.actor
-
-    def may(self, action: Action) -> bool:
-        return allowed(self.actor, action)
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        needed = self.NEEDS.get(action)
-        return needed is None or self.may(needed)
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:

@@ -4,7 +4,7 @@ counsellor's actions (outcome, plan, handover, answer an offer, consents, finish
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -16,6 +16,7 @@ from ungehus_tui.domain.clock import local
 from ungehus_tui.screens.casework import CaseworkScreen
 from ungehus_tui.services import cases, consents, handovers, outcomes, plans
 from ungehus_tui.services.cases import CaseView, StaffChoice
+from ungehus_tui.services.permissions import Action
 
 
 def _b(key: str, action: str, text: str, tip: str) -> Binding:
@@ -36,6 +37,18 @@ class CaseScreen(CaseworkScreen):
         _b("s", "consent", "Samtykke", "Giv eller træk samtykke tilbage"),
         _b("d", "task_done", "Opgave udført", "Markér den ældste åbne opgave som udført"),
     ]
+
+    NEEDS: ClassVar[dict[str, Action]] = {
+        "outcome": Action.RECORD_OUTCOME,
+        "plan": Action.EDIT_PLAN,
+        "handover": Action.HANDOVER,
+        "accept": Action.HANDOVER,
+        "reject": Action.HANDOVER,
+        "withdraw": Action.HANDOVER,
+        "acknowledge": Action.HANDOVER,
+        "consent": Action.MANAGE_CONSENT,
+        "task_done": Action.RECORD_OUTCOME,
+    }
 
     def __init__(self, person_id: int) -> None:
         super().__init__()

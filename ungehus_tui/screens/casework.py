@@ -14,6 +14,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button
 from textual.worker import Worker, WorkerState
 
+from ungehus_tui.screens.base import RoleKeys
 from ungehus_tui.services.context import Actor, Ctx
 from ungehus_tui.services.errors import ServiceError
 
@@ -30,7 +31,7 @@ def show_error(screen: Screen[Any], error: BaseException) -> None:
         screen.notify(GENERIC_ERROR_DA, title="Fejl", severity="error", timeout=10)
 
 
-class CaseworkScreen(Screen[None]):
+class CaseworkScreen(RoleKeys, Screen[None]):
     """A counsellor screen: database work in thread workers, errors as Danish notices."""
 
     @property
@@ -38,7 +39,7 @@ class CaseworkScreen(Screen[None]):
         return self.app.ctx  # type: ignore[attr-defined,no-any-return]
 
     @property
-    def actor(self) -> Actor:
+    def actor(self) -> Actor:  # type: ignore[override]
         return self.app.actor  # type: ignore[attr-defined,no-any-return]
 
     @on(Worker.StateChanged)

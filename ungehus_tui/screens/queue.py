@@ -11,7 +11,14 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from ungehus_tui.screens.casework import CaseworkScreen
 from ungehus_tui.services import handover_watch
-from ungehus_tui.services.queue import KIND_NAMES_DA, QueueItem, QueueKind, counts, queue_for
+from ungehus_tui.services.queue import (
+    KIND_NAMES_DA,
+    QueueItem,
+    QueueKind,
+    counts,
+    kind_names,
+    queue_for,
+)
 
 KINDS = list(QueueKind)
 
@@ -52,7 +59,11 @@ class QueueScreen(CaseworkScreen):
     def on_mount(self) -> None:
         table = self.query_one("#queue-table", DataTable)
         table.add_columns("Frist", "Type", "Navn", "CPR", "Detaljer")
-        self.query_one("#queue-title", Static).update(f"Arbejdskø · {self.actor.name}")
+        actor = self.actor
+        title = f"Arbejdskø · {actor.name}"
+        if actor.role == "LEADER":  # the center's queue, read-only
+            title = f"Centerets arbejdskø · {actor.center_code} · {actor.name} (kun læse)"
+        self.query_one("#queue-title", Static).update(title)
         self.load()
 
     def on_screen_resume(self) -> None:
@@ -72,9 +83,10 @@ class QueueScreen(CaseworkScreen):
 
     def _fill(self) -> None:
         per_kind = counts(self.items)
+        names = kind_names(self.actor)
         parts = [f"[b]0[/] Alle {len(self.items)}"]
         for n, kind in enumerate(KINDS, start=1):
-            text = f"[b]{n}[/] {KIND_NAMES_DA[kind]} {per_kind[kind]}"
+            text = f"[b]{n}[/] {names[kind]} {per_kind[kind]}"
             parts.append(f"[reverse]{text}[/]" if kind == self.kind_filter else text)
         self.query_one("#queue-counts", Static).update("  ".join(parts))
         table = self.query_one("#queue-table", DataTable)
@@ -85,7 +97,7 @@ class QueueScreen(CaseworkScreen):
             due = f"{item.due:%d-%m-%Y}"
             table.add_row(
                 f"[red]{due}[/]" if item.overdue else due,
-                KIND_NAMES_DA[item.kind],
+                names[item.kind],
                 item.person_name,
                 item.cpr_masked,
                 item.detail_da,

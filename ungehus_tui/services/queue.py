@@ -1,4 +1,6 @@
-"""A counsellor's work queue: everything with a due date, in one list sorted by due.
+"""A counsellor's work queue: everything with a due date, in one list sorted by due. A leader
+gets the same queue for everyone in their center (read-only oversight, so nothing falls
+between two chairs when a counsellor is away); each line then says whose it is.
 
 Kinds (QueueKind) and their due dates:
 - AWAITING_FIRST_CONTACT: young people the actor holds on an open case with no held meeting,
@@ -41,6 +43,7 @@ from ungehus_tui.data.models import (
 )
 from ungehus_tui.data.org import work_calendar
 from ungehus_tui.domain.clock import local, now
+from ungehus_tui.domain.codes import AccessRole
 from ungehus_tui.domain.cpr import age_on, mask
 from ungehus_tui.services import audit
 from ungehus_tui.services.context import Actor, Ctx
@@ -66,6 +69,28 @@ KIND_NAMES_DA: dict[str, str] = {
     QueueKind.OUTREACH: "Opsøgende (udeblevet)",
     QueueKind.CONTACT_PERSON_END: "Kontaktperson slutter",
 }
+# A leader's queue is the center's: handovers are offered to someone in it, not to "me".
+CENTER_KIND_NAMES_DA: dict[str, str] = {
+    **KIND_NAMES_DA,
+    QueueKind.HANDOVER_OFFERED_TO_ME: "Tilbudt centeret",
+}
+
+
+def kind_names(actor: Actor) -> dict[str, str]:
+    return CENTER_KIND_NAMES_DA if actor.role == AccessRole.LEADER else KIND_NAMES_DA
+
+
+def _whose(session: Any, actor: Actor) -> dict[int, str]:
+    """Staff id -> name of the people whose items the queue shows: the actor, or for a leader
+    everyone in their center (disabled logins too: their open items still need someone)."""
+    if actor.role != AccessRole.LEADER:
+        return {actor.id: actor.name}
+    if not actor.center_code:
+        return {}
+    rows = session.execute(
+        select(col(Staff.id), col(Staff.name)).where(col(Staff.center_code) == actor.center_code)
+    ).all()
+    return dict(rows)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +134,13 @@ def queue_for(ctx: Ctx, actor: Actor, *, kinds: Iterable[str] | None = None) -> 
     stamp = now()
     day = stamp.date()
     with write_session(ctx.engine) as session:
+        whose = _whose(session, actor)
+        ids = list(whose)
+        center = actor.role == AccessRole.LEADER
+
+        def by(staff_id: int, detail: str) -> str:
+            return f"{whose[staff_id]} · {detail}" if center else detail
+
         cal = work_calendar(session)
         due_cache: dict[tuple[dt.date, int], dt.date] = {}
 
@@ -141,10 +173,11 @@ def queue_for(ctx: Ctx, actor: Actor, *, kinds: Iterable[str] | None = None) -> 
                     col(YoungPerson.birth_date),
                     col(Assignment.id),
                     col(Assignment.started_at),
+                    col(Assignment.staff_id),
                 )
                 .join(YoungPerson, col(YoungPerson.id) == Assignment.person_id)
                 .where(
-                    col(Assignment.staff_id) == actor.id,
+                    col(Assignment.staff_id).in_(ids),
                     col(Assignment.ended_at).is_(None),
                     col(Assignment.holds).is_(True),
                     col(YoungPerson.case_open).is_(True),
@@ -153,7 +186,7 @@ def queue_for(ctx: Ctx, actor: Actor, *, kinds: Iterable[str] | None = None) -> 
                     ~outreach,
                 )
             ).all()
-            for pid, name, cpr, birth, aid, started in rows:
+            for pid, name, cpr, birth, aid, started, holder in rows:
                 start = local(started).date()
                 minor = age_on(birth, start) < 18
                 n = (
@@ -171,14 +204,14 @@ def queue_for(ctx: Ctx, actor: Actor, *, kinds: Iterable[str] | None = None) -> 
                         name,
                         cpr,
                         add_wd(start, n),
-                        detail,
+                        by(holder, detail),
                         day,
                         assignment_id=aid,
                     )
                 )
         if {QueueKind.UPCOMING_MEETING, QueueKind.OUTCOME_MISSING} & wanted:
             mine = select(col(MeetingParticipant.meeting_id)).where(
-                col(MeetingParticipant.staff_id) == actor.id
+                col(MeetingParticipant.staff_id).in_(ids)
             )
             rows = session.execute(
                 select(
@@ -191,7 +224,7 @@ def queue_for(ctx: Ctx, actor: Actor, *, kinds: Iterable[str] | None = None) -> 
                 .join(YoungPerson, col(YoungPerson.id) == Meeting.person_id)
                 .where(
                     col(Meeting.status) == "BOOKED",
-                    or_(col(Meeting.id).in_(mine), col(Meeting.leader_id) == actor.id),
+                    or_(col(Meeting.id).in_(mine), col(Meeting.leader_id).in_(ids)),
                 )
             ).all()
             for pid, name, cpr, mid, start, mkind, first in rows:
@@ -227,8 +260,8 @@ def queue_for(ctx: Ctx, actor: Actor, *, kinds: Iterable[str] | None = None) -> 
                 .where(
                     col(Handover.status) == "OFFERED",
                     or_(
-                        col(Handover.to_staff_id) == actor.id,
-                        col(Handover.from_staff_id) == actor.id,
+                        col(Handover.to_staff_id).in_(ids),
+                        col(Handover.from_staff_id).in_(ids),
                     ),
                 )
             ).all()
@@ -237,14 +270,18 @@ def queue_for(ctx: Ctx, actor: Actor, *, kinds: Iterable[str] | None = None) -> 
                 offered = local(at).date()
                 due = add_wd(offered, limit)
                 what = _handover_kind_da(hkind)
-                if to_id == actor.id:
+                if to_id in whose:
                     kind = QueueKind.HANDOVER_OFFERED_TO_ME
                     detail = f"{what} fra {from_name or 'systemet'} {offered:%d-%m-%Y}"
+                    if center:
+                        detail = f"{what} fra {from_name or 'systemet'} til {to_name}"
+                        detail += f" {offered:%d-%m-%Y}"
                 else:
                     kind = QueueKind.HANDOVER_PENDING_FROM_ME
                     to = to_name or f"{ext} ({ext_contact})"
                     waiting = "kvittering" if to_id is None else "svar"
-                    detail = f"{what} til {to}: afventer {waiting} · du holder den unge"
+                    holds = f"{from_name} holder" if center else "du holder"
+                    detail = f"{what} til {to}: afventer {waiting} · {holds} den unge"
                 if kind not in wanted:
                     continue
                 if due < day:
@@ -253,16 +290,24 @@ def queue_for(ctx: Ctx, actor: Actor, *, kinds: Iterable[str] | None = None) -> 
         task_kinds = [k for k in (QueueKind.OUTREACH, QueueKind.CONTACT_PERSON_END) if k in wanted]
         if task_kinds:
             rows = session.execute(
-                select(*person, col(Task.id), col(Task.kind), col(Task.due), col(Task.note))
+                select(
+                    *person,
+                    col(Task.id),
+                    col(Task.kind),
+                    col(Task.due),
+                    col(Task.note),
+                    col(Task.staff_id),
+                )
                 .join(YoungPerson, col(YoungPerson.id) == Task.person_id)
                 .where(
-                    col(Task.staff_id) == actor.id,
+                    col(Task.staff_id).in_(ids),
                     col(Task.done_at).is_(None),
                     col(Task.kind).in_([str(k) for k in task_kinds]),
                 )
             ).all()
-            for pid, name, cpr, tid, tkind, due, note in rows:
-                items.append(_item(tkind, pid, name, cpr, due, note or "", day, task_id=tid))
+            for pid, name, cpr, tid, tkind, due, note, holder in rows:
+                detail = by(holder, note or "")
+                items.append(_item(tkind, pid, name, cpr, due, detail, day, task_id=tid))
         audit.record(session, actor, "VIEW_QUEUE", detail=f"{len(items)} punkter")
     items.sort(key=lambda i: (i.due, i.person_name, i.kind))
     return items
