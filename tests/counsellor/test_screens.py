@@ -4,6 +4,9 @@ sees and accepts it, and the sender held the young person until then."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 from sqlmodel import select
 from textual.app import App
 from textual.widgets import DataTable, Input, Select
@@ -227,3 +230,25 @@ async def test_leader_reads_the_centers_queue_and_cases_without_write_keys(
         await pilot.press("o")
         await settle(app, pilot)
         assert isinstance(app.screen, CaseScreen) and list(app._notifications) == []
+
+
+async def test_queue_table_shows_the_most_urgent_rows_when_there_are_many(
+    ctx, actor_for, scenario, monkeypatch
+):
+    """A leader's center queue on a large database holds tens of thousands of items; the
+    table shows the first MAX_ROWS by due date and says so (counts stay whole)."""
+    from ungehus_tui.screens import queue as queue_screen
+
+    monkeypatch.setattr(queue_screen, "MAX_ROWS", 3)
+    app = CaseworkApp(ctx, actor_for("cai.vejl.1"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        shown = rows(app, "#queue-table")
+        assert len(shown) == 3
+        counts_line = str(app.screen.query_one("#queue-counts").render())
+        assert "Alle 7" in counts_line and "viser de 3 første af 7 efter frist" in counts_line
+        dues = [dt.datetime.strptime(re.sub(r"\[/?\w*\]", "", r[0]), "%d-%m-%Y") for r in shown]
+        assert dues == sorted(dues)
+        await pilot.press("6")
+        assert len(rows(app, "#queue-table")) == 1
+        assert "viser" not in str(app.screen.query_one("#queue-counts").render())

@@ -21,6 +21,14 @@ from ungehus_tui.services.queue import (
 )
 
 KINDS = list(QueueKind)
+# The table shows the most urgent rows; a leader's center queue on a large database can hold
+# tens of thousands of items, and filling a DataTable with all of them takes seconds.
+MAX_ROWS = 1000
+
+
+def _n(count: int) -> str:
+    """A count the Danish way: 21.583."""
+    return f"{count:,}".replace(",", ".")
 
 
 def _filter_binding(n: int) -> Binding:
@@ -88,12 +96,18 @@ class QueueScreen(CaseworkScreen):
         for n, kind in enumerate(KINDS, start=1):
             text = f"[b]{n}[/] {names[kind]} {per_kind[kind]}"
             parts.append(f"[reverse]{text}[/]" if kind == self.kind_filter else text)
+        shown = [
+            (i, item)
+            for i, item in enumerate(self.items)
+            if not self.kind_filter or item.kind == self.kind_filter
+        ]
+        if len(shown) > MAX_ROWS:
+            parts.append(f"· viser de {_n(MAX_ROWS)} første af {_n(len(shown))} efter frist")
+            shown = shown[:MAX_ROWS]
         self.query_one("#queue-counts", Static).update("  ".join(parts))
         table = self.query_one("#queue-table", DataTable)
         table.clear()
-        for i, item in enumerate(self.items):
-            if self.kind_filter and item.kind != self.kind_filter:
-                continue
+        for i, item in shown:
             due = f"{item.due:%d-%m-%Y}"
             table.add_row(
                 f"[red]{due}[/]" if item.overdue else due,
