@@ -23,6 +23,7 @@ from ungehus_tui.screens.queue import QueueScreen
 from ungehus_tui.screens.reception import ReceptionScreen
 from ungehus_tui.services.context import Actor, Ctx, actor_by_login
 from ungehus_tui.services.errors import ServiceError
+from ungehus_tui.services.permissions import Action, allowed
 
 GENERIC_ERROR_DA = "Der skete en uventet fejl. Intet er gemt halvt; prøv igen eller kontakt IT."
 
@@ -67,6 +68,14 @@ class UngehusApp(LockingApp):
         self.ctx = ctx
         self.actor = actor
         self.setup_lock(ctx, actor, idle_clock)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The queue mode (F3) is there only for roles with a queue: reception and IT would
+        get a refusal (and, before, a crash) instead of a screen."""
+        if action == "switch_mode" and parameters == ("queue",):
+            if not allowed(self.actor, Action.VIEW_QUEUE):
+                return False
+        return super().check_action(action, parameters)
 
     def on_mount(self) -> None:
         self.start_idle_timer()
@@ -126,7 +135,8 @@ class UngehusApp(LockingApp):
             "Opdatér venteliste", "Hent hvem der venter i skranken", self._cmd_waiting
         )
         yield SystemCommand("Skranke", "Skift til skranken (F2)", self._cmd_mode_reception)
-        yield SystemCommand("Kø", "Skift til arbejdskøen (F3)", self._cmd_mode_queue)
+        if allowed(self.actor, Action.VIEW_QUEUE):
+            yield SystemCommand("Kø", "Skift til arbejdskøen (F3)", self._cmd_mode_queue)
         yield SystemCommand(
             "Skift adgangskode", "Vælg en ny adgangskode (F9)", self.action_change_password
         )
@@ -148,7 +158,10 @@ class UngehusApp(LockingApp):
         self.switch_mode("reception")
 
     def _cmd_mode_queue(self) -> None:
-        self.switch_mode("queue")
+        if allowed(self.actor, Action.VIEW_QUEUE):
+            self.switch_mode("queue")
+        else:
+            self.notify("Din rolle har ingen arbejdskø", severity="warning", timeout=4)
 
 
 def default_actor(ctx: Ctx, as_login: str | None) -> Actor:

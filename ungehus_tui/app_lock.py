@@ -8,12 +8,16 @@
   check is a public method (`check_idle_lock`), so tests advance time instead of sleeping.
 - a lock key (ctrl+l) and a privacy key (ctrl+t: initials only on the desk's waiting list;
   screens read `app.privacy`).
+- a crash report without personal data (`NoLocalsOnCrash`): Textual prints an unhandled
+  exception's traceback with every frame's local variables, where a young person's name,
+  CPR number or case facts could be; ours has no locals and CPR-like numbers masked.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from textual import events
 from textual.app import App
@@ -37,7 +41,27 @@ LOCK_BINDINGS = [
 ]
 
 
-class LockingApp(App[None]):
+class NoLocalsOnCrash:
+    """Replaces Textual's crash traceback (`App._fatal_error`, which has no public hook)."""
+
+    def _fatal_error(self) -> None:
+        import sys
+        import traceback
+
+        from rich.text import Text
+
+        from ungehus_tui.logsafe import scrub
+
+        app: Any = self
+        text = scrub("".join(traceback.format_exception(*sys.exc_info())))
+        app.bell()
+        app._exit_renderables.append(
+            Text(f"Ungehus stoppede på grund af en fejl. Intet er gemt halvt.\n\n{text}")
+        )
+        app._close_messages_no_wait()
+
+
+class LockingApp(NoLocalsOnCrash, App[None]):
     """Mix into the Ungehus App; call `setup_lock(ctx, actor, idle_clock)` in __init__."""
 
     privacy: reactive[bool] = reactive(False)
@@ -85,7 +109,7 @@ class LockingApp(App[None]):
         return super().check_action(action, parameters)
 
 
-class SignInApp(App[Actor]):
+class SignInApp(NoLocalsOnCrash, App[Actor]):
     """The sign-in before the main app starts (`ungehus run`)."""
 
     TITLE = "Ungehus"

@@ -252,3 +252,29 @@ async def test_queue_table_shows_the_most_urgent_rows_when_there_are_many(
         await pilot.press("6")
         assert len(rows(app, "#queue-table")) == 1
         assert "viser" not in str(app.screen.query_one("#queue-counts").render())
+
+
+async def test_a_failed_case_write_is_a_message_not_a_crash(ctx, actor_for, scenario) -> None:  # type: ignore[no-untyped-def]
+    """A refused or failing case write (here a conflict) ended the app with a traceback."""
+    from ungehus_tui.app import UngehusApp
+    from ungehus_tui.services.errors import Conflict
+
+    app = UngehusApp(ctx, actor_for("cai.vejl.1"))
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await settle(app, pilot)
+        await app.push_screen(CaseScreen(scenario["Alma Førstesen"]))
+        await settle(app, pilot)
+        case = app.screen
+
+        def refused() -> None:
+            raise Conflict("Sagen er lige ændret af en anden; hent den igen")
+
+        worker = case.run_service(refused, "Gemt")  # type: ignore[attr-defined]
+        while worker.is_running or worker.state.name == "PENDING":
+            await pilot.pause(0.02)
+        await pilot.pause()
+        assert worker.state.name == "ERROR"
+        assert app.is_running and app.screen is case
+        assert "Sagen er lige ændret af en anden" in " ".join(
+            str(n.message) for n in app._notifications
+        )

@@ -131,6 +131,9 @@ def test_arrival_dialog(snap_compare, snap_ctx, people):
     )
 
 
-def test_queue_mode(snap_compare, snap_ctx):
-    app = make_app(snap_ctx)
-    assert snap_compare(app, terminal_size=SIZE, run_before=lambda p: _keys(app, p, "f3"))
+def test_counsellor_at_the_desk(snap_compare, snap_ctx, people):
+    """A counsellor switches to the desk (F2) and searches: no waiting list, no arrival
+    keys (they are the reception's). Reception itself has no queue key (F3)."""
+    app = make_app(snap_ctx, as_login="cai.vejl.1")
+    keys = ("f2", *"eksempel")
+    assert snap_compare(app, terminal_size=SIZE, run_before=lambda p: _keys(app, p, *keys))

@@ -69,7 +69,7 @@ class CaseScreen(CaseworkScreen):
         self.query_one("#case-timeline", DataTable).add_columns("Tidspunkt", "Hændelse")
         self.load()
 
-    @work(thread=True, exclusive=True, group="case")
+    @work(thread=True, exclusive=True, group="case", exit_on_error=False)
     def load(self) -> None:
         view = cases.case_timeline(self.ctx, self.actor, self.person_id)
         staff = self.staff or cases.counsellors(self.ctx)
@@ -103,7 +103,7 @@ class CaseScreen(CaseworkScreen):
 
     # --- running a service call, then reloading ------------------------------------------
 
-    @work(thread=True, group="case-write")
+    @work(thread=True, group="case-write", exit_on_error=False)
     def run_service(self, call: Callable[[], Any], done_da: str) -> None:
         result = call()
         self.app.call_from_thread(self._after, result, done_da)

@@ -78,7 +78,7 @@ class QueueScreen(CaseworkScreen):
         if self.items:
             self.load()
 
-    @work(thread=True, exclusive=True, group="queue")
+    @work(thread=True, exclusive=True, group="queue", exit_on_error=False)
     def load(self) -> None:
         if self.actor.role == "COUNSELLOR":
             handover_watch.turning_18_handovers(self.ctx, None)

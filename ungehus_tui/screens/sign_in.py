@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Input, Label, Static
+from textual.worker import Worker, WorkerState
 
 from ungehus_tui.services import auth
 from ungehus_tui.services.context import Actor, Ctx
@@ -75,7 +76,7 @@ class SignInScreen(Screen[Actor]):
         self._show("Logger ind ...")
         self.check_sign_in(login, password)
 
-    @work(thread=True, exclusive=True, group="sign-in")
+    @work(thread=True, exclusive=True, group="sign-in", exit_on_error=False)
     def check_sign_in(self, login: str, password: str) -> None:
         try:
             actor = auth.sign_in(self.ctx, login, password)
@@ -83,6 +84,13 @@ class SignInScreen(Screen[Actor]):
             self.app.call_from_thread(self._show, exc.message)
             return
         self.app.call_from_thread(self._signed_in, actor)
+
+    @on(Worker.StateChanged)
+    def _sign_in_failed(self, event: Worker.StateChanged) -> None:
+        """Anything but a refused sign-in (say, the database went away): a message, and the
+        screen stays usable; no traceback."""
+        if event.state == WorkerState.ERROR:
+            self._show("Der skete en uventet fejl. Prøv igen, eller kontakt IT.")
 
     def _signed_in(self, actor: Actor) -> None:
         if self.locked is not None and actor.id != self.locked.id:

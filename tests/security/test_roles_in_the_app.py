@@ -1,0 +1,84 @@
+"""The app by role, end to end: keys a role has no use for are not offered, and a refused
+or failing piece of work is a Danish message, never a crash with a traceback."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Footer
+
+from ungehus_tui.app import UngehusApp
+from ungehus_tui.screens.reception import ReceptionScreen
+from ungehus_tui.screens.sign_in import SignInScreen
+from ungehus_tui.services import auth
+
+
+def footer_keys(app: UngehusApp) -> set[str]:
+    return {k.key for k in app.screen.query_one(Footer).query("FooterKey")}  # type: ignore[attr-defined]
+
+
+async def settle(app: UngehusApp, pilot) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(3):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+@pytest.mark.parametrize("login", ["rec.1", "it.admin"])
+async def test_no_queue_key_for_roles_without_a_queue(ctx, actor_for, login) -> None:  # type: ignore[no-untyped-def]
+    """F3 crashed the app for reception and IT (the queue worker's refusal ended the app)."""
+    app = UngehusApp(ctx, actor_for(login))
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await settle(app, pilot)
+        assert "f3" not in footer_keys(app) and "f2" in footer_keys(app)
+        await pilot.press("f3")
+        await settle(app, pilot)
+        assert app.is_running and isinstance(app.screen, ReceptionScreen)
+        assert app.current_mode == "reception"
+        app._cmd_mode_queue()  # the command palette's "Kø", if it were reached another way
+        await settle(app, pilot)
+        assert app.current_mode == "reception"
+        assert [n.message for n in app._notifications] == ["Din rolle har ingen arbejdskø"]
+
+
+async def test_sign_in_survives_an_unexpected_error(ctx, admin, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from ungehus_tui.app_lock import SignInApp
+
+    def broken(*_args: object) -> None:
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(auth, "sign_in", broken)
+    app = SignInApp(ctx, "rec.1")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SignInScreen)
+        screen.query_one("#password").value = "hvad-som-helst-1"  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.is_running and app.screen is screen
+        assert "uventet fejl" in str(screen.query_one("#message").render())
+
+
+async def test_a_crash_report_has_no_locals_and_no_cpr(ctx, actor_for) -> None:  # type: ignore[no-untyped-def]
+    """Textual's crash traceback prints every frame's local variables; ours must not, and
+    a CPR number in the exception's own text is masked."""
+    app = UngehusApp(ctx, actor_for("rec.1"))
+    shown: list[str] = []
+    app._print_error_renderables = lambda: shown.extend(  # type: ignore[method-assign]
+        str(r) for r in app._exit_renderables
+    )
+
+    def handler_with_a_bug() -> None:
+        young_persons_name = "Søren Hemmeligsen"  # noqa: F841 - a local Textual would print
+        raise RuntimeError("opslag fejlede for 0101054001")
+
+    with pytest.raises(RuntimeError):
+        async with app.run_test(size=(100, 30)) as pilot:
+            app.call_later(handler_with_a_bug)
+            await pilot.pause()
+            await pilot.pause()
+    report = "\n".join(shown) or "\n".join(str(r) for r in app._exit_renderables)
+    assert "Ungehus stoppede på grund af en fejl" in report
+    assert "handler_with_a_bug" in report  # the frames are there for IT
+    assert "Hemmeligsen" not in report and "young_persons_name" not in report
+    assert "0101054001" not in report and "010105-XXXX" in report
