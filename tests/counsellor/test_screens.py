@@ -278,3 +278,50 @@ async def test_a_failed_case_write_is_a_message_not_a_crash(ctx, actor_for, scen
         assert "Sagen er lige ændret af en anden" in " ".join(
             str(n.message) for n in app._notifications
         )
+
+
+async def test_a_refused_dialog_keeps_what_was_typed(ctx, actor_for, scenario):
+    """The plan dialog starts in its first field; a refusal from the service (no goal) is
+    shown while the dialog stays open with everything typed; the corrected plan is saved."""
+    from sqlmodel import select as sql_select
+
+    from ungehus_tui.app import UngehusApp
+    from ungehus_tui.data.models import EducationPlan
+    from ungehus_tui.screens.plan_dialog import PlanDialog
+
+    app = UngehusApp(ctx, actor_for("cai.vejl.1"))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        await app.push_screen(CaseScreen(scenario["Alma Førstesen"]))
+        await settle(app, pilot)
+        await pilot.press("p")
+        await settle(app, pilot)
+        dialog = app.screen
+        assert isinstance(dialog, PlanDialog)
+        await pilot.press(*"FGU")
+        assert dialog.query_one("#short", Input).value == "FGU"  # focus began in the field
+        dialog.query_one("#short", Input).value = ""
+        dialog.query_one("#description", Input).value = "Brobygning på FGU"
+        await pilot.press("ctrl+s")
+        await pilot.pause(0.3)
+        await pilot.pause()
+        assert app.screen is dialog  # still open
+        assert "Skriv mindst ét mål" in " ".join(str(n.message) for n in app._notifications)
+        assert dialog.query_one("#description", Input).value == "Brobygning på FGU"
+        with read_session(ctx.engine) as session:
+            assert session.exec(sql_select(EducationPlan)).first() is None  # nothing written
+        dialog.query_one("#short", Input).value = "Starte på FGU"
+        await pilot.press("ctrl+s")  # refused again: the new intervention has no center
+        await pilot.pause(0.3)
+        await pilot.pause()
+        assert app.screen is dialog
+        assert "Vælg et af de fire centre" in str(list(app._notifications)[-1].message)
+        dialog.query_one("#center", Select).value = "CAI"
+        dialog.query_one("#area", Select).value = "EDUCATION"
+        await pilot.press("ctrl+s")
+        await pilot.pause(0.3)
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseScreen)
+        with read_session(ctx.engine) as session:
+            plan = session.exec(sql_select(EducationPlan)).one()
+            assert plan.short_term_goals == "Starte på FGU"

@@ -13,7 +13,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
 from ungehus_tui.domain.clock import local
-from ungehus_tui.screens.casework import CaseworkScreen
+from ungehus_tui.screens.casework import CaseworkDialog, CaseworkScreen, Saved
 from ungehus_tui.services import cases, consents, handovers, outcomes, plans
 from ungehus_tui.services.cases import CaseView, StaffChoice
 from ungehus_tui.services.permissions import Action
@@ -126,27 +126,37 @@ class CaseScreen(CaseworkScreen):
         if self.view is None or not self.view.booked_meetings:
             self.notify("Der er ingen bookede møder uden udfald", severity="warning")
             return
-        self.app.push_screen(
-            OutcomeDialog(self.view.booked_meetings, self.staff), self._outcome_chosen
+        self._edit(
+            OutcomeDialog(self.view.booked_meetings, self.staff),
+            lambda value: outcomes.record_outcome(self.ctx, self.actor, **value),
+            "Mødeudfald registreret",
         )
 
-    def _outcome_chosen(self, value: Any) -> None:
-        if value is None:
-            return
-        self.run_service(
-            lambda: outcomes.record_outcome(self.ctx, self.actor, **value), "Mødeudfald registreret"
-        )
+    def _edit(
+        self,
+        dialog: CaseworkDialog,
+        save: Callable[[Any], Any],
+        done_da: str | Callable[[Any], str],
+    ) -> None:
+        """Open `dialog`; its OK runs `save(value)` with the dialog still open, so a refusal
+        leaves what was typed for a correction. Saved: a notice (`done_da`, or made from the
+        value) and the case reloaded."""
+        dialog.save = save
+
+        def closed(outcome: Any) -> None:
+            if isinstance(outcome, Saved):
+                text = done_da if isinstance(done_da, str) else done_da(outcome.value)
+                self._after(outcome.result, text)
+
+        self.app.push_screen(dialog, closed)
 
     def action_plan(self) -> None:
         from ungehus_tui.screens.plan_dialog import PlanDialog
 
         if self.view is not None:
-            self.app.push_screen(PlanDialog(self.view.plan_in), self._plan_chosen)
-
-    def _plan_chosen(self, value: Any) -> None:
-        if value is not None:
-            self.run_service(
-                lambda: plans.save_plan(self.ctx, self.actor, self.person_id, value),
+            self._edit(
+                PlanDialog(self.view.plan_in),
+                lambda value: plans.save_plan(self.ctx, self.actor, self.person_id, value),
                 "Uddannelsesplanen er gemt som ny version",
             )
 
@@ -154,14 +164,11 @@ class CaseScreen(CaseworkScreen):
         from ungehus_tui.screens.handover_dialog import HandoverDialog
 
         others = [s for s in self.staff if s.id != self.actor.id]
-        self.app.push_screen(HandoverDialog(others), self._handover_chosen)
-
-    def _handover_chosen(self, value: Any) -> None:
-        if value is not None:
-            self.run_service(
-                lambda: handovers.offer_handover(self.ctx, self.actor, self.person_id, **value),
-                "Overdragelsen er tilbudt. Du holder den unge, til den er accepteret",
-            )
+        self._edit(
+            HandoverDialog(others),
+            lambda value: handovers.offer_handover(self.ctx, self.actor, self.person_id, **value),
+            "Overdragelsen er tilbudt. Du holder den unge, til den er accepteret",
+        )
 
     def _offer_id(self) -> int | None:
         if self.view is None or self.view.pending_offer is None:
@@ -187,55 +194,42 @@ class CaseScreen(CaseworkScreen):
         from ungehus_tui.screens.reason_dialog import ReasonDialog
 
         if (hid := self._offer_id()) is not None:
-            self.app.push_screen(
+            self._edit(
                 ReasonDialog("Afvis overdragelse", "Begrundelse (kræves)"),
-                lambda reason: self._answer(
-                    reason,
-                    lambda: handovers.reject_handover(self.ctx, self.actor, hid, str(reason)),
-                    "Overdragelsen er afvist",
-                ),
+                lambda reason: handovers.reject_handover(self.ctx, self.actor, hid, str(reason)),
+                "Overdragelsen er afvist",
             )
 
     def action_acknowledge(self) -> None:
         from ungehus_tui.screens.reason_dialog import ReasonDialog
 
         if (hid := self._offer_id()) is not None:
-            self.app.push_screen(
+            self._edit(
                 ReasonDialog("Modtagerens kvittering", "Hvem hos modtageren kvitterede?"),
-                lambda who: self._answer(
-                    who,
-                    lambda: handovers.acknowledge_external(
-                        self.ctx, self.actor, hid, acknowledged_by=str(who)
-                    ),
-                    "Kvittering registreret: sagen er lukket",
+                lambda who: handovers.acknowledge_external(
+                    self.ctx, self.actor, hid, acknowledged_by=str(who)
                 ),
+                "Kvittering registreret: sagen er lukket",
             )
-
-    def _answer(self, text: str | None, call: Callable[[], Any], done_da: str) -> None:
-        if text is not None:
-            self.run_service(call, done_da)
 
     def action_consent(self) -> None:
         from ungehus_tui.screens.consent_dialog import ConsentDialog
 
         if self.view is not None:
-            self.app.push_screen(ConsentDialog(self.view.consents), self._consent_chosen)
-
-    def _consent_chosen(self, value: Any) -> None:
-        if value is None:
-            return
-        if value[0] == "withdraw":
-            self.run_service(
-                lambda: consents.withdraw_consent(self.ctx, self.actor, value[1]),
-                "Samtykket er trukket tilbage",
-            )
-        else:
-            self.run_service(
-                lambda: consents.give_consent(
-                    self.ctx, self.actor, self.person_id, value[1], value[2]
+            self._edit(
+                ConsentDialog(self.view.consents),
+                self._save_consent,
+                lambda value: (
+                    "Samtykket er trukket tilbage"
+                    if value[0] == "withdraw"
+                    else "Samtykket er registreret"
                 ),
-                "Samtykket er registreret",
             )
+
+    def _save_consent(self, value: Any) -> Any:
+        if value[0] == "withdraw":
+            return consents.withdraw_consent(self.ctx, self.actor, value[1])
+        return consents.give_consent(self.ctx, self.actor, self.person_id, value[1], value[2])
 
     def action_task_done(self) -> None:
         if self.view is None or not self.view.open_tasks:

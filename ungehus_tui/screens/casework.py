@@ -6,9 +6,11 @@ that has them), so `QueueScreen` can be a mode of the app without arguments.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from textual import on
+from textual import on, work
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button
@@ -48,8 +50,25 @@ class CaseworkScreen(RoleKeys, Screen[None]):
             show_error(self, event.worker.error)
 
 
+@dataclass(frozen=True)
+class Saved:
+    """What a dialog with a `save` function closes with: what was entered, and the service's
+    result."""
+
+    value: Any
+    result: Any
+
+
 class CaseworkDialog(ModalScreen[Any]):
-    """Base of the counsellor dialogs: Escape cancels (dismiss(None))."""
+    """Base of the counsellor dialogs: Escape cancels (dismiss(None)).
+
+    With `save` set (`CaseScreen` does), OK runs `save(value)` (the service call) while the
+    dialog stays open: a refusal is shown as a Danish message and what was typed stays for
+    a correction; success closes the dialog with `Saved(result)`. Focus starts in the first
+    field, not on the scrolling container."""
+
+    AUTO_FOCUS = "Input, Select, TextArea, RadioSet, Checkbox"
+    save: Callable[[Any], Any] | None = None
 
     BINDINGS = [
         Binding("escape", "cancel", "Fortryd", id="dialog.cancel", tooltip="Luk uden at gemme"),
@@ -58,6 +77,24 @@ class CaseworkDialog(ModalScreen[Any]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def submit(self, value: Any) -> None:
+        """The dialog's OK: save (when a save function is set) or just return `value`."""
+        if self.save is None:
+            self.dismiss(value)
+        else:
+            self._run_save(value)
+
+    @work(thread=True, exclusive=True, group="dialog-save", exit_on_error=False)
+    def _run_save(self, value: Any) -> None:
+        assert self.save is not None
+        result = self.save(value)
+        self.app.call_from_thread(self.dismiss, Saved(value, result))
+
+    @on(Worker.StateChanged)
+    def _save_failed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            show_error(self, event.worker.error)
 
     def action_save(self) -> None:
         for button in self.query("#ok").results(Button):

@@ -41,7 +41,7 @@ class ConsentDialog(CaseworkDialog):
     @on(Button.Pressed, "#ok")
     def _give(self) -> None:
         center = self.query_one("#center", Select).value
-        self.dismiss(
+        self.submit(
             (
                 "give",
                 center if isinstance(center, str) else "",
@@ -53,7 +53,7 @@ class ConsentDialog(CaseworkDialog):
     def _withdraw(self) -> None:
         chosen = self.query_one("#withdraw", Select).value
         if isinstance(chosen, int):
-            self.dismiss(("withdraw", chosen))
+            self.submit(("withdraw", chosen))
         else:
             self.notify("Vælg det samtykke der trækkes tilbage", severity="warning")
 

@@ -57,7 +57,7 @@ class HandoverDialog(CaseworkDialog):
         else:
             value["to_external"] = self.query_one("#external", Input).value
             value["to_external_contact"] = self.query_one("#contact", Input).value
-        self.dismiss(value)
+        self.submit(value)
 
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:

@@ -69,7 +69,7 @@ class OutcomeDialog(CaseworkDialog):
             "stu_decision": self._value("#stu") or None,
             "plan": PlanIn(short, long) if short or long else None,
         }
-        self.dismiss(value)
+        self.submit(value)
 
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:

@@ -83,7 +83,7 @@ class PlanDialog(CaseworkDialog):
                     ends,
                 )
             )
-        self.dismiss(
+        self.submit(
             PlanIn(
                 self.query_one("#short", Input).value,
                 self.query_one("#long", Input).value,

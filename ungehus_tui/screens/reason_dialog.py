@@ -33,7 +33,7 @@ class ReasonDialog(CaseworkDialog):
         if not text:
             self.notify("Skal udfyldes", severity="warning")
             return
-        self.dismiss(text)
+        self.submit(text)
 
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:
