@@ -255,3 +255,15 @@ def test_killed_run_changes_nothing(ctx, world, actor_for, tmp_path, db_url):
     assert {f["name"]: f["rows"] for f in manifest["files"]}["young_people.csv"] == 1
     with read_session(ctx.engine) as session:
         assert session.execute(select(func.count()).select_from(ExportWatermark)).scalar() == 1
+
+
+def test_cli_export_to_a_folder_it_cannot_make_is_one_line(ctx, world, db_url, tmp_path):
+    """A bad --out (here under a plain file) was a Python traceback; now one line, exit 1."""
+    build(world)
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    proc = _cli(db_url, blocker / "exports", {"UNGEHUS_PSEUDONYM_KEY": "k" * 32})
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1, err
+    assert "Traceback" not in err and err.startswith("Error: Not a directory")
+    assert str(blocker) in err and err.count("\n") == 1

@@ -65,6 +65,9 @@ def clean_errors() -> Iterator[None]:
         fail(str(exc))
     except ServiceError as exc:
         fail(exc.message)
+    except OSError as exc:  # a folder or file that cannot be made, read or written
+        where = f" ({exc.filename})" if exc.filename else ""
+        fail(f"{exc.strerror or type(exc).__name__}{where}")
 
 
 def guarded(fn: Callable[[], None]) -> None:
