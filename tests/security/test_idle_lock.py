@@ -40,6 +40,7 @@ async def test_idle_lock_keeps_the_pending_form(ctx, admin, actor_for) -> None: 
         assert app.screen_stack[-2] is under
         shot = app.export_screenshot()
         assert "proves" not in shot and "Logget" not in shot  # nothing readable behind
+        assert "adgangskode" in shot  # the whole lock text wraps (a Label cut it off)
         # while locked: no app actions but quit (no palette, no mode switch)
         assert app.check_action("command_palette", ()) is False
         assert app.check_action("toggle_privacy", ()) is False

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.screen import Screen
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState
 
 from ungehus_tui.services import auth
@@ -47,7 +47,7 @@ class SignInScreen(Screen[Actor]):
             else "Ungehus · Log ind"
         )
         with Center(), Vertical(id="box"):
-            yield Label(title, id="title")
+            yield Static(title, id="title")  # wraps (a Label cut the lock text off)
             yield Input(
                 value=self.initial_login,
                 placeholder="Brugernavn",
