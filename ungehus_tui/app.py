@@ -122,18 +122,24 @@ class UngehusApp(LockingApp):
         self.call_later(run)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+
+        def may(action: Action) -> bool:  # the role's commands only
+            return allowed(self.actor, action)
+
         yield SystemCommand("Søg efter en ung", "Skranken: CPR-nummer eller navn", self._cmd_search)
-        yield SystemCommand(
-            "Ny ung", "Registrér en ny ung med visitation og samtykke", self._cmd_new
-        )
-        yield SystemCommand(
-            "Registrér henvendelse",
-            "En henvendelse i skranken (spørgsmål), også uden navn",
-            self._cmd_arrival,
-        )
-        yield SystemCommand(
-            "Opdatér venteliste", "Hent hvem der venter i skranken", self._cmd_waiting
-        )
+        if may(Action.REGISTER):
+            yield SystemCommand(
+                "Ny ung", "Registrér en ny ung med visitation og samtykke", self._cmd_new
+            )
+        if may(Action.RECORD_ARRIVAL):
+            yield SystemCommand(
+                "Registrér henvendelse",
+                "En henvendelse i skranken (spørgsmål), også uden navn",
+                self._cmd_arrival,
+            )
+            yield SystemCommand(
+                "Opdatér venteliste", "Hent hvem der venter i skranken", self._cmd_waiting
+            )
         yield SystemCommand("Skranke", "Skift til skranken (F2)", self._cmd_mode_reception)
         if allowed(self.actor, Action.VIEW_QUEUE):
             yield SystemCommand("Kø", "Skift til arbejdskøen (F3)", self._cmd_mode_queue)

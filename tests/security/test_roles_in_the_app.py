@@ -82,3 +82,21 @@ async def test_a_crash_report_has_no_locals_and_no_cpr(ctx, actor_for) -> None: 
     assert "handler_with_a_bug" in report  # the frames are there for IT
     assert "Hemmeligsen" not in report and "young_persons_name" not in report
     assert "0101054001" not in report and "010105-XXXX" in report
+
+
+@pytest.mark.parametrize(
+    ("login", "offered", "not_offered"),
+    [
+        ("rec.1", {"Ny ung", "Registrér henvendelse", "Opdatér venteliste"}, {"Kø"}),
+        ("cai.vejl.1", {"Ny ung", "Kø"}, {"Registrér henvendelse", "Opdatér venteliste"}),
+        ("cbu.leder", {"Kø", "Søg efter en ung"}, {"Ny ung", "Registrér henvendelse"}),
+    ],
+)
+async def test_command_palette_offers_the_roles_commands(
+    ctx, actor_for, login, offered, not_offered
+) -> None:  # type: ignore[no-untyped-def]
+    app = UngehusApp(ctx, actor_for(login))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        assert offered <= titles and not (not_offered & titles)
