@@ -212,6 +212,10 @@ async def test_counsellor_at_the_desk_searches_without_reception_keys(ctx, recep
         await pilot.press(*"soren")
         await settle(app, pilot)
         assert [str(r[1]) for r in _rows_of(screen)] == ["Søren Prøvesen"]
+        await pilot.press("enter")  # not a young person this counsellor works with
+        await settle(app, pilot)
+        assert app.screen is screen  # back at the search, not a card stuck on "Henter ..."
+        assert [n.message for n in app._notifications] == ["Du har ikke adgang til denne unges sag"]
 
     leader = make_app(ctx, as_login="cbu.leder")
     async with leader.run_test(size=(120, 36), notifications=True) as pilot:

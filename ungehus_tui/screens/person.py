@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from ungehus_tui.screens.arrival import ArrivalDialog, ArrivalRequest
 from ungehus_tui.screens.base import DeskScreen
 from ungehus_tui.services import arrivals, desk
+from ungehus_tui.services.errors import PermissionDenied
 from ungehus_tui.services.permissions import Action
 
 KIND_DA = {
@@ -106,9 +107,20 @@ class PersonScreen(DeskScreen):
 
     @work(thread=True, exclusive=True, group="person", exit_on_error=False)
     def load(self) -> None:
-        card = desk.person_card(self.ctx, self.actor, self.person_id, search_term=self.search_term)
+        try:
+            card = desk.person_card(
+                self.ctx, self.actor, self.person_id, search_term=self.search_term
+            )
+        except PermissionDenied as exc:  # not this counsellor's young person: back, and say so
+            self.app.call_from_thread(self._refused, exc.message)
+            return
         self.search_term = None  # audited once with the term that found the person
         self.app.call_from_thread(self._show, card)
+
+    def _refused(self, message: str) -> None:
+        if self.app.screen is self:
+            self.app.pop_screen()
+        self.app.notify(message, title="Kan ikke vises", severity="warning", timeout=6)
 
     def _show(self, card: desk.PersonCard) -> None:
         self.card = card
