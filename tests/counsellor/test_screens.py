@@ -325,3 +325,16 @@ async def test_a_refused_dialog_keeps_what_was_typed(ctx, actor_for, scenario):
         with read_session(ctx.engine) as session:
             plan = session.exec(sql_select(EducationPlan)).one()
             assert plan.short_term_goals == "Starte på FGU"
+
+
+async def test_a_case_the_actor_may_not_see_goes_back_with_the_refusal(ctx, actor_for, scenario):
+    from ungehus_tui.app import UngehusApp
+
+    app = UngehusApp(ctx, actor_for("cbu.leder"))  # Alma is held in CAI
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        queue = app.screen
+        await app.push_screen(CaseScreen(scenario["Alma Førstesen"]))
+        await settle(app, pilot)
+        assert app.screen is queue  # not a case screen left on "Henter sagen ..."
+        assert [n.message for n in app._notifications] == ["Du har ikke adgang til denne unges sag"]

@@ -15,6 +15,14 @@ if TYPE_CHECKING:
     from ungehus_tui.services.context import Actor, Ctx
 
 
+def back_with_refusal(screen: Screen[Any], message: str) -> None:
+    """A screen whose young person the actor may not see: back where they came from, and
+    the refusal said (instead of a screen left on "Henter ...")."""
+    if screen.app.screen is screen:
+        screen.app.pop_screen()
+    screen.app.notify(message, title="Kan ikke vises", severity="warning", timeout=6)
+
+
 class RoleKeys:
     """Keys by role. `NEEDS` maps a screen action to the permission it needs: an action the
     signed-in role may not use is left out of the footer and does nothing. The service would

@@ -13,9 +13,11 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
 from ungehus_tui.domain.clock import local
+from ungehus_tui.screens.base import back_with_refusal
 from ungehus_tui.screens.casework import CaseworkDialog, CaseworkScreen, Saved
 from ungehus_tui.services import cases, consents, handovers, outcomes, plans
 from ungehus_tui.services.cases import CaseView, StaffChoice
+from ungehus_tui.services.errors import PermissionDenied
 from ungehus_tui.services.permissions import Action
 
 
@@ -71,7 +73,11 @@ class CaseScreen(CaseworkScreen):
 
     @work(thread=True, exclusive=True, group="case", exit_on_error=False)
     def load(self) -> None:
-        view = cases.case_timeline(self.ctx, self.actor, self.person_id)
+        try:
+            view = cases.case_timeline(self.ctx, self.actor, self.person_id)
+        except PermissionDenied as exc:  # e.g. a leader's team meeting held by another center
+            self.app.call_from_thread(back_with_refusal, self, exc.message)
+            return
         staff = self.staff or cases.counsellors(self.ctx)
         self.app.call_from_thread(self._show, view, staff)
 

@@ -13,7 +13,7 @@ from textual.markup import escape
 from textual.widgets import DataTable, Footer, Header, Static
 
 from ungehus_tui.screens.arrival import ArrivalDialog, ArrivalRequest
-from ungehus_tui.screens.base import DeskScreen
+from ungehus_tui.screens.base import DeskScreen, back_with_refusal
 from ungehus_tui.services import arrivals, desk
 from ungehus_tui.services.errors import PermissionDenied
 from ungehus_tui.services.permissions import Action
@@ -112,15 +112,10 @@ class PersonScreen(DeskScreen):
                 self.ctx, self.actor, self.person_id, search_term=self.search_term
             )
         except PermissionDenied as exc:  # not this counsellor's young person: back, and say so
-            self.app.call_from_thread(self._refused, exc.message)
+            self.app.call_from_thread(back_with_refusal, self, exc.message)
             return
         self.search_term = None  # audited once with the term that found the person
         self.app.call_from_thread(self._show, card)
-
-    def _refused(self, message: str) -> None:
-        if self.app.screen is self:
-            self.app.pop_screen()
-        self.app.notify(message, title="Kan ikke vises", severity="warning", timeout=6)
 
     def _show(self, card: desk.PersonCard) -> None:
         self.card = card
