@@ -338,3 +338,29 @@ async def test_a_case_the_actor_may_not_see_goes_back_with_the_refusal(ctx, acto
         await settle(app, pilot)
         assert app.screen is queue  # not a case screen left on "Henter sagen ..."
         assert [n.message for n in app._notifications] == ["Du har ikke adgang til denne unges sag"]
+
+
+async def test_rejecting_an_offer_goes_back_to_the_queue_with_only_the_receipt(
+    ctx, actor_for, scenario
+):
+    """Rejecting ends the counsellor's access to that young person: the case closes and the
+    queue shows, with "Overdragelsen er afvist" and no "Du har ikke adgang" after it."""
+    from ungehus_tui.app import UngehusApp
+    from ungehus_tui.screens.reason_dialog import ReasonDialog
+
+    app = UngehusApp(ctx, actor_for("cai.vejl.1"))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        queue = app.screen
+        await app.push_screen(CaseScreen(scenario["Dan Tilbudsen"]))
+        await settle(app, pilot)
+        await pilot.press("x")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReasonDialog)
+        await pilot.press(*"Har ikke plads")
+        await pilot.press("ctrl+s")
+        await pilot.pause(0.3)
+        await settle(app, pilot)
+        assert app.screen is queue
+        assert [n.message for n in app._notifications] == ["Overdragelsen er afvist"]
+        assert "Dan Tilbudsen" not in [r[2] for r in rows(app, "#queue-table")]

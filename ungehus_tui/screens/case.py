@@ -72,11 +72,15 @@ class CaseScreen(CaseworkScreen):
         self.load()
 
     @work(thread=True, exclusive=True, group="case", exit_on_error=False)
-    def load(self) -> None:
+    def load(self, reloading: bool = False) -> None:
+        """The case; `reloading` after a save (which may have ended the actor's access)."""
         try:
             view = cases.case_timeline(self.ctx, self.actor, self.person_id)
         except PermissionDenied as exc:  # e.g. a leader's team meeting held by another center
-            self.app.call_from_thread(back_with_refusal, self, exc.message)
+            if reloading:  # the save just done ended the access (a rejected offer): just back
+                self.app.call_from_thread(self.dismiss_case)
+            else:
+                self.app.call_from_thread(back_with_refusal, self, exc.message)
             return
         staff = self.staff or cases.counsellors(self.ctx)
         self.app.call_from_thread(self._show, view, staff)
@@ -121,10 +125,14 @@ class CaseScreen(CaseworkScreen):
                 names = "; ".join(a.description for a in affected)
                 done_da += f". Berørte indsatser i planen: {names} - ret planen"
         self.notify(done_da, title="Gemt")
-        self.load()
+        self.load(reloading=True)
+
+    def dismiss_case(self) -> None:
+        if self.app.screen is self:
+            self.app.pop_screen()
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        self.dismiss_case()
 
     def action_outcome(self) -> None:
         from ungehus_tui.screens.outcome_dialog import OutcomeDialog
