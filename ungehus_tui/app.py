@@ -122,7 +122,6 @@ class UngehusApp(LockingApp):
         self.call_later(run)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-
         def may(action: Action) -> bool:  # the role's commands only
             return allowed(self.actor, action)
 
@@ -141,7 +140,7 @@ class UngehusApp(LockingApp):
                 "Opdatér venteliste", "Hent hvem der venter i skranken", self._cmd_waiting
             )
         yield SystemCommand("Skranke", "Skift til skranken (F2)", self._cmd_mode_reception)
-        if allowed(self.actor, Action.VIEW_QUEUE):
+        if may(Action.VIEW_QUEUE):
             yield SystemCommand("Kø", "Skift til arbejdskøen (F3)", self._cmd_mode_queue)
         yield SystemCommand(
             "Skift adgangskode", "Vælg en ny adgangskode (F9)", self.action_change_password

@@ -32,7 +32,7 @@ def queue(
     ] = None,
 ) -> None:
     """The work queue of a staff member, sorted by due date (masked CPR numbers)."""
-    from ungehus_tui.services.queue import counts, kind_names, queue_for
+    from ungehus_tui.services.queue import counts, is_center_queue, kind_names, queue_for
     from ungehus_tui.store import open_store
 
     with clean_errors():
@@ -44,7 +44,7 @@ def queue(
         return
     names = kind_names(actor)
     title = f"Arbejdskø: {actor.name}"
-    if actor.role == "LEADER":
+    if is_center_queue(actor):
         title = f"Centerets arbejdskø ({actor.center_code}): {actor.name}"
     table = Table("Frist", "Type", "Navn", "CPR", "Detaljer", title=title)
     for i in items:

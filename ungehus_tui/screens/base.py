@@ -15,11 +15,16 @@ if TYPE_CHECKING:
     from ungehus_tui.services.context import Actor, Ctx
 
 
+def leave(screen: Screen[Any]) -> None:
+    """Close `screen` if it is still the one showing (a worker may answer after a pop)."""
+    if screen.app.screen is screen:
+        screen.app.pop_screen()
+
+
 def back_with_refusal(screen: Screen[Any], message: str) -> None:
     """A screen whose young person the actor may not see: back where they came from, and
     the refusal said (instead of a screen left on "Henter ...")."""
-    if screen.app.screen is screen:
-        screen.app.pop_screen()
+    leave(screen)
     screen.app.notify(message, title="Kan ikke vises", severity="warning", timeout=6)
 
 

@@ -13,7 +13,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
 from ungehus_tui.domain.clock import local
-from ungehus_tui.screens.base import back_with_refusal
+from ungehus_tui.screens.base import back_with_refusal, leave
 from ungehus_tui.screens.casework import CaseworkDialog, CaseworkScreen, Saved
 from ungehus_tui.services import cases, consents, handovers, outcomes, plans
 from ungehus_tui.services.cases import CaseView, StaffChoice
@@ -78,7 +78,7 @@ class CaseScreen(CaseworkScreen):
             view = cases.case_timeline(self.ctx, self.actor, self.person_id)
         except PermissionDenied as exc:  # e.g. a leader's team meeting held by another center
             if reloading:  # the save just done ended the access (a rejected offer): just back
-                self.app.call_from_thread(self.dismiss_case)
+                self.app.call_from_thread(leave, self)
             else:
                 self.app.call_from_thread(back_with_refusal, self, exc.message)
             return
@@ -127,12 +127,8 @@ class CaseScreen(CaseworkScreen):
         self.notify(done_da, title="Gemt")
         self.load(reloading=True)
 
-    def dismiss_case(self) -> None:
-        if self.app.screen is self:
-            self.app.pop_screen()
-
     def action_back(self) -> None:
-        self.dismiss_case()
+        leave(self)
 
     def action_outcome(self) -> None:
         from ungehus_tui.screens.outcome_dialog import OutcomeDialog

@@ -16,6 +16,7 @@ from ungehus_tui.services.queue import (
     QueueItem,
     QueueKind,
     counts,
+    is_center_queue,
     kind_names,
     queue_for,
 )
@@ -69,7 +70,7 @@ class QueueScreen(CaseworkScreen):
         table.add_columns("Frist", "Type", "Navn", "CPR", "Detaljer")
         actor = self.actor
         title = f"Arbejdskø · {actor.name}"
-        if actor.role == "LEADER":  # the center's queue, read-only
+        if is_center_queue(actor):  # read-only
             title = f"Centerets arbejdskø · {actor.center_code} · {actor.name} (kun læse)"
         self.query_one("#queue-title", Static).update(title)
         self.load()

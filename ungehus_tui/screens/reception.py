@@ -110,7 +110,6 @@ class ReceptionScreen(DeskScreen):
     def __init__(self) -> None:
         super().__init__()
         self._hits: list[people.PersonHit] = []
-        self._waiting = False  # set on mount: whether this role keeps the waiting list
         self._term = ""
 
     def compose(self) -> ComposeResult:
@@ -139,16 +138,19 @@ class ReceptionScreen(DeskScreen):
         table.add_column("Alder", key="age", width=6)
         self.query_one("#refusal", Static).display = False
         self.query_one("#search", Input).focus()
-        # The waiting list is the reception's: counsellors and leaders at the desk only search.
-        self._waiting = self.may(Action.RECORD_ARRIVAL)
-        self.query_one(WaitingPanel).display = self._waiting
-        if self._waiting:
+        self.query_one(WaitingPanel).display = self._keeps_waiting_list
+        if self._keeps_waiting_list:
             self.action_refresh_waiting()
             self.set_interval(WAITING_REFRESH_SECONDS, self.action_refresh_waiting)
 
     def on_screen_resume(self) -> None:
-        if self._waiting:
+        if self._keeps_waiting_list:
             self.action_refresh_waiting()
+
+    @property
+    def _keeps_waiting_list(self) -> bool:
+        """The waiting list is the reception's: counsellors and leaders at the desk search."""
+        return self.may(Action.RECORD_ARRIVAL)
 
     # --- search ----------------------------------------------------------------------
 

@@ -76,14 +76,19 @@ CENTER_KIND_NAMES_DA: dict[str, str] = {
 }
 
 
+def is_center_queue(actor: Actor) -> bool:
+    """Whether the actor's queue is their center's (a leader's), not their own."""
+    return actor.role == AccessRole.LEADER
+
+
 def kind_names(actor: Actor) -> dict[str, str]:
-    return CENTER_KIND_NAMES_DA if actor.role == AccessRole.LEADER else KIND_NAMES_DA
+    return CENTER_KIND_NAMES_DA if is_center_queue(actor) else KIND_NAMES_DA
 
 
 def _whose(session: Any, actor: Actor) -> dict[int, str]:
     """Staff id -> name of the people whose items the queue shows: the actor, or for a leader
     everyone in their center (disabled logins too: their open items still need someone)."""
-    if actor.role != AccessRole.LEADER:
+    if not is_center_queue(actor):
         return {actor.id: actor.name}
     if not actor.center_code:
         return {}
@@ -136,7 +141,7 @@ def queue_for(ctx: Ctx, actor: Actor, *, kinds: Iterable[str] | None = None) -> 
     with write_session(ctx.engine) as session:
         whose = _whose(session, actor)
         ids = list(whose)
-        center = actor.role == AccessRole.LEADER
+        center = is_center_queue(actor)
 
         def by(staff_id: int, detail: str) -> str:
             return f"{whose[staff_id]} · {detail}" if center else detail
@@ -272,10 +277,8 @@ def queue_for(ctx: Ctx, actor: Actor, *, kinds: Iterable[str] | None = None) -> 
                 what = _handover_kind_da(hkind)
                 if to_id in whose:
                     kind = QueueKind.HANDOVER_OFFERED_TO_ME
-                    detail = f"{what} fra {from_name or 'systemet'} {offered:%d-%m-%Y}"
-                    if center:
-                        detail = f"{what} fra {from_name or 'systemet'} til {to_name}"
-                        detail += f" {offered:%d-%m-%Y}"
+                    to = f" til {to_name}" if center else ""
+                    detail = f"{what} fra {from_name or 'systemet'}{to} {offered:%d-%m-%Y}"
                 else:
                     kind = QueueKind.HANDOVER_PENDING_FROM_ME
                     to = to_name or f"{ext} ({ext_contact})"
