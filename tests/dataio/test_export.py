@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.dataio.conftest import T0, World, at
+from ungehus_tui.data import migrate
 from ungehus_tui.data.engine import read_session
 from ungehus_tui.data.models import AuditEvent, ExportWatermark, YoungPerson
 from ungehus_tui.domain import clock
@@ -65,7 +66,7 @@ def test_round_trip_excel_da(ctx, world, actor_for, tmp_path):
     assert folder.resolve() == result.folder.resolve()
     assert oct(result.folder.stat().st_mode & 0o777) == "0o700"
     manifest = json.loads((folder / "manifest.json").read_text())
-    assert manifest["schema_version"] == "0001"
+    assert manifest["schema_version"] == migrate.HEAD_REVISION
     assert manifest["since"] is None
     names = {f["name"] for f in manifest["files"]}
     assert {

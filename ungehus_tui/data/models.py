@@ -317,6 +317,10 @@ class AuditEvent(SQLModel, table=True):
     detail: str | None = Field(default=None, max_length=2000)
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
+    # Where the event came from: channel `tui`, `cli` or `serve`; origin `os-user@host` or the
+    # client address. Both None on events written before revision 0002.
+    channel: str | None = Field(default=None, max_length=16)
+    origin: str | None = Field(default=None, max_length=200)
 
 
 class AuditHead(SQLModel, table=True):
@@ -326,6 +330,16 @@ class AuditHead(SQLModel, table=True):
     id: int = Field(default=1, primary_key=True)
     last_event_id: int | None = None
     last_hash: str = Field(max_length=64)
+
+
+class StoreMeta(SQLModel, table=True):
+    """Facts about the store itself, one row each: the demo marker (`demo`), the audit chain's
+    pruning checkpoint (`audit_checkpoint`)."""
+
+    __tablename__ = "store_meta"
+    key: str = Field(primary_key=True, max_length=64)
+    value: str = Field(max_length=2000)
+    updated_at: dt.datetime = Field(default_factory=_now)
 
 
 class ExportWatermark(SQLModel, table=True):
