@@ -116,7 +116,7 @@ def test_rich_view_explains_in_danish_with_masked_cpr() -> None:
     assert "Ledende center: Center for Børn og Unge" in out
     assert "teammøde" in out
     assert "pligt til at være i uddannelse" in out
-    assert "regelsæt slagelse-2019.1" in out
+    assert "regelsæt slagelse-2019.2" in out
 
 
 def test_rich_view_of_a_refusal_and_mod11_warning() -> None:

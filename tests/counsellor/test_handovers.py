@@ -165,3 +165,34 @@ def test_turning_18_offers_cbu_to_cai_once(ctx, actor_for, make_case):
     ho.accept_handover(ctx, actor_for(receiver[0]), h.id)
     assert holders(ctx, case.person_id) == [actor_for(receiver[0]).id]
     assert watch.turning_18_handovers(ctx, None) == []  # held in CAI now
+
+
+@pytest.mark.parametrize(
+    ("flag", "center", "logins"),
+    [
+        ("early_pension", "CHP", ("chp.hpr.1", "chp.hpr.2")),
+        ("specialised_needs", "CHP", ("chp.hpr.1", "chp.hpr.2")),
+        ("jobcenter_case", "CAI", ("cai.besk.1", "cai.besk.2")),
+    ],
+)
+def test_turning_18_offer_follows_the_latest_intake(
+    ctx, actor_for, make_case, flag, center, logins
+):
+    # org. a: at 18 the responsibility goes to CAI, or to CHP for a young person on early
+    # pension or with specialised needs.
+    from sqlalchemy import update
+
+    from ungehus_tui.data.engine import write_session
+    from ungehus_tui.data.models import Intake
+
+    clock.set_now(dt.datetime(2026, 3, 10, 10, 0))
+    case = make_case("cbu.bfr.1", birth=dt.date(2008, 3, 12))
+    with write_session(ctx.engine) as s:
+        s.execute(update(Intake).where(Intake.person_id == case.person_id).values({flag: True}))
+    clock.set_now(dt.datetime(2026, 3, 12, 8, 0))
+    [created] = watch.turning_18_handovers(ctx, None)
+    with read_session(ctx.engine) as s:
+        h = s.get(Handover, created)
+        assert h is not None and h.to_center_code == center
+        assert f"fra CBU til {center}" in h.reason
+    assert h.to_staff_id in {actor_for(x).id for x in logins}

@@ -69,6 +69,8 @@ def test_exclusions_and_branches(f: Facts) -> None:
     rules = set(d.rules)
     assert not {"R2", "R3"} <= rules  # R2 and R3 exclude each other
     assert len(rules & {"R6", "R7"}) <= 1
+    if "R6" in rules:  # slagelse-2019.2: neither in nor done with a youth education
+        assert f.situation != "ungdomsuddannelse" and not f.completed_youth_education
     if rules & {"R4", "R5"}:
         assert not rules & {"R6", "R7"}
     if rules & {"R1", "R2", "R3"}:  # the under-18 branch never meets the 18+ branch

@@ -60,6 +60,10 @@ CASES = [
     ("R4+R5", facts(20, early_pension=True, jobcenter_case=True), "R4 R5 T1 L1", "CAI CHP", "CHP HPR", True),
     ("R6", facts(20, "job"), "R6 L1", "CAI", "CAI UV", False),
     ("R7 educated", facts(20, completed_youth_education=True), "R7 L1", "CAI", "CAI BESK", False),
+    # slagelse-2019.2: R6 only for those neither in nor done with a youth education
+    ("R7 in youth education", facts(20, "ungdomsuddannelse"), "R7 L1", "CAI", "CAI BESK", False),
+    ("R7 in youth ed. + R8", facts(22, "ungdomsuddannelse", housing_or_finance=True), "R7 R8 T1 L1", "CAI CKFB", "CAI BESK", True),
+    ("R6 other situation", facts(24, "andet"), "R6 L1", "CAI", "CAI UV", False),
     ("R7 over 24", facts(27), "R7 L1", "CAI", "CAI BESK", False),
     ("18+ social case", facts(20, social_case=True), "R6 L1", "CAI", "CAI UV", False),
     ("R4 blocks R6", facts(19, early_pension=True), "R4 L1", "CHP", "CHP HPR", False),
@@ -182,3 +186,9 @@ def test_datetime_intake_date_is_read_as_its_date() -> None:
     moment = dt.datetime.combine(ON, dt.time(9, 30))
     d = decide(Facts(cpr=f.cpr, on=moment, situation="ingen"))
     assert d.age == 16
+
+
+def test_new_decisions_use_rule_set_2019_2() -> None:
+    # DOMAIN.md: slagelse-2019.2 is the current rule set; R6 changed from 2019.1.
+    assert RULESET_VERSION == "slagelse-2019.2"
+    assert decide(facts(20, "ungdomsuddannelse")).ruleset_version == "slagelse-2019.2"

@@ -100,8 +100,10 @@ def _contacts(facts: Facts, age: int) -> list[Contact]:
         if r5:
             out.append(Contact(CAI, ContactRole.BESKAEFTIGELSESRAADGIVER.value, "R5"))
         if not (r4 or r5):
-            if age <= 24 and not facts.completed_youth_education:
-                # R6 (org. e): outreach to under-25s without a youth education -> CAI.
+            in_youth_education = facts.situation == Situation.UNGDOMSUDDANNELSE
+            if age <= 24 and not (facts.completed_youth_education or in_youth_education):
+                # R6 (org. e, rule set slagelse-2019.2): outreach to 18-24-year-olds who
+                # "hverken er i gang med eller har fuldført" a youth education -> CAI.
                 out.append(Contact(CAI, ContactRole.UDDANNELSESVEJLEDER.value, "R6"))
             else:
                 # R7 (org. d): the jobcenter's youth department in Ungehuset (under 30).

@@ -11,7 +11,11 @@ from dataclasses import asdict, dataclass, field, fields
 from ungehus_tui.domain import cpr as cprmod
 from ungehus_tui.domain.codes import CenterCode, ContactRole
 
-RULESET_VERSION = "slagelse-2019.1"
+# The rule set a new decision is made with. A stored decision keeps the version it was made
+# with (DOMAIN.md): slagelse-2019.1 gave R6 to a young person in a youth education too;
+# slagelse-2019.2 does not ("hverken er i gang med eller har fuldført", seed org. e).
+RULESET_VERSION = "slagelse-2019.2"
+RULESET_VERSIONS: tuple[str, ...] = ("slagelse-2019.1", "slagelse-2019.2")
 
 RULE_IDS: tuple[str, ...] = (
     "AGE-MIN",

@@ -38,7 +38,8 @@ RULE_TEXT_DA: dict[str, str] = {
     "handicap- og psykiatrirådgiver i Center for Handicap og Psykiatri.",
     "R5": "18 år eller ældre med en sag i jobcenteret: beskæftigelsesrådgiver i Center for "
     "Arbejdsmarked og Integration.",
-    "R6": "18-24 år uden fuldført ungdomsuddannelse (og hverken R4 eller R5): "
+    "R6": "18-24 år, hverken i gang med eller færdig med en ungdomsuddannelse (og hverken "
+    "R4 eller R5): "
     "uddannelsesvejleder i Center for Arbejdsmarked og Integration (opsøgende indsats).",
     "R7": "18 år eller ældre, og hverken R4, R5 eller R6: beskæftigelsesrådgiver i "
     "jobcenterets ungeafdeling (Center for Arbejdsmarked og Integration).",

@@ -3,7 +3,8 @@
 - `stale_handovers`: offers pending for a number of working days (the watchdog a counsellor's
   queue and `ungehus handovers stale` show).
 - `turning_18_handovers`: every young person who is 18 and still held in CBU is offered to a
-  CAI counsellor (organisation, item a); run nightly by `ungehus handovers check` and when the
+  CAI counsellor, or to CHP when on early pension or with specialised needs (organisation,
+  item a); run nightly by `ungehus handovers check` and when the
   queue opens.
 
 The offers themselves and their answers are `services.handovers`.
@@ -112,14 +113,26 @@ def _eighteen_cutoff(day: dt.date) -> dt.date:
         return dt.date(day.year - 18, 2, 28)
 
 
-def turning_18_handovers(ctx: Ctx, actor: Actor | None) -> list[int]:
-    """Offer every young person who is 18 and still held in CBU to a CAI counsellor (org. a).
+def _adult_receiver(*, jobcenter: bool, specialised: bool) -> tuple[str, str]:
+    """The center and contact role that take over at 18 (org. a; DOMAIN.md R4/R5)."""
+    if specialised:  # early pension or specialised needs
+        return "CHP", "HANDICAP_PSYKIATRIRAADGIVER"
+    if jobcenter:
+        return "CAI", "BESKAEFTIGELSESRAADGIVER"
+    return "CAI", "UDDANNELSESVEJLEDER"
 
-    Idempotent: a young person with any pending offer is skipped. The receiver: a CAI
-    employment caseworker when the latest intake has a jobcenter case, else a CAI education
-    counsellor; among those, the one holding the fewest open cases (any CAI counsellor when
-    the role has nobody). `actor` None means the system (nightly `ungehus handovers check`,
-    or queue mode opening). Returns the ids of the new offers.
+
+def turning_18_handovers(ctx: Ctx, actor: Actor | None) -> list[int]:
+    """Offer every young person who is 18 and still held in CBU to CAI, or to CHP (org. a).
+
+    Idempotent: a young person with any pending offer is skipped. The receiver, by the latest
+    intake: a CHP handicap/psychiatry counsellor for a young person on early pension or with
+    specialised needs (org. a: CHP holds 18+ needing specialised support); else a CAI
+    employment caseworker when there is a jobcenter case, else a CAI education counsellor.
+    Among those, the one holding the fewest open cases (any counsellor of that center when the
+    role has nobody; nobody in the center: no offer, the young person stays held in CBU).
+    `actor` None means the system (nightly `ungehus handovers check`, or queue mode opening).
+    Returns the ids of the new offers.
     """
     if actor is not None:
         require(actor, Action.HANDOVER_CHECK)
@@ -146,10 +159,10 @@ def turning_18_handovers(ctx: Ctx, actor: Actor | None) -> list[int]:
         ).all()
         if not due:
             return []
-        cai = (
+        counsellors = (
             session.execute(
                 select(Staff).where(
-                    col(Staff.center_code) == "CAI",
+                    col(Staff.center_code).in_(("CAI", "CHP")),
                     col(Staff.role) == "COUNSELLOR",
                     col(Staff.active).is_(True),
                 )
@@ -157,30 +170,40 @@ def turning_18_handovers(ctx: Ctx, actor: Actor | None) -> list[int]:
             .scalars()
             .all()
         )
-        if not cai:
+        if not counsellors:
             return []
         load: dict[int | None, int] = dict(
             session.execute(
                 select(col(Assignment.staff_id), func.count())
                 .where(col(Assignment.ended_at).is_(None), col(Assignment.holds).is_(True))
-                .where(col(Assignment.staff_id).in_([s.id for s in cai]))
+                .where(col(Assignment.staff_id).in_([s.id for s in counsellors]))
                 .group_by(col(Assignment.staff_id))
             ).all()
         )
         person_ids = [p for p, _ in due]
         latest = select(func.max(col(Intake.id))).where(col(Intake.person_id).in_(person_ids))
-        jobcenter: dict[int, bool] = dict(
-            session.execute(
-                select(col(Intake.person_id), col(Intake.jobcenter_case)).where(
+        facts = {
+            person_id: (jobcenter, early_pension or specialised)
+            for person_id, jobcenter, early_pension, specialised in session.execute(
+                select(
+                    col(Intake.person_id),
+                    col(Intake.jobcenter_case),
+                    col(Intake.early_pension),
+                    col(Intake.specialised_needs),
+                ).where(
                     col(Intake.id).in_(latest.group_by(col(Intake.person_id)).scalar_subquery())
                 )
             ).all()
-        )
+        }
         created = []
         stamp = now()
         for person_id, from_staff in due:
-            role = "BESKAEFTIGELSESRAADGIVER" if jobcenter.get(person_id) else "UDDANNELSESVEJLEDER"
-            pool = [s for s in cai if s.contact_role == role] or list(cai)
+            jobcenter, specialised = facts.get(person_id, (False, False))
+            center, role = _adult_receiver(jobcenter=jobcenter, specialised=specialised)
+            in_center = [s for s in counsellors if s.center_code == center]
+            if not in_center:
+                continue
+            pool = [s for s in in_center if s.contact_role == role] or in_center
             to = min(pool, key=lambda s: (load.get(s.id, 0), s.login))
             load[to.id] = load.get(to.id, 0) + 1
             h = Handover(
@@ -189,8 +212,8 @@ def turning_18_handovers(ctx: Ctx, actor: Actor | None) -> list[int]:
                 status=HandoverStatus.OFFERED,
                 from_staff_id=from_staff,
                 to_staff_id=to.id,
-                to_center_code="CAI",
-                reason="Den unge er fyldt 18: ansvaret går fra CBU til CAI",
+                to_center_code=center,
+                reason=f"Den unge er fyldt 18: ansvaret går fra CBU til {center}",
                 offered_at=stamp,
                 created_by=actor.id if actor else from_staff,
                 updated_at=stamp,
