@@ -10,10 +10,12 @@ queue until a guardian is recorded; a list with the column still needs it filled
 A file is refused whole (UnusableFile, nothing written) when its header names a column twice
 or two columns mean the same field (`navn` and `name`): which one is meant? A CSV row with
 more non-empty fields than the header (an unquoted separator in a name shifts every value
-after it) is rejected with its reason. A young person already registered
-(same CPR) is matched, not duplicated; empty phone / e-mail / guardian fields are filled in
-from the list, recorded values are never overwritten, names are never changed. Rows that fail
-go to the rejects list with a Danish reason per row (never the CPR in the reason).
+after it) is rejected with its reason.
+
+A young person already registered (same CPR) is matched, not duplicated; empty phone /
+e-mail / guardian fields are filled in from the list, recorded values are never overwritten,
+names are never changed. Rows that fail go to the rejects list with a Danish reason per row
+(never the CPR in the reason).
 
 Imported young people get no open case (`case_open` stays false) and no intake: the desk
 triages and books them when they are contacted. `situation` is checked against the code list
