@@ -19,6 +19,7 @@ from ungehus_tui.data import migrate
 from ungehus_tui.data.engine import read_session
 from ungehus_tui.data.models import AuditEvent, ExportWatermark, YoungPerson
 from ungehus_tui.domain import clock
+from ungehus_tui.services import retention
 from ungehus_tui.services.errors import PermissionDenied, ServiceError
 from ungehus_tui.services.export import pseudonym, run_export, watermark
 from ungehus_tui.services.tabular import Dialect, neutralise
@@ -102,7 +103,7 @@ def test_round_trip_excel_da(ctx, world, actor_for, tmp_path):
         "updated_at",
     ]
     key = ctx.settings.pseudonym_key
-    assert [r[0] for r in rows[1:]] == [pseudonym(key, p.cpr) for p in people]
+    assert [r[0] for r in rows[1:]] == [pseudonym(key, p.id) for p in people]
     assert rows[1][1] == "2006" and rows[1][2] == "1"
     assert rows[1][4] == "07-11-2026 09:00"  # local time, dd-mm-yyyy HH:MM
     intakes = read_csv(folder / "intakes.csv", Dialect.EXCEL_DA)
@@ -128,7 +129,7 @@ def test_include_cpr_needs_the_right_and_is_audited(ctx, world, actor_for, tmp_p
         run_export(ctx, actor_for("cbu.leder"), tmp_path / "x", include_cpr=True)
     result = run_export(ctx, actor_for("it.admin"), tmp_path / "out", include_cpr=True)
     rows = read_csv(result.folder / "young_people.csv", Dialect.EXCEL_DA)
-    assert rows[1][rows[0].index("cpr")] == people[0].cpr
+    assert rows[1][rows[0].index("cpr")] == f"{people[0].cpr[:6]}-{people[0].cpr[6:]}"
     assert rows[1][rows[0].index("name")] == "'=Søren Prøvesen"  # formula neutralised
     with read_session(ctx.engine) as session:
         actions = session.execute(select(AuditEvent.action)).scalars().all()
@@ -159,7 +160,7 @@ def test_incremental_second_export_is_header_only(ctx, world, actor_for, tmp_pat
     counts = {f.name: f.rows for f in third.files}
     assert counts["young_people.jsonl"] == 1 and third.rows == 1
     line = json.loads((third.folder / "young_people.jsonl").read_text())
-    assert line["pseudonym"] == pseudonym(ctx.settings.pseudonym_key, people[1].cpr)
+    assert line["pseudonym"] == pseudonym(ctx.settings.pseudonym_key, people[1].id)
     assert line["case_open"] is True and line["updated_at"].endswith("+00:00")
     assert line["birth_year"] == 2010 and "cpr" not in line
 
@@ -268,3 +269,74 @@ def test_cli_export_to_a_folder_it_cannot_make_is_one_line(ctx, world, db_url, t
     assert proc.returncode == 1, err
     assert "Traceback" not in err and err.startswith("Error: Not a directory")
     assert str(blocker) in err and err.count("\n") == 1
+
+
+def test_include_cpr_excel_da_writes_the_cpr_with_a_hyphen(ctx, world, actor_for, tmp_path):
+    """Excel reads 10 digits as a number and drops the leading zero (0101054001 -> 101054001);
+    `DDMMYY-SSSS` stays text. The other dialects keep the stored 10 digits."""
+    zero = world.person(dt.date(2006, 1, 1), "Nul Foranholm", at(T0.date(), 9))
+    assert zero.cpr.startswith("0")
+    world.session.commit()
+    clock.set_now(LATER)
+    admin = actor_for("it.admin")
+    excel = run_export(ctx, admin, tmp_path / "x", include_cpr=True)
+    rows = read_csv(excel.folder / "young_people.csv", Dialect.EXCEL_DA)
+    hyphened = f"{zero.cpr[:6]}-{zero.cpr[6:]}"
+    assert rows[1][rows[0].index("cpr")] == hyphened
+    assert zero.cpr.encode() not in (excel.folder / "young_people.csv").read_bytes()
+    plain = run_export(
+        ctx, admin, tmp_path / "r", include_cpr=True, full=True, dialect=Dialect.RFC4180
+    )
+    rows = read_csv(plain.folder / "young_people.csv", Dialect.RFC4180)
+    assert rows[1][rows[0].index("cpr")] == zero.cpr
+    lines = run_export(
+        ctx, admin, tmp_path / "j", include_cpr=True, full=True, dialect=Dialect.JSONL
+    )
+    assert json.loads((lines.folder / "young_people.jsonl").read_text())["cpr"] == zero.cpr
+
+
+def test_pseudonym_survives_anonymisation(ctx, world, actor_for, tmp_path):
+    """Export, anonymise through the retention service, export again: the same pseudonym,
+    `anonymised_at` set, the intakes still under that pseudonym (BI can link them)."""
+    quiet = world.person(dt.date(2004, 3, 1), "Stille Prøvesen", at(T0.date(), 9), case_open=False)
+    busy = world.person(dt.date(2005, 4, 2), "Travl Eksempel", at(T0.date(), 9), case_open=False)
+    world.intake(quiet, at(T0.date(), 9), lead="CAI")
+    world.intake(busy, at(T0.date(), 9), lead="CAI")
+    world.session.commit()
+    clock.set_now(LATER)
+    admin = actor_for("it.admin")
+    out = tmp_path / "out"
+    before = run_export(ctx, admin, out, dialect=Dialect.JSONL)
+
+    def lines(folder: Path, name: str) -> list[dict[str, object]]:
+        return [json.loads(x) for x in (folder / f"{name}.jsonl").read_text().splitlines()]
+
+    first = {r["pseudonym"]: r for r in lines(before.folder, "young_people")}
+    assert len(first) == 2 and all(r["anonymised_at"] is None for r in first.values())
+    intake_owner = {r["id"]: r["pseudonym"] for r in lines(before.folder, "intakes")}
+
+    later = LATER + dt.timedelta(days=31 * (ctx.settings.retention_months + 1))
+    clock.set_now(later)
+    with world.session.begin():  # the busy one was active lately: retention keeps it
+        p = world.session.get(YoungPerson, busy.id)
+        p.updated_at = clock.now() - dt.timedelta(days=1)
+    done = retention.apply(ctx, admin)
+    assert [c.person_id for c in done] == [quiet.id]
+
+    clock.set_now(later + dt.timedelta(hours=1))
+    after = run_export(ctx, admin, out, dialect=Dialect.JSONL)  # incremental
+    changed = lines(after.folder, "young_people")
+    anonymised = next(r for r in changed if r["anonymised_at"] is not None)
+    assert anonymised["pseudonym"] in first  # the same pseudonym as before
+    assert anonymised["birth_year"] == 2004
+    with read_session(ctx.engine) as session:
+        stored = session.get(YoungPerson, quiet.id)
+        assert stored is not None and stored.anonymised_at is not None
+    assert anonymised["pseudonym"] == pseudonym(ctx.settings.pseudonym_key, quiet.id)
+
+    full = run_export(ctx, admin, tmp_path / "full", full=True, dialect=Dialect.JSONL)
+    people_now = {r["pseudonym"]: r for r in lines(full.folder, "young_people")}
+    assert people_now.keys() == first.keys()
+    for intake in lines(full.folder, "intakes"):
+        assert intake["pseudonym"] == intake_owner[intake["id"]]  # still linked
+    assert {i["pseudonym"] for i in lines(full.folder, "intakes")} == set(first)

@@ -11,11 +11,13 @@ from typer.testing import CliRunner
 
 from tests.dataio.conftest import T0, cpr_for
 from ungehus_tui.cli import app
-from ungehus_tui.data.engine import read_session
-from ungehus_tui.data.models import AuditEvent, YoungPerson
+from ungehus_tui.data.engine import read_session, write_session
+from ungehus_tui.data.models import Assignment, AuditEvent, Task, YoungPerson
 from ungehus_tui.domain import clock
+from ungehus_tui.domain.codes import TaskKind
 from ungehus_tui.services.people import PersonIn, register_person
-from ungehus_tui.services.tabular import Dialect, read_rows
+from ungehus_tui.services.queue import queue_for
+from ungehus_tui.services.tabular import Dialect, detect_dialect, read_rows
 
 runner = CliRunner()
 
@@ -176,3 +178,134 @@ def test_parallel_imports_lose_nothing_and_fail_nothing(ctx, db_url, tmp_path):
     assert count(ctx) == 360
     new = sum(int(o[1].split(": ")[1].split(" nye")[0]) for o in outcomes)
     assert new == 360
+
+
+def audit_count(ctx) -> int:  # type: ignore[no-untyped-def]
+    with read_session(ctx.engine) as session:
+        return session.execute(select(func.count()).select_from(AuditEvent)).scalar_one()
+
+
+def test_bom_with_commas_is_detected(ctx, db_url, tmp_path):
+    """Excel's "CSV UTF-8" outside Denmark: a BOM, then commas."""
+    assert detect_dialect(b"\xef\xbb\xbfcpr,name,phone\r\n") is Dialect.RFC4180
+    assert detect_dialect(b"\xef\xbb\xbfcpr;navn;telefon\r\n") is Dialect.EXCEL_DA
+    assert detect_dialect(b"\xef\xbb\xbf{") is Dialect.JSONL
+    clock.set_now(T0)
+    path = tmp_path / "excel-utf8.csv"
+    rows = ["cpr,name,phone", f"{ADULT},Freja Prøvesen,12345678", f"{ADULT2},Mads Eksempel,"]
+    path.write_text("\ufeff" + "\r\n".join(rows) + "\r\n", encoding="utf-8")
+    result = invoke(db_url, str(path))
+    assert result.exit_code == 0, result.output
+    assert "2 rækker: 2 nye" in result.output and count(ctx) == 2
+    with read_session(ctx.engine) as session:
+        freja = session.execute(select(YoungPerson).where(YoungPerson.cpr == ADULT)).scalar_one()
+        assert freja.name == "Freja Prøvesen" and freja.phone == "12345678"
+
+
+def test_duplicate_header_names_refuse_the_whole_file(ctx, db_url, tmp_path):
+    clock.set_now(T0)
+    lists = {
+        "same.csv": f"cpr;navn;navn\r\n{ADULT};Freja Prøvesen;Anden Person\r\n",
+        "case.csv": f"cpr,name,NAME\r\n{ADULT},Freja Prøvesen,x\r\n",
+        "alias.csv": f"cpr;navn;name\r\n{ADULT};Freja Prøvesen;Anden Person\r\n",
+        "keys.jsonl": f'{{"cpr": "{ADULT}", "name": "Freja Prøvesen", "name": "Anden"}}\n',
+    }
+    before = audit_count(ctx)
+    for name, text in lists.items():
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        result = invoke(db_url, str(path))
+        assert result.exit_code == 2, (name, result.output)
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1 and "Traceback" not in result.output, result.output
+        assert "name" in lines[0].lower() and ("twice" in lines[0] or "duplicate" in lines[0])
+        assert not list(tmp_path.glob("*.rejects.*")), name
+    assert count(ctx) == 0 and audit_count(ctx) == before  # nothing written
+    # empty (unnamed) trailing columns are not duplicates
+    ok = tmp_path / "trailing.csv"
+    ok.write_text(f"cpr;navn;;\r\n{ADULT};Freja Prøvesen;;\r\n", encoding="utf-8")
+    assert invoke(db_url, str(ok)).exit_code == 0 and count(ctx) == 1
+
+
+def test_row_with_extra_fields_is_rejected_with_a_reason(ctx, db_url, tmp_path):
+    clock.set_now(T0)
+    path = tmp_path / "skaev.csv"
+    rows = [
+        "cpr;navn;telefon",
+        f"{ADULT};Freja Prøvesen;12345678",
+        f"{ADULT2};Mads; Eksempel;87654321",  # an unquoted ';' in the name shifts the phone
+        f"{KNOWN};Noah Testholm;;",  # an empty trailing field carries nothing: fine
+    ]
+    path.write_text("\ufeff" + "\r\n".join(rows) + "\r\n", encoding="utf-8")
+    result = invoke(db_url, str(path))
+    assert result.exit_code == 1, result.output
+    assert "3 rækker: 2 nye, 0 fandtes i forvejen, 0 opdateret, 1 afvist" in result.output
+    _, header, rejected = read_rows((tmp_path / "skaev.rejects.csv").read_bytes(), None)
+    assert header == ["cpr", "navn", "telefon", "fejl"]
+    assert [r["navn"] for r in rejected] == ["Mads"]
+    assert "1 felt(er) mere" in rejected[0]["fejl"] and ADULT2[:6] not in rejected[0]["fejl"]
+    with read_session(ctx.engine) as session:
+        assert session.execute(select(YoungPerson).where(YoungPerson.cpr == ADULT2)).first() is None
+
+
+def test_minor_without_guardian_column_is_registered_with_work_for_the_counsellor(
+    ctx, actor_for, db_url, tmp_path
+):
+    """The import contract requires only cpr and name: a 15-17-year-old on a list without a
+    guardian column is registered, and the counsellor who holds them sees the task."""
+    clock.set_now(T0)
+    path = tmp_path / "uu.csv"
+    path.write_text(f"cpr;navn\r\n{MINOR};Ida Demolund\r\n{ADULT};Freja Prøvesen\r\n", "utf-8")
+    result = invoke(db_url, str(path))
+    assert result.exit_code == 0, result.output
+    assert "2 nye" in result.output and "1 under 18 uden forælder/værge" in result.output
+    with read_session(ctx.engine) as session:
+        ida = session.execute(select(YoungPerson).where(YoungPerson.cpr == MINOR)).scalar_one()
+        tasks = session.execute(select(Task).where(Task.person_id == ida.id)).scalars().all()
+        assert [(t.kind, t.done_at, t.staff_id) for t in tasks] == [
+            (TaskKind.GUARDIAN_MISSING, None, None)
+        ]
+        assert "Forælder/værge mangler" in (tasks[0].note or "")
+        assert tasks[0].due > T0.date()
+        freja = session.execute(select(YoungPerson).where(YoungPerson.cpr == ADULT)).scalar_one()
+        assert session.execute(select(Task).where(Task.person_id == freja.id)).first() is None
+
+    again = invoke(db_url, str(path))  # re-importing adds no second task
+    assert again.exit_code == 0 and "0 nye, 2 fandtes i forvejen" in again.output
+    with read_session(ctx.engine) as session:
+        n = session.execute(select(func.count()).select_from(Task)).scalar_one()
+        assert n == 1
+
+    vejl = actor_for("cbu.vejl.1")
+    assert not [i for i in queue_for(ctx, vejl) if i.kind == "GUARDIAN_MISSING"]
+    with write_session(ctx.engine) as session:  # the desk's triage gave Ida a holder
+        session.add(
+            Assignment(
+                person_id=ida.id,
+                staff_id=vejl.id,
+                center_code=vejl.center_code,
+                kind="HOLDER",
+                holds=True,
+                created_by=vejl.id,
+            )
+        )
+    items = [i for i in queue_for(ctx, vejl) if i.kind == "GUARDIAN_MISSING"]
+    assert [(i.person_id, i.task_id) for i in items] == [(ida.id, tasks[0].id)]
+    assert "Forælder/værge mangler" in items[0].detail_da
+    other = actor_for("cai.vejl.1")  # not holding Ida: not their work
+    assert not [i for i in queue_for(ctx, other) if i.kind == "GUARDIAN_MISSING"]
+    with write_session(ctx.engine) as session:  # a guardian recorded: the work is done
+        person = session.get(YoungPerson, ida.id)
+        assert person is not None
+        person.guardian_name = "Hanne Demolund"
+        session.add(person)
+    assert not [i for i in queue_for(ctx, vejl) if i.kind == "GUARDIAN_MISSING"]
+
+
+def test_minor_with_an_empty_guardian_column_is_still_rejected(ctx, db_url, tmp_path):
+    """A list that has the guardian column must fill it for under-18s (as the desk does)."""
+    clock.set_now(T0)
+    path = tmp_path / "g.csv"
+    path.write_text(f"cpr;navn;værge\r\n{MINOR};Ida Demolund;\r\n", encoding="utf-8")
+    result = invoke(db_url, str(path))
+    assert result.exit_code == 1 and count(ctx) == 0

@@ -27,12 +27,16 @@ Columns: cpr and name (or navn) required; phone, email, situation, guardian_name
 guardian_phone optional. Each row is validated as the desk validates; a young person already
 registered is matched by CPR (empty phone/e-mail filled in), never duplicated. Re-importing
 the same file changes nothing. Rejected rows go to the rejects file (default FILE.rejects.csv
-next to FILE, mode 0600) with the reason in the column 'fejl'.
+next to FILE, mode 0600) with the reason in the column 'fejl'; so does a row with more
+fields than the header. A list without a guardian column registers 15-17-year-olds anyway,
+each with the task 'Forælder/værge mangler' for the counsellor who holds them.
 
-The dialect is detected (BOM or ';' = excel-da, '{' = jsonl, else rfc4180) unless given.
+The dialect is detected ('{' = jsonl; else the header's separator: ';' = excel-da, ',' =
+rfc4180, also after a BOM as Excel's 'CSV UTF-8' writes it) unless given.
 
 Exit codes: 0 every row is in; 1 some rows were rejected (see the counts and the rejects
-file) or the import failed; 2 unusable file (not UTF-8 text, missing cpr/name column).
+file) or the import failed; 2 unusable file, nothing written (not UTF-8 text, missing
+cpr/name column, a column named twice).
 """
 
 
@@ -94,5 +98,10 @@ def register(app: typer.Typer) -> None:
             f"{result.updated} opdateret, {result.rejected} afvist"
             + (f" (se {target})" if result.rejected else "")
         )
+        if result.guardian_missing:
+            console.print(
+                f"{result.guardian_missing} under 18 uden forælder/værge: registreret med "
+                "opgaven 'Forælder/værge mangler' til rådgiveren"
+            )
         if result.rejected:
             raise typer.Exit(1)

@@ -98,6 +98,7 @@ class TaskKind(StrEnum):
     OUTREACH = "OUTREACH"  # after a no-show
     FIRST_CONTACT = "FIRST_CONTACT"
     CONTACT_PERSON_END = "CONTACT_PERSON_END"
+    GUARDIAN_MISSING = "GUARDIAN_MISSING"  # a 15-17 registered by list import without one
 
 
 class InterventionArea(StrEnum):

@@ -41,7 +41,7 @@ from ungehus_tui.services import audit
 from ungehus_tui.services.context import Actor, Ctx
 from ungehus_tui.services.errors import Conflict, ServiceError
 from ungehus_tui.services.export_entities import entities
-from ungehus_tui.services.export_rows import cells, plan_for, pseudonymiser
+from ungehus_tui.services.export_rows import PSEUDONYM_INPUT, cells, plan_for, pseudonymiser
 from ungehus_tui.services.permissions import Action, require
 from ungehus_tui.services.tabular import EXTENSIONS, Dialect, RowWriter, open_private
 
@@ -79,9 +79,12 @@ class ExportResult:
 FileHook = Callable[[str, int], None]
 
 
-def pseudonym(key: str, cpr: str) -> str:
-    """Stable pseudonym of a young person: HMAC-SHA256(key, CPR), first 32 hex digits."""
-    return hmac.new(key.encode("utf-8"), cpr.encode("ascii"), hashlib.sha256).hexdigest()[:32]
+def pseudonym(key: str, person_id: int) -> str:
+    """Stable pseudonym of a young person: HMAC-SHA256(key, "person:<id>"), first 32 hex
+    digits. From the row's id, not the CPR: anonymisation replaces the CPR but keeps the id
+    (as do backup and restore), so BI links an anonymised row to its intakes."""
+    message = PSEUDONYM_INPUT + str(person_id).encode("ascii")
+    return hmac.new(key.encode("utf-8"), message, hashlib.sha256).hexdigest()[:32]
 
 
 def pseudonym_key(ctx: Ctx) -> str:
@@ -185,7 +188,7 @@ def _write_files(
             name = entity.name + EXTENSIONS[dialect]
             with open_private(folder / name) as fh:
                 writer = RowWriter(fh, dialect, entity.header(include_cpr))
-                stmt = entity.query(since, until, include_cpr)
+                stmt = entity.query(since, until, include_cpr, dialect)
                 person = to_pseudonym if entity.person else None
                 writer.write_cells(cells(conn, stmt, plan, pseudonym=person, yield_per=YIELD_PER))
                 digest = writer.finish()

@@ -1,9 +1,13 @@
 """What the nightly export contains: one file per entity, the columns, and which are personal.
 
-Young people are identified by `pseudonym` (keyed HMAC of the CPR number), never by CPR.
+Young people are identified by `pseudonym` (keyed HMAC of the young person's id, see
+`export.pseudonym`), never by CPR; it survives anonymisation, and the anonymised row goes out
+with `anonymised_at` (anonymising stamps `updated_at`, so the next incremental export has it).
 Personal columns (CPR, young people's and other non-staff names) are written only with
-`--include-cpr`. Free text (notes, reasons, goals, descriptions) and contact data (phone,
-e-mail, guardian) are never exported: they are case notes, not figures.
+`--include-cpr`; in `excel-da` the CPR is written `DDMMYY-SSSS`, so Excel keeps it as text
+with its leading zero (10 digits alone become a number: 0101054001 -> 101054001).
+Free text (notes, reasons, goals, descriptions) and contact data (phone, e-mail, guardian) are
+never exported: they are case notes, not figures.
 
 Incremental windows filter on each entity's `updated_at`; meeting participants follow their
 meeting's `updated_at` and plan interventions their plan's (those tables have none).
@@ -14,7 +18,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, and_, cast, extract, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    String,
+    and_,
+    case,
+    cast,
+    extract,
+    func,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.sql import Select
 
 from ungehus_tui.data.models import (
@@ -31,6 +47,7 @@ from ungehus_tui.data.models import (
     TriageDecision,
     YoungPerson,
 )
+from ungehus_tui.services.tabular import Dialect
 
 
 def t(model: Any) -> Any:
@@ -41,7 +58,7 @@ def t(model: Any) -> Any:
 class Entity:
     """One export file. `columns` are (output name, SQL expression); names listed in
     `personal` are dropped unless CPR is included. With `person`, the query selects the
-    CPR as `_cpr` and the file starts with a `pseudonym` column."""
+    young person's id as `_person` and the file starts with a `pseudonym` column."""
 
     name: str
     columns: list[tuple[str, Any]]
@@ -51,17 +68,23 @@ class Entity:
     person: bool = True
     personal: frozenset[str] = frozenset()
     extra_stamp: Any = None  # a second updated_at (intakes: the current decision's)
+    cpr: frozenset[str] = frozenset()  # CPR columns: `DDMMYY-SSSS` in excel-da
 
     def header(self, include_cpr: bool) -> list[str]:
         names = [n for n, _ in self.columns if include_cpr or n not in self.personal]
         return (["pseudonym"] if self.person else []) + names
 
-    def query(self, since: Any, until: Any, include_cpr: bool) -> Select[Any]:
+    def query(
+        self, since: Any, until: Any, include_cpr: bool, dialect: Dialect | None = None
+    ) -> Select[Any]:
+        hyphen = self.cpr if dialect is Dialect.EXCEL_DA else frozenset()
         cols: list[Any] = [
-            expr.label(n) for n, expr in self.columns if include_cpr or n not in self.personal
+            (hyphenated_cpr(expr) if n in hyphen else expr).label(n)
+            for n, expr in self.columns
+            if include_cpr or n not in self.personal
         ]
         if self.person:
-            cols.insert(0, t(YoungPerson).c.cpr.label("_cpr"))
+            cols.insert(0, t(YoungPerson).c.id.label("_person"))
         stmt = select(*cols).select_from(self.base)
         conds: list[ColumnElement[bool]] = []
         if until is not None:
@@ -105,6 +128,7 @@ def entities() -> list[Entity]:
             yp.c.updated_at,
             yp.c.id,
             personal=frozenset({"cpr", "name"}),
+            cpr=frozenset({"cpr"}),
         ),
         Entity(
             "intakes",
@@ -162,6 +186,14 @@ def entities() -> list[Entity]:
             person=False,
         ),
     ]
+
+
+def hyphenated_cpr(cpr: Any) -> Any:
+    """A stored CPR (10 digits) as `DDMMYY-SSSS`, in SQL (SQLite and PostgreSQL alike), so
+    both export paths write the same cell; anything else (an anonymised 'ANON000123') as is."""
+    digits = and_(func.length(cpr) == 10, func.substr(cpr, 1, 1).between("0", "9"))
+    date, serial = func.substr(cpr, 1, 6, type_=String), func.substr(cpr, 7, 4, type_=String)
+    return case((digits, date + literal("-", String) + serial), else_=cpr)
 
 
 def _cols(table: Any, *, skip: set[str]) -> list[str]:

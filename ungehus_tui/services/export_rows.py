@@ -61,6 +61,7 @@ from ungehus_tui.services.tabular import DANGEROUS, Dialect, cell
 
 Converter = Callable[[Any], Any]
 PSEUDONYM_SQL = "ungehus_pseudonym"
+PSEUDONYM_INPUT = b"person:"  # the HMAC message is this and the young person's id
 PSEUDONYM_TABLE = "ungehus_pseudonyms"
 _pseudonyms = table(PSEUDONYM_TABLE, column("person_id"), column("pseudonym"), schema="temp")
 _person_id = YoungPerson.__table__.c.id  # type: ignore[attr-defined]
@@ -76,14 +77,15 @@ _PROBES = (  # UTC instants around both DST changes and either side of midnight
 )
 
 
-def pseudonymiser(key: str) -> Callable[[str], str]:
-    """`cpr -> pseudonym`, equal to `export.pseudonym(key, cpr)` (HMAC-SHA256, first 32 hex
-    digits), with the keyed HMAC state set up once and copied per young person."""
-    keyed = hmac.new(key.encode("utf-8"), digestmod=hashlib.sha256)
+def pseudonymiser(key: str) -> Callable[[int], str]:
+    """`young person's id -> pseudonym`, equal to `export.pseudonym(key, id)` (HMAC-SHA256 of
+    `person:<id>`, first 32 hex digits), with the keyed HMAC state (and the prefix) set up
+    once and copied per young person."""
+    keyed = hmac.new(key.encode("utf-8"), PSEUDONYM_INPUT, digestmod=hashlib.sha256)
 
-    def pseudonym(cpr: str) -> str:
+    def pseudonym(person_id: int) -> str:
         mac = keyed.copy()
-        mac.update(cpr.encode("ascii"))
+        mac.update(str(person_id).encode("ascii"))
         return mac.hexdigest()[:32]
 
     return pseudonym
@@ -147,7 +149,7 @@ def prepare(
 ) -> tuple[Select[Any], list[tuple[int, Converter]]]:
     """The query to run (result processing off, cells made in SQL where the plan says so) and
     the Python converters left for the other columns, by position. With `pseudonym`, the first
-    column is a CPR that becomes the young person's pseudonym."""
+    column is the young person's id, which becomes their pseudonym."""
     columns: list[Any] = []
     python: list[tuple[int, Converter]] = []
     for i, col in enumerate(stmt.selected_columns):
@@ -155,7 +157,7 @@ def prepare(
         sql: Any = None
         if i == 0 and pseudonym is not None:
             if plan.in_sql_pseudonym:
-                # the young person's row is in the query's FROM (the CPR is its column)
+                # the young person's row is in the query's FROM (the id is its column)
                 lookup = _pseudonyms.c.person_id == _person_id
                 sql = select(_pseudonyms.c.pseudonym).where(lookup).scalar_subquery()
             else:
@@ -233,7 +235,7 @@ def _fill_pseudonyms(raw: Any) -> None:
     )
     raw.execute(
         f"INSERT INTO temp.{PSEUDONYM_TABLE} (person_id, pseudonym)"
-        f" SELECT id, {PSEUDONYM_SQL}(cpr) FROM young_person ORDER BY id"
+        f" SELECT id, {PSEUDONYM_SQL}(id) FROM young_person ORDER BY id"
     )
 
 

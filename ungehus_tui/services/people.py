@@ -89,8 +89,12 @@ def age_refusal(age: int) -> str | None:
     return None
 
 
-def validate_person(data: PersonIn, on: dt.date | None = None) -> tuple[cprmod.Cpr, PersonIn]:
-    """Check every field; raise ValidationFailed with Danish messages per field."""
+def validate_person(
+    data: PersonIn, on: dt.date | None = None, *, guardian_required: bool = True
+) -> tuple[cprmod.Cpr, PersonIn]:
+    """Check every field; raise ValidationFailed with Danish messages per field. The list
+    import passes `guardian_required=False` for a list without a guardian column (it then
+    leaves the counsellor a task to get one)."""
     on = on or today()
     errors: dict[str, str] = {}
     parsed: cprmod.Cpr | None = None
@@ -118,7 +122,7 @@ def validate_person(data: PersonIn, on: dt.date | None = None) -> tuple[cprmod.C
         refusal = age_refusal(age)
         if refusal:
             errors["cpr"] = refusal
-        elif age < 18 and not g_name and "guardian_name" not in errors:
+        elif guardian_required and age < 18 and not g_name and "guardian_name" not in errors:
             errors["guardian_name"] = "Forælder/værge skal udfyldes for unge under 18"
     if errors:
         raise ValidationFailed(errors)
@@ -137,10 +141,12 @@ def find_by_cpr(session: Session, cpr: str) -> YoungPerson | None:
     )
 
 
-def register_person_in(session: Session, actor: Actor, data: PersonIn) -> tuple[YoungPerson, bool]:
+def register_person_in(
+    session: Session, actor: Actor, data: PersonIn, *, guardian_required: bool = True
+) -> tuple[YoungPerson, bool]:
     """Register (or find by CPR) in an open write session; (person, created)."""
     require(actor, Action.REGISTER)
-    parsed, clean = validate_person(data)
+    parsed, clean = validate_person(data, guardian_required=guardian_required)
     existing = find_by_cpr(session, parsed.compact)
     if existing is not None:
         return existing, False

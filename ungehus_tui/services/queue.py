@@ -14,8 +14,11 @@ Kinds (QueueKind) and their due dates:
 - HANDOVER_OFFERED_TO_ME / HANDOVER_PENDING_FROM_ME: pending offers to / from the actor (the
   sender still holds). Due: offered + `handover_stale_working_days`, the watchdog's limit.
 - OUTREACH / CONTACT_PERSON_END: the actor's open tasks of that kind. Due: the task's due.
+- GUARDIAN_MISSING: a 15-17-year-old registered by list import without a guardian (an open
+  task, unassigned or the actor's): shown to the actor's own tasks and, unassigned, to whoever
+  holds the young person, until the task is done or a guardian is recorded. Due: the task's due.
 
-Built from five set-based queries (no per-item queries), whatever the queue's length.
+Built from six set-based queries (no per-item queries), whatever the queue's length.
 """
 
 from __future__ import annotations
@@ -43,7 +46,7 @@ from ungehus_tui.data.models import (
 )
 from ungehus_tui.data.org import work_calendar
 from ungehus_tui.domain.clock import local, now
-from ungehus_tui.domain.codes import AccessRole
+from ungehus_tui.domain.codes import AccessRole, TaskKind
 from ungehus_tui.domain.cpr import age_on, mask
 from ungehus_tui.services import audit
 from ungehus_tui.services.context import Actor, Ctx
@@ -58,6 +61,7 @@ class QueueKind(StrEnum):
     HANDOVER_PENDING_FROM_ME = "HANDOVER_PENDING_FROM_ME"
     OUTREACH = "OUTREACH"
     CONTACT_PERSON_END = "CONTACT_PERSON_END"
+    GUARDIAN_MISSING = "GUARDIAN_MISSING"
 
 
 KIND_NAMES_DA: dict[str, str] = {
@@ -68,6 +72,7 @@ KIND_NAMES_DA: dict[str, str] = {
     QueueKind.HANDOVER_PENDING_FROM_ME: "Afventer modtager",
     QueueKind.OUTREACH: "Opsøgende (udeblevet)",
     QueueKind.CONTACT_PERSON_END: "Kontaktperson slutter",
+    QueueKind.GUARDIAN_MISSING: "Forælder/værge mangler",
 }
 # A leader's queue is the center's: handovers are offered to someone in it, not to "me".
 CENTER_KIND_NAMES_DA: dict[str, str] = {
@@ -311,9 +316,60 @@ def queue_for(ctx: Ctx, actor: Actor, *, kinds: Iterable[str] | None = None) -> 
             for pid, name, cpr, tid, tkind, due, note, holder in rows:
                 detail = by(holder, note or "")
                 items.append(_item(tkind, pid, name, cpr, due, detail, day, task_id=tid))
+        if QueueKind.GUARDIAN_MISSING in wanted:
+            items.extend(_guardian_missing(session, ids, whose if center else None, day))
         audit.record(session, actor, "VIEW_QUEUE", detail=f"{len(items)} punkter")
     items.sort(key=lambda i: (i.due, i.person_name, i.kind))
     return items
+
+
+def _guardian_missing(
+    session: Any, ids: list[int], whose: dict[int, str] | None, day: dt.date
+) -> list[QueueItem]:
+    """Open GUARDIAN_MISSING tasks of `ids`, and unassigned ones of young people one of `ids`
+    holds, while the young person still has no guardian recorded. `whose` (a leader's center
+    queue) names the staff member on each line."""
+    holder = (
+        select(col(Assignment.staff_id))
+        .where(
+            col(Assignment.person_id) == col(Task.person_id),
+            col(Assignment.ended_at).is_(None),
+            col(Assignment.holds).is_(True),
+            col(Assignment.staff_id).in_(ids),
+        )
+        .limit(1)
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        select(
+            col(YoungPerson.id),
+            col(YoungPerson.name),
+            col(YoungPerson.cpr),
+            col(Task.id),
+            col(Task.due),
+            col(Task.note),
+            col(Task.staff_id),
+            holder,
+        )
+        .join(YoungPerson, col(YoungPerson.id) == Task.person_id)
+        .where(
+            col(Task.kind) == TaskKind.GUARDIAN_MISSING,
+            col(Task.done_at).is_(None),
+            or_(col(YoungPerson.guardian_name).is_(None), col(YoungPerson.guardian_name) == ""),
+            or_(
+                col(Task.staff_id).in_(ids),
+                and_(col(Task.staff_id).is_(None), holder.is_not(None)),
+            ),
+        )
+    ).all()
+    out: list[QueueItem] = []
+    for pid, name, cpr, tid, due, note, staff_id, held_by in rows:
+        detail = note or KIND_NAMES_DA[QueueKind.GUARDIAN_MISSING]
+        who = staff_id or held_by
+        if whose is not None and who in whose:
+            detail = f"{whose[who]} · {detail}"
+        out.append(_item(QueueKind.GUARDIAN_MISSING, pid, name, cpr, due, detail, day, task_id=tid))
+    return out
 
 
 def _item(

@@ -158,22 +158,47 @@ class UnusableFile(Exception):
 
 
 def detect_dialect(head: bytes) -> Dialect:
-    """Guess the dialect from the first bytes: a BOM or `;` means excel-da, `{` jsonl."""
-    if head.startswith(b"\xef\xbb\xbf"):
-        return Dialect.EXCEL_DA
-    stripped = head.lstrip()
+    """Guess the dialect from the first bytes: `{` is jsonl; otherwise the header line's
+    separator: more `;` than `,` is excel-da, more `,` rfc4180 (Excel's "CSV UTF-8" outside
+    Denmark: a BOM and commas); a tie (one column) is excel-da with a BOM, else rfc4180."""
+    bom = head.startswith(codecs.BOM_UTF8)
+    stripped = head.removeprefix(codecs.BOM_UTF8).lstrip()
     if stripped.startswith(b"{"):
         return Dialect.JSONL
     first = stripped.split(b"\n", 1)[0]
-    if first.count(b";") > first.count(b","):
+    semicolons, commas = first.count(b";"), first.count(b",")
+    if semicolons > commas or (semicolons == commas and bom):
         return Dialect.EXCEL_DA
     return Dialect.RFC4180
 
 
-def read_rows(
-    raw: bytes, dialect: Dialect | None
-) -> tuple[Dialect, list[str], list[dict[str, str]]]:
-    """Parse a whole list file; (dialect, header, rows as column -> text)."""
+class Row(dict[str, str]):
+    """One list row, column -> text; `extra` counts non-empty fields beyond the header (a
+    CSV row longer than its header line, e.g. an unquoted `;` in a name: its values have no
+    column and may be shifted, so the row cannot be trusted). Empty trailing fields (a
+    separator at the end of a line) carry nothing and do not count."""
+
+    extra: int = 0
+
+
+def _no_duplicates(header: list[str]) -> None:
+    seen: set[str] = set()
+    twice: list[str] = []
+    for name in header:
+        key = name.strip().lower()
+        if not key:  # unnamed (empty) columns carry nothing anyone reads
+            continue
+        if key in seen and name not in twice:
+            twice.append(name)
+        seen.add(key)
+    if twice:
+        names = ", ".join(repr(n[:40]) for n in twice[:5])
+        raise UnusableFile(f"duplicate column name(s) in the header: {names}")
+
+
+def read_rows(raw: bytes, dialect: Dialect | None) -> tuple[Dialect, list[str], list[Row]]:
+    """Parse a whole list file; (dialect, header, rows as column -> text). A header naming a
+    column twice (case and spaces aside) makes the file unusable: which one is meant?"""
     if b"\x00" in raw[:4096]:
         raise UnusableFile("not a text file (binary content)")
     chosen = dialect or detect_dialect(raw[:4096])
@@ -182,21 +207,23 @@ def read_rows(
     except UnicodeDecodeError:
         raise UnusableFile("not UTF-8 text: save the list as 'CSV UTF-8'") from None
     if chosen is Dialect.JSONL:
-        rows: list[dict[str, str]] = []
+        rows: list[Row] = []
         header: list[str] = []
         for n, line in enumerate(text.splitlines(), start=1):
             if not line.strip():
                 continue
             try:
-                obj = json.loads(line)
+                pairs = json.loads(line, object_pairs_hook=list)
             except json.JSONDecodeError:
                 raise UnusableFile(f"line {n} is not JSON") from None
-            if not isinstance(obj, dict):
+            if not isinstance(pairs, list) or not line.lstrip().startswith("{"):
                 raise UnusableFile(f"line {n} is not a JSON object")
-            for key in obj:
+            _no_duplicates([k for k, _ in pairs])
+            for key, _ in pairs:
                 if key not in header:
                     header.append(key)
-            rows.append({k: "" if v is None else str(v) for k, v in obj.items()})
+            rows.append(Row((k, "" if v is None else str(v)) for k, v in pairs))
+        _no_duplicates(header)
         return chosen, header, rows
     delimiter = ";" if chosen is Dialect.EXCEL_DA else ","
     try:
@@ -207,7 +234,10 @@ def read_rows(
     if not table:
         raise UnusableFile("the file is empty")
     header = [h.strip() for h in table[0]]
+    _no_duplicates(header)
     out = []
     for r in table[1:]:
-        out.append({h: (r[i] if i < len(r) else "") for i, h in enumerate(header)})
+        row = Row((h, r[i] if i < len(r) else "") for i, h in enumerate(header))
+        row.extra = sum(1 for c in r[len(header) :] if c.strip())
+        out.append(row)
     return chosen, header, out
