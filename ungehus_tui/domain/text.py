@@ -97,3 +97,21 @@ def visible(text: str | None, *, multiline: bool = False) -> str:
     if multiline:
         text = text.replace("\r\n", "\n")
     return pattern.sub(lambda m: _stand_in(m.group()), text)
+
+
+_JSON_RAW = re.compile("[" + _REST + "]")  # C0 is escaped by json.dumps already
+
+
+def _json_escape(char: str) -> str:
+    code = ord(char)
+    if code > 0xFFFF:  # a JSON escape outside the BMP is a surrogate pair
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
+
+
+def json_escaped(dumped: str) -> str:
+    """`json.dumps(..., ensure_ascii=False)` output with DEL, C1, bidi and invisible format
+    characters escaped too (json.dumps escapes only C0), so JSON printed on a terminal is as
+    inert as the tables; the parsed data is unchanged."""
+    return _JSON_RAW.sub(lambda m: _json_escape(m.group()), dumped)
