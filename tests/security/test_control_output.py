@@ -44,8 +44,8 @@ def hostile(ctx, actor_for):  # type: ignore[no-untyped-def]
     people.audit_search(ctx, actor_for("rec.1"), f"evil{TITLE}")
     with write_session(ctx.engine) as session:
         session.execute(
-            text("UPDATE young_person SET name = :n, phone = :n WHERE id = :id"),
-            {"n": PERSON, "id": case.person_id},
+            text("UPDATE young_person SET name = :n, phone = :p WHERE id = :id"),
+            {"n": PERSON, "p": f"1234{TITLE}", "id": case.person_id},
         )
         session.execute(
             text("UPDATE staff SET name = :n WHERE login = :login"),
