@@ -14,11 +14,13 @@ from sqlmodel import select
 from textual import work
 from textual.app import SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from ungehus_tui.app_lock import LOCK_BINDINGS, LockingApp
 from ungehus_tui.data.engine import read_session
 from ungehus_tui.data.models import Staff
+from ungehus_tui.domain.text import visible
 from ungehus_tui.screens.queue import QueueScreen
 from ungehus_tui.screens.reception import ReceptionScreen
 from ungehus_tui.services.context import Actor, Ctx, actor_by_login
@@ -79,7 +81,7 @@ class UngehusApp(LockingApp):
 
     def on_mount(self) -> None:
         self.start_idle_timer()
-        self.sub_title = f"{self.SUB_TITLE} · {self.actor.name}"
+        self.sub_title = f"{self.SUB_TITLE} · {visible(self.actor.name)}"
         if self.actor.role in ("COUNSELLOR", "LEADER"):
             self.switch_mode("queue")  # counsellors and leaders start in their queue
         self._check_temporary_password()
@@ -99,6 +101,21 @@ class UngehusApp(LockingApp):
 
     def action_change_password(self) -> None:
         self._ask_password(False)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notice as plain text: a message may quote stored text (a name, a plan's
+        intervention), so its control characters are made visible and markup is off."""
+        super().notify(
+            visible(message), title=visible(title), severity=severity, timeout=timeout, markup=False
+        )
 
     def report_error(self, error: BaseException) -> None:
         """Show a worker's error: a service's Danish message, else a generic one (no data)."""

@@ -53,7 +53,9 @@ class NoLocalsOnCrash:
         from ungehus_tui.logsafe import scrub
 
         app: Any = self
-        text = scrub("".join(traceback.format_exception(*sys.exc_info())))
+        from ungehus_tui.domain.text import visible
+
+        text = visible(scrub("".join(traceback.format_exception(*sys.exc_info()))), multiline=True)
         app.bell()
         app._exit_renderables.append(
             Text(f"Ungehus stoppede på grund af en fejl. Intet er gemt halvt.\n\n{text}")

@@ -8,7 +8,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ungehus_tui.cli.common import AsOption, DbOption, clean_errors, cli_actor, settings_for
+from ungehus_tui.cli.common import (
+    AsOption,
+    DbOption,
+    clean_errors,
+    cli_actor,
+    settings_for,
+    shown,
+)
 from ungehus_tui.domain.clock import local
 
 console = Console(highlight=False)
@@ -62,6 +69,8 @@ def show(
         what = e.purpose or ""
         if e.search_term:
             what = f"{what} søgning: {e.search_term}".strip()
-        table.add_row(local(e.at).strftime("%d-%m-%Y %H:%M"), who, e.action, what)
+        table.add_row(
+            local(e.at).strftime("%d-%m-%Y %H:%M"), shown(who), shown(e.action), shown(what)
+        )
     console.print(table)
     console.print(f"{len(events)} hændelser.")

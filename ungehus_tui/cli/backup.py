@@ -8,7 +8,14 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from ungehus_tui.cli.common import AsOption, DbOption, clean_errors, cli_actor, settings_for
+from ungehus_tui.cli.common import (
+    AsOption,
+    DbOption,
+    clean_errors,
+    cli_actor,
+    settings_for,
+    shown,
+)
 
 console = Console(highlight=False)
 
@@ -33,7 +40,7 @@ def backup(
         ctx = open_store(settings_for(db))
         actor = cli_actor(ctx, as_login)
         path = svc.backup(ctx, actor, out)
-    console.print(f"Backup written: {path}")
+    console.print(shown(f"Backup written: {path}"))
 
 
 def restore(
@@ -47,4 +54,4 @@ def restore(
 
     with clean_errors():
         chain = svc.restore(backup_file, to)
-    console.print(f"Restored to {to} ({chain.checked} audit events verified).")
+    console.print(shown(f"Restored to {to} ({chain.checked} audit events verified)."))

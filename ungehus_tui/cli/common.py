@@ -9,9 +9,11 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from ungehus_tui.data.engine import StoreError
 from ungehus_tui.data.org import OrgFileError
+from ungehus_tui.domain.text import json_escaped, visible
 from ungehus_tui.services.context import Actor, Ctx
 from ungehus_tui.services.errors import ServiceError
 from ungehus_tui.settings import Settings, load_settings
@@ -42,6 +44,19 @@ def progress_bar(console: Console, description: str, total: float | None) -> Ite
         yield bar, bar.add_task(description, total=total)
 
 
+def shown(value: object) -> Text:
+    """Stored text for a Rich table cell or print: control characters visible
+    (`domain.text.visible`), markup inert (a Text is never parsed as markup)."""
+    return Text(visible(None if value is None else str(value)))
+
+
+def json_text(data: object) -> str:
+    """JSON for stdout: non-ASCII letters as they are, every control character escaped."""
+    import json
+
+    return json_escaped(json.dumps(data, ensure_ascii=False))
+
+
 def settings_for(db: str | None) -> Settings:
     return load_settings(db=db)
 
@@ -51,7 +66,7 @@ def fail(message: str, code: int = 1) -> NoReturn:
 
     from ungehus_tui.logsafe import scrub
 
-    text = escape(scrub(message))
+    text = escape(visible(scrub(message)))
     err_console.print(f"[bold red]Error:[/] {text}", markup=True, soft_wrap=True)
     raise typer.Exit(code)
 

@@ -20,6 +20,7 @@ from ungehus_tui.cli.common import (
     fail,
     progress_bar,
     settings_for,
+    shown,
 )
 
 console = Console(highlight=False)
@@ -97,5 +98,8 @@ def register(app: typer.Typer) -> None:
                     fail(exc.message, code=3)
         if console.is_terminal:
             console.print(
-                f"Eksporteret {result.rows} rækker i {len(result.files)} filer til {result.folder}"
+                shown(
+                    f"Eksporteret {result.rows} rækker i {len(result.files)} filer "
+                    f"til {result.folder}"
+                )
             )

@@ -17,6 +17,7 @@ from ungehus_tui.cli.common import (
     fail,
     progress_bar,
     settings_for,
+    shown,
 )
 
 console = Console(highlight=False)
@@ -94,9 +95,12 @@ def register(app: typer.Typer) -> None:
         if result.rejected:
             write_rejects(target, result)
         console.print(
-            f"{result.rows} rækker: {result.registered} nye, {result.matched} fandtes i forvejen, "
-            f"{result.updated} opdateret, {result.rejected} afvist"
-            + (f" (se {target})" if result.rejected else "")
+            shown(
+                f"{result.rows} rækker: {result.registered} nye, "
+                f"{result.matched} fandtes i forvejen, "
+                f"{result.updated} opdateret, {result.rejected} afvist"
+                + (f" (se {target})" if result.rejected else "")
+            )
         )
         if result.guardian_missing:
             console.print(

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from ungehus_tui.cli.common import AsOption, DbOption, clean_errors, cli_actor, settings_for
+from ungehus_tui.cli.common import (
+    AsOption,
+    DbOption,
+    clean_errors,
+    cli_actor,
+    json_text,
+    settings_for,
+    shown,
+)
 
 console = Console(highlight=False)
 handovers_app = typer.Typer(
@@ -40,16 +47,18 @@ def queue(
         actor = cli_actor(ctx, as_login)
         items = queue_for(ctx, actor, kinds=[k.upper() for k in kind] if kind else None)
     if as_json:
-        typer.echo(json.dumps([i.as_json() for i in items], ensure_ascii=False))
+        typer.echo(json_text([i.as_json() for i in items]))
         return
     names = kind_names(actor)
     title = f"Arbejdskø: {actor.name}"
     if is_center_queue(actor):
         title = f"Centerets arbejdskø ({actor.center_code}): {actor.name}"
-    table = Table("Frist", "Type", "Navn", "CPR", "Detaljer", title=title)
+    table = Table("Frist", "Type", "Navn", "CPR", "Detaljer", title=shown(title))
     for i in items:
         due = f"[red]{i.due:%d-%m-%Y}[/]" if i.overdue else f"{i.due:%d-%m-%Y}"
-        table.add_row(due, names[i.kind], i.person_name, i.cpr_masked, i.detail_da)
+        table.add_row(
+            due, names[i.kind], shown(i.person_name), shown(i.cpr_masked), shown(i.detail_da)
+        )
     console.print(table)
     summary = ", ".join(f"{names[k]}: {n}" for k, n in counts(items).items() if n)
     console.print(f"{len(items)} punkter" + (f" ({summary})" if summary else ""))
@@ -78,7 +87,7 @@ def check(
     stale = [p for p in pending if p.working_days >= limit]
     if as_json:
         typer.echo(
-            json.dumps(
+            json_text(
                 {
                     "turning_18_offers": len(created),
                     "stale": [
@@ -94,7 +103,6 @@ def check(
                         for p in stale
                     ],
                 },
-                ensure_ascii=False,
             )
         )
         return
@@ -133,9 +141,9 @@ def _print_stale(rows: list, limit: int) -> None:  # type: ignore[type-arg]
         table.add_row(
             f"{p.offered_on:%d-%m-%Y}",
             str(p.working_days),
-            p.person_name,
-            p.from_name,
-            p.to_name,
-            p.kind,
+            shown(p.person_name),
+            shown(p.from_name),
+            shown(p.to_name),
+            shown(p.kind),
         )
     console.print(table)

@@ -9,7 +9,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ungehus_tui.cli.common import AsOption, DbOption, clean_errors, cli_actor, settings_for
+from ungehus_tui.cli.common import (
+    AsOption,
+    DbOption,
+    clean_errors,
+    cli_actor,
+    settings_for,
+    shown,
+)
 
 console = Console(highlight=False)
 
@@ -48,7 +55,7 @@ def register(app: typer.Typer) -> None:
         show(data)
         if out is not None:
             out.write_text(render_html(data), encoding="utf-8")
-            console.print(f"HTML-rapport skrevet til {out}")
+            console.print(shown(f"HTML-rapport skrevet til {out}"))
 
 
 def show(data) -> None:  # type: ignore[no-untyped-def]
@@ -59,7 +66,7 @@ def show(data) -> None:  # type: ignore[no-untyped-def]
     t = Table("Center", *BANDS, "I alt", title="Nye unge pr. center og aldersgruppe")
     for c in sorted(data.new_people):
         row = data.new_people[c]
-        t.add_row(center_name(c), *(num(row[b]) for b in BANDS), num(sum(row.values())))
+        t.add_row(shown(center_name(c)), *(num(row[b]) for b in BANDS), num(sum(row.values())))
     t.add_row("I alt", *("" for _ in BANDS), num(data.new_total), style="bold")
     console.print(t)
     t = Table("Mål", "Værdi", title="Dage fra registrering til første møde")
@@ -77,11 +84,11 @@ def show(data) -> None:  # type: ignore[no-untyped-def]
     t = Table("Type", *names, "I alt", title="Verserende overdragelser efter alder")
     for k in sorted(data.pending):
         row = data.pending[k]
-        t.add_row(KIND_DA.get(k, k), *(num(row[b]) for b in names), num(sum(row.values())))
+        t.add_row(shown(KIND_DA.get(k, k)), *(num(row[b]) for b in names), num(sum(row.values())))
     console.print(t)
     t = Table("Center (holder)", "Unge", title="15-17-årige uden aktivitet")
     for c, n in sorted(data.idle_minors.items()):
-        t.add_row(center_name(c), num(n))
+        t.add_row(shown(center_name(c)), num(n))
     console.print(t)
     if not data.outcomes:
         console.print("Udfald: ingen kvitterede overdragelser til uddannelse eller job i kvartalet")
@@ -89,5 +96,5 @@ def show(data) -> None:  # type: ignore[no-untyped-def]
     t = Table("Udfald", "Center", "Unge", title="Udfald: i uddannelse eller job")
     for k in sorted(data.outcomes):
         for c, n in sorted(data.outcomes[k].items()):
-            t.add_row(KIND_DA.get(k, k), center_name(c), num(n))
+            t.add_row(shown(KIND_DA.get(k, k)), shown(center_name(c)), num(n))
     console.print(t)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
@@ -10,7 +9,15 @@ from rich.console import Console
 from rich.table import Table
 from sqlmodel import select
 
-from ungehus_tui.cli.common import AsOption, DbOption, clean_errors, cli_actor, settings_for
+from ungehus_tui.cli.common import (
+    AsOption,
+    DbOption,
+    clean_errors,
+    cli_actor,
+    json_text,
+    settings_for,
+    shown,
+)
 
 console = Console(highlight=False)
 staff_app = typer.Typer(help="List and manage staff.", no_args_is_help=True)
@@ -46,16 +53,16 @@ def list_staff(
         for s in rows
     ]
     if as_json:
-        typer.echo(json.dumps(data, ensure_ascii=False))
+        typer.echo(json_text(data))
         return
     table = Table("Login", "Navn", "Rolle", "Kontaktrolle", "Center", "Aktiv")
     for d in data:
         table.add_row(
-            d["login"],
-            d["name"],
-            d["role"],
-            d["contact_role"] or "",
-            d["center"] or "",
+            shown(d["login"]),
+            shown(d["name"]),
+            shown(d["role"]),
+            shown(d["contact_role"]),
+            shown(d["center"]),
             "ja" if d["active"] else "nej",
         )
     console.print(table)
@@ -107,7 +114,7 @@ def add(
             email=email,
             password=password,
         )
-    console.print(f"Staff member {login} added.")
+    console.print(shown(f"Staff member {login} added."))
 
 
 @staff_app.command("disable")
@@ -123,7 +130,7 @@ def disable(
     with clean_errors():
         ctx = open_store(settings_for(db))
         svc.disable_staff(ctx, cli_actor(ctx, as_login), login)
-    console.print(f"Staff member {login} disabled.")
+    console.print(shown(f"Staff member {login} disabled."))
 
 
 @staff_app.command("reset-password")
@@ -150,4 +157,4 @@ def reset_password(
         actor = None if bootstrap and not as_login else cli_actor(ctx, as_login)
         password = _read_password(password_stdin)
         auth.set_password(ctx, actor, login, password, must_change=actor is not None)
-    console.print(f"Password set for {login}.")
+    console.print(shown(f"Password set for {login}."))

@@ -11,14 +11,15 @@ import re
 import tomllib
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 from sqlmodel import Session, select
 
 from ungehus_tui.data.models import Center, ClosedDay, OfficeHours, Room, Staff
 from ungehus_tui.domain.calendar import WorkCalendar
 from ungehus_tui.domain.codes import AccessRole, CenterCode, ContactRole
+from ungehus_tui.domain.text import codepoint, find_control
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 RECURRING_YEARS = range(2019, 2041)
@@ -28,42 +29,53 @@ class OrgFileError(ValueError):
     """The organisation file is unusable: the message names file, line and field."""
 
 
+def _plain(value: str) -> str:
+    """Names and notes from the file are shown on terminals: no control characters."""
+    char = find_control(value)
+    if char is not None:
+        raise ValueError(f"contains a control character ({codepoint(char)})")
+    return value
+
+
+Plain = Annotated[str, AfterValidator(_plain)]
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
 class MunicipalityIn(_Strict):
-    name: str
-    house: str = "Ungehuset"
-    address: str = ""
+    name: Plain
+    house: Plain = "Ungehuset"
+    address: Plain = ""
     timezone: str = "Europe/Copenhagen"
 
 
 class CenterIn(_Strict):
     code: CenterCode
-    name: str = Field(min_length=1)
+    name: Plain = Field(min_length=1)
     roles: list[ContactRole] = Field(default_factory=list)
 
 
 class RoomIn(_Strict):
-    name: str = Field(min_length=1)
+    name: Plain = Field(min_length=1)
     seats: int = Field(ge=1, le=200)
-    location: str | None = None
+    location: Plain | None = None
 
 
 class StaffIn(_Strict):
     login: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]{1,63}$")
-    name: str = Field(min_length=1)
+    name: Plain = Field(min_length=1)
     role: AccessRole
     center: CenterCode | None = None
     contact_role: ContactRole | None = None
-    email: str | None = None
+    email: Plain | None = None
     active: bool = True
 
 
 class ClosedDayIn(_Strict):
     date: str
-    reason: str
+    reason: Plain
 
     @field_validator("date")
     @classmethod

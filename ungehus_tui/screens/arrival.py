@@ -13,6 +13,7 @@ from textual.widgets import Input, Label, RadioButton, RadioSet, Static
 from ungehus_tui.domain.codes import ArrivalReason
 from ungehus_tui.screens.base import DeskModal
 from ungehus_tui.services.arrivals import REASON_NAMES_DA
+from ungehus_tui.widgets.safe import plain
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class ArrivalDialog(DeskModal):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static(f"Henvendelse: {self.who}", classes="dialog-title")
+            yield Static(plain(f"Henvendelse: {self.who}"), classes="dialog-title")
             with RadioSet(id="reason"):
                 for reason in self.reasons:
                     yield RadioButton(

@@ -7,12 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.markup import escape
 from textual.widgets import DataTable, Footer, Header, Static
 
 from ungehus_tui.domain import clock
@@ -20,6 +18,7 @@ from ungehus_tui.screens.base import DeskScreen
 from ungehus_tui.screens.date_jump import DateDialog
 from ungehus_tui.services import arrivals
 from ungehus_tui.services.errors import Conflict
+from ungehus_tui.widgets.safe import cell, marked, plain
 
 WEEKDAYS_DA = ("man", "tir", "ons", "tor", "fre", "lør", "søn")
 KIND_DA = {"TEAM_MEETING": "Teammøde", "FIRST_CONVERSATION": "Første samtale"}
@@ -82,7 +81,11 @@ class BookingScreen(DeskScreen):
         yield Header()
         with Vertical(id="booking"):
             yield Static(
-                f"[b]Book første møde[/b] · {escape(self.person_name)} · {self.cpr_masked}",
+                marked(
+                    "[b]Book første møde[/b] · $name · $cpr",
+                    name=self.person_name,
+                    cpr=self.cpr_masked,
+                ),
                 id="booking-title",
             )
             yield Static("Henter ledige tider ...", id="booking-kind")
@@ -124,13 +127,13 @@ class BookingScreen(DeskScreen):
         )
         self.query_one("#booking-kind", Static).update(f"{kind}, {proposal.minutes} min{deadline}")
         self.query_one("#booking-team", Static).update(
-            Text(
+            plain(
                 f"Koordinerende sagsbehandler: {who(proposal.coordinator)}"
                 f" · Mødeleder: {who(proposal.leader)}"
             )
         )
         message = self.query_one("#booking-message", Static)
-        message.update(Text(proposal.message or ""))
+        message.update(plain(proposal.message, multiline=True))
         message.display = bool(proposal.message)
         table = self.query_one("#slots", DataTable)
         table.clear()
@@ -140,7 +143,7 @@ class BookingScreen(DeskScreen):
                 WEEKDAYS_DA[start.weekday()],
                 f"{start:%d-%m-%Y}",
                 f"{start:%H:%M}-{end:%H:%M}",
-                room_of(slot),
+                cell(room_of(slot)),
                 key=str(i),
             )
         if proposal.slots:

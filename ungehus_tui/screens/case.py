@@ -10,6 +10,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.widgets import DataTable, Footer, Header, Static
 
 from ungehus_tui.domain.clock import local
@@ -19,6 +20,7 @@ from ungehus_tui.services import cases, consents, handovers, outcomes, plans
 from ungehus_tui.services.cases import CaseView, StaffChoice
 from ungehus_tui.services.errors import PermissionDenied
 from ungehus_tui.services.permissions import Action
+from ungehus_tui.widgets.safe import cell, marked, plain
 
 
 def _b(key: str, action: str, text: str, tip: str) -> Binding:
@@ -89,27 +91,36 @@ class CaseScreen(CaseworkScreen):
         self.view, self.staff = view, staff
         state = "åben" if view.case_open else "lukket"
         self.query_one("#case-head", Static).update(
-            f"[b]{view.name}[/]  CPR {view.cpr_masked}  {view.age} år  · sag {state}\n"
-            f"Holder den unge: [b]{view.holder_da}[/]"
+            marked(
+                "[b]$name[/]  CPR $cpr  $age år  · sag $state\nHolder den unge: [b]$holder[/]",
+                name=view.name,
+                cpr=view.cpr_masked,
+                age=view.age,
+                state=state,
+                holder=view.holder_da,
+            )
         )
         table = self.query_one("#case-timeline", DataTable)
         table.clear()
         for n, e in enumerate(view.events):
-            table.add_row(f"{local(e.at):%d-%m-%Y %H:%M}", e.text_da, key=str(n))
+            table.add_row(f"{local(e.at):%d-%m-%Y %H:%M}", cell(e.text_da), key=str(n))
         if view.events:
             table.move_cursor(row=len(view.events) - 1)
         team = [f"• {t.label_da}" for t in view.team] or ["-"]
-        side: list[str] = ["[b]Team[/]", *team]
+        side: list[Content] = [Content.styled("Team", "bold"), *map(plain, team)]
+
+        def section(title: str, lines: list[str]) -> None:
+            side.extend([Content(""), Content.styled(title, "bold"), *map(plain, lines)])
+
         if view.pending_offer:
-            side += ["", "[b]Åbent overdragelsestilbud[/]", view.pending_offer.label_da]
-        side += ["", "[b]Uddannelsesplan[/]", *(view.plan_lines or ["Ingen plan endnu"])]
-        given = [f"• {c.label_da}" for c in view.consents] or ["Ingen"]
-        side += ["", "[b]Aktive samtykker[/]", *given]
+            section("Åbent overdragelsestilbud", [view.pending_offer.label_da])
+        section("Uddannelsesplan", view.plan_lines or ["Ingen plan endnu"])
+        section("Aktive samtykker", [f"• {c.label_da}" for c in view.consents] or ["Ingen"])
         if view.booked_meetings:
-            side += ["", "[b]Bookede møder[/]", *[f"• {m.label_da}" for m in view.booked_meetings]]
+            section("Bookede møder", [f"• {m.label_da}" for m in view.booked_meetings])
         if view.open_tasks:
-            side += ["", "[b]Åbne opgaver[/]", *[f"• {t.label_da}" for t in view.open_tasks]]
-        self.query_one("#case-side-text", Static).update("\n".join(side))
+            section("Åbne opgaver", [f"• {t.label_da}" for t in view.open_tasks])
+        self.query_one("#case-side-text", Static).update(Content("\n").join(side))
 
     # --- running a service call, then reloading ------------------------------------------
 

@@ -9,12 +9,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.markup import escape
 from textual.widgets import Footer, Header, Static
 
 from ungehus_tui.domain import clock
+from ungehus_tui.domain.text import visible
 from ungehus_tui.screens.base import DeskScreen
 from ungehus_tui.screens.booking import who
+from ungehus_tui.widgets.safe import plain
 
 WEEKDAYS_DA = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
 
@@ -49,20 +50,25 @@ class ConfirmationScreen(DeskScreen):
     def compose(self) -> ComposeResult:
         b = self.booking
         start, end = clock.local(b.start), clock.local(b.end)
-        participants = "\n".join(f"  • {escape(who(p))}" for p in (b.participants or []))
+        participants = "\n".join(f"  • {visible(who(p))}" for p in (b.participants or []))
         yield Header()
         with VerticalScroll(id="confirmation"):
             yield Static("[b]Mødet er booket[/b]", classes="dialog-title")
             yield Static(
-                f"{escape(self.person_name)} · {self.cpr_masked}\n"
-                f"{WEEKDAYS_DA[start.weekday()]} {start:%d-%m-%Y} kl. "
-                f"{start:%H:%M}-{end:%H:%M} · {b.room_name}\n"
-                f"Deltagere:\n{participants}",
+                plain(
+                    f"{visible(self.person_name)} · {visible(self.cpr_masked)}\n"
+                    f"{WEEKDAYS_DA[start.weekday()]} {start:%d-%m-%Y} kl. "
+                    f"{start:%H:%M}-{end:%H:%M} · {visible(b.room_name)}\n"
+                    f"Deltagere:\n{participants}",
+                    multiline=True,
+                ),
                 id="summary",
             )
-            yield Static(ics_lines(b.ics_files), id="invitations")
+            yield Static(plain(ics_lines(b.ics_files), multiline=True), id="invitations")
             yield Static(
-                Text.assemble(("Til den unge\n", "bold"), str(b.confirmation_da)),
+                Text.assemble(
+                    ("Til den unge\n", "bold"), visible(str(b.confirmation_da), multiline=True)
+                ),
                 id="young-text",
             )
         yield Footer()

@@ -11,6 +11,7 @@ from textual.widgets import Button, Input, Label, Select
 from ungehus_tui.domain.codes import CENTER_NAMES_DA
 from ungehus_tui.screens.casework import CaseworkDialog
 from ungehus_tui.services.cases import OpenItem
+from ungehus_tui.widgets.safe import cell
 
 
 class ConsentDialog(CaseworkDialog):
@@ -31,7 +32,9 @@ class ConsentDialog(CaseworkDialog):
             yield Input(placeholder="Formål, fx 'Boligrådgivning'", id="purpose")
             yield Label("Eller træk et aktivt samtykke tilbage:", classes="hint")
             yield Select(
-                [(c.label_da, c.id) for c in self.active], prompt="Aktive samtykker", id="withdraw"
+                [(cell(c.label_da), c.id) for c in self.active],
+                prompt="Aktive samtykker",
+                id="withdraw",
             )
             with Horizontal(classes="buttons"):
                 yield Button("Fortryd", id="cancel")

@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.markup import escape
+from textual.content import Content
 from textual.widgets import Footer, Static
 
+from ungehus_tui.domain.text import visible
 from ungehus_tui.screens.base import DeskModal
 from ungehus_tui.services.people import PersonHit
+from ungehus_tui.widgets.safe import marked
 
 
 @dataclass(frozen=True)
@@ -63,18 +65,24 @@ class DuplicateDialog(DeskModal):
             )
             with Horizontal():
                 yield Static(
-                    f"[b]Du er ved at oprette[/b]\n{escape(self.typed.name)}\n"
-                    f"{self.typed.cpr_masked}\n"
-                    f"Født {self.typed.born} · {self.typed.age} år",
+                    marked(
+                        "[b]Du er ved at oprette[/b]\n$name\n$cpr\nFødt $born · $age år",
+                        name=self.typed.name,
+                        cpr=self.typed.cpr_masked,
+                        born=self.typed.born,
+                        age=self.typed.age,
+                    ),
                     classes="side",
                     id="typed-side",
                 )
                 existing = "\n\n".join(
-                    f"{escape(h.name)}\n{h.cpr_masked}\nFødt {h.birth_date:%d-%m-%Y} · {h.age} år"
+                    f"{visible(h.name)}\n{h.cpr_masked}\nFødt {h.birth_date:%d-%m-%Y} · {h.age} år"
                     for h in self.similar
                 )
                 yield Static(
-                    f"[b]Findes allerede[/b]\n{existing}", classes="side", id="existing-side"
+                    Content.assemble(("Findes allerede", "bold"), "\n", existing),
+                    classes="side",
+                    id="existing-side",
                 )
             yield Static(
                 "Enter/E: åbn den eksisterende · F: fortsæt og opret · Esc: tilbage (intet er "

@@ -12,6 +12,7 @@ from textual.widgets import Button, Input, Label, Select
 
 from ungehus_tui.screens.casework import CaseworkDialog
 from ungehus_tui.services.cases import StaffChoice
+from ungehus_tui.widgets.safe import cell
 
 KINDS = [
     ("Kollega", "COLLEAGUE"),
@@ -35,7 +36,7 @@ class HandoverDialog(CaseworkDialog):
             )
             yield Select(KINDS, value="COLLEAGUE", allow_blank=False, id="kind")
             yield Select(
-                [(c.label_da, c.id) for c in self.colleagues], prompt="Kollega", id="to_staff"
+                [(cell(c.label_da), c.id) for c in self.colleagues], prompt="Kollega", id="to_staff"
             )
             yield Input(placeholder="Ekstern modtager (skole, arbejdsgiver, FGU)", id="external")
             yield Input(placeholder="Kontaktperson hos modtageren", id="contact")

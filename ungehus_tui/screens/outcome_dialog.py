@@ -15,6 +15,7 @@ from ungehus_tui.screens.casework import CaseworkDialog
 from ungehus_tui.services.cases import OpenItem, StaffChoice
 from ungehus_tui.services.outcomes import ContactPersonIn
 from ungehus_tui.services.plans import PlanIn
+from ungehus_tui.widgets.safe import cell
 
 STATUSES = [("Holdt", "HELD"), ("Udeblevet", "NO_SHOW"), ("Aflyst", "CANCELLED")]
 
@@ -28,11 +29,11 @@ class OutcomeDialog(CaseworkDialog):
         self.staff = staff
 
     def compose(self) -> ComposeResult:
-        people = [(s.label_da, s.id) for s in self.staff]
+        people = [(cell(s.label_da), s.id) for s in self.staff]
         with VerticalScroll():
             yield Label("Mødeudfald", classes="title")
             yield Select(
-                [(m.label_da, m.id) for m in self.meetings],
+                [(cell(m.label_da), m.id) for m in self.meetings],
                 allow_blank=False,
                 value=self.meetings[0].id,
                 id="meeting",

@@ -17,6 +17,7 @@ from ungehus_tui.domain.triage import CENTER_ROLES
 from ungehus_tui.screens.base import DeskModal
 from ungehus_tui.services import intake, triage_view
 from ungehus_tui.services.errors import ValidationFailed
+from ungehus_tui.widgets.safe import plain
 
 CENTER_ORDER = ("CBU", "CAI", "CHP", "CKFB")
 
@@ -98,7 +99,7 @@ class OverrideDialog(DeskModal):
 
     def _error(self, text: str) -> None:
         error = self.query_one("#override-error", Static)
-        error.update(text)
+        error.update(plain(text))
         error.set_class(bool(text), "-shown")
 
     @work(thread=True, exclusive=True, group="override", exit_on_error=False)

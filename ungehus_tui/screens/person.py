@@ -9,7 +9,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.markup import escape
 from textual.widgets import DataTable, Footer, Header, Static
 
 from ungehus_tui.screens.arrival import ArrivalDialog, ArrivalRequest
@@ -17,6 +16,7 @@ from ungehus_tui.screens.base import DeskScreen, back_with_refusal
 from ungehus_tui.services import arrivals, desk
 from ungehus_tui.services.errors import PermissionDenied
 from ungehus_tui.services.permissions import Action
+from ungehus_tui.widgets.safe import cell, marked, plain
 
 KIND_DA = {
     "TEAM_MEETING": "Teammøde",
@@ -120,8 +120,13 @@ class PersonScreen(DeskScreen):
     def _show(self, card: desk.PersonCard) -> None:
         self.card = card
         self.query_one("#person-title", Static).update(
-            f"[b]{escape(card.name)}[/b]   {card.cpr_masked}   {card.age} år"
-            f"   (født {card.birth_date:%d-%m-%Y})"
+            marked(
+                "[b]$name[/b]   $cpr   $age år   (født $born)",
+                name=card.name,
+                cpr=card.cpr_masked,
+                age=card.age,
+                born=f"{card.birth_date:%d-%m-%Y}",
+            )
         )
         contact = [
             f"Telefon: {card.phone or '–'}",
@@ -133,16 +138,16 @@ class PersonScreen(DeskScreen):
             )
         if card.open_arrival_id:
             contact.append("Venter i skranken nu")
-        self.query_one("#person-contact", Static).update(escape(" · ".join(contact)))
-        self.query_one("#person-decision", Static).update(decision_line(card.latest))
+        self.query_one("#person-contact", Static).update(plain(" · ".join(contact)))
+        self.query_one("#person-decision", Static).update(plain(decision_line(card.latest)))
         table = self.query_one("#meetings", DataTable)
         table.clear()
         for m in card.upcoming:
             table.add_row(
                 f"{m.start:%d-%m-%Y}",
                 f"{m.start:%H:%M}-{m.end:%H:%M}",
-                KIND_DA.get(m.kind, m.kind),
-                m.room,
+                cell(KIND_DA.get(m.kind, m.kind)),
+                cell(m.room),
                 key=str(m.id),
             )
         if not card.upcoming:

@@ -11,8 +11,10 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Label, Select
 
 from ungehus_tui.domain.codes import CENTER_NAMES_DA
+from ungehus_tui.domain.text import visible
 from ungehus_tui.screens.casework import CaseworkDialog
 from ungehus_tui.services.plans import InterventionIn, PlanIn
+from ungehus_tui.widgets.safe import plain
 
 AREAS = [("Uddannelse", "EDUCATION"), ("Job", "JOB"), ("Andet (kræver samtykke)", "OTHER")]
 
@@ -38,14 +40,21 @@ class PlanDialog(CaseworkDialog):
         cur = self.current
         with VerticalScroll():
             yield Label("Uddannelsesplan (gemmes som ny version)", classes="title")
+            # stored goals shown inertly; saved again, a control character stays a visible mark
             yield Input(
-                cur.short_term_goals if cur else "", placeholder="Mål på kort sigt", id="short"
+                visible(cur.short_term_goals) if cur else "",
+                placeholder="Mål på kort sigt",
+                id="short",
             )
             yield Input(
-                cur.long_term_goals if cur else "", placeholder="Mål på langt sigt", id="long"
+                visible(cur.long_term_goals) if cur else "",
+                placeholder="Mål på langt sigt",
+                id="long",
             )
             for i in cur.interventions if cur else []:
-                yield Label(f"• {i.center_code} [{i.area.lower()}] {i.description}", classes="hint")
+                yield Label(
+                    plain(f"• {i.center_code} [{i.area.lower()}] {i.description}"), classes="hint"
+                )
             yield Label("Ny indsats (kan udelades):", classes="hint")
             yield Select(
                 [(f"{k} · {v}", k) for k, v in CENTER_NAMES_DA.items()],

@@ -20,6 +20,7 @@ from ungehus_tui.services.queue import (
     kind_names,
     queue_for,
 )
+from ungehus_tui.widgets.safe import cell, plain
 
 KINDS = list(QueueKind)
 # The table shows the most urgent rows; a leader's center queue on a large database can hold
@@ -72,7 +73,7 @@ class QueueScreen(CaseworkScreen):
         title = f"Arbejdskø · {actor.name}"
         if is_center_queue(actor):  # read-only
             title = f"Centerets arbejdskø · {actor.center_code} · {actor.name} (kun læse)"
-        self.query_one("#queue-title", Static).update(title)
+        self.query_one("#queue-title", Static).update(plain(title))
         self.load()
 
     def on_screen_resume(self) -> None:
@@ -113,9 +114,9 @@ class QueueScreen(CaseworkScreen):
             table.add_row(
                 f"[red]{due}[/]" if item.overdue else due,
                 names[item.kind],
-                item.person_name,
-                item.cpr_masked,
-                item.detail_da,
+                cell(item.person_name),
+                cell(item.cpr_masked),
+                cell(item.detail_da),
                 key=str(i),
             )
 

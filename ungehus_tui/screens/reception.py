@@ -20,6 +20,7 @@ from ungehus_tui.screens.base import DeskScreen
 from ungehus_tui.services import arrivals, desk, people
 from ungehus_tui.services.permissions import Action
 from ungehus_tui.widgets.cpr_guard import guard_cpr
+from ungehus_tui.widgets.safe import cell
 from ungehus_tui.widgets.waiting import WaitingPanel
 
 WAITING_REFRESH_SECONDS = 30
@@ -180,7 +181,7 @@ class ReceptionScreen(DeskScreen):
         for hit in hits:
             table.add_row(
                 hit.cpr_masked,
-                hit.name,
+                cell(hit.name),
                 f"{hit.birth_date:%d-%m-%Y}",
                 str(hit.age),
                 key=str(hit.id),

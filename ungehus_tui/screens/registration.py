@@ -24,6 +24,7 @@ from ungehus_tui.services.errors import ValidationFailed
 from ungehus_tui.widgets.cpr_guard import guard_cpr
 from ungehus_tui.widgets.decision import preview_text
 from ungehus_tui.widgets.facts import FactsPanel, FactState
+from ungehus_tui.widgets.safe import marked, plain
 
 FIELDS: tuple[tuple[str, str, str], ...] = (
     ("cpr", "CPR-nummer", "DDMMÅÅ-SSSS"),
@@ -52,7 +53,7 @@ def answers_of(state: FactState) -> desk.Answers | None:
 
 
 def _set_error(widget: Static, message: str) -> None:
-    widget.update(message)
+    widget.update(plain(message))
     widget.set_class(bool(message), "-shown")
 
 
@@ -126,8 +127,14 @@ class RegistrationScreen(DeskScreen):
                     p = self.person
                     yield Static("Ny visitation", classes="section-title")
                     yield Static(
-                        f"[b]{p.name}[/b]\n{p.cpr_masked} · {p.age} år\n"
-                        f"Telefon: {p.phone or '–'}\nE-mail: {p.email or '–'}",
+                        marked(
+                            "[b]$name[/b]\n$cpr · $age år\nTelefon: $phone\nE-mail: $email",
+                            name=p.name,
+                            cpr=p.cpr_masked,
+                            age=p.age,
+                            phone=p.phone or "–",
+                            email=p.email or "–",
+                        ),
                         id="person-summary",
                     )
             with VerticalScroll(id="facts-pane", can_focus=False):

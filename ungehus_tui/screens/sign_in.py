@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState
 
+from ungehus_tui.domain.text import visible
 from ungehus_tui.services import auth
 from ungehus_tui.services.context import Actor, Ctx
 from ungehus_tui.services.errors import ServiceError
@@ -42,12 +43,12 @@ class SignInScreen(Screen[Actor]):
 
     def compose(self) -> ComposeResult:
         title = (
-            f"Skærmen er låst. {self.locked.name}: skriv din adgangskode"
+            f"Skærmen er låst. {visible(self.locked.name)}: skriv din adgangskode"
             if self.locked
             else "Ungehus · Log ind"
         )
         with Center(), Vertical(id="box"):
-            yield Static(title, id="title")  # wraps (a Label cut the lock text off)
+            yield Static(title, id="title", markup=False)  # wraps (a Label cut the lock text off)
             yield Input(
                 value=self.initial_login,
                 placeholder="Brugernavn",

@@ -12,6 +12,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
 from ungehus_tui.domain.codes import CENTER_NAMES_DA, ROLE_NAMES_DA
+from ungehus_tui.domain.text import visible
 from ungehus_tui.domain.triage import RULE_SEED, RULE_TEXT_DA
 from ungehus_tui.domain.triage_text import (
     EDUCATION_DUTY_DA,
@@ -22,6 +23,7 @@ from ungehus_tui.screens.base import DeskScreen
 from ungehus_tui.screens.override import OverrideDialog
 from ungehus_tui.services import desk, intake, triage_view
 from ungehus_tui.widgets.facts import SITUATIONS, TOGGLES
+from ungehus_tui.widgets.safe import cell
 
 
 def facts_text(answers: desk.Answers) -> str:
@@ -86,21 +88,23 @@ class TriageScreen(DeskScreen):
         self.query_one("#triage-title", Static).update(
             Text.assemble(
                 ("Visitation ", "bold"),
-                f"{d.intake_date:%d-%m-%Y} · {d.person_name} · {d.cpr_masked} · {d.age} år",
+                visible(
+                    f"{d.intake_date:%d-%m-%Y} · {d.person_name} · {d.cpr_masked} · {d.age} år"
+                ),
             )
         )
-        self.query_one("#triage-facts", Static).update(Text(facts_text(d.answers)))
+        self.query_one("#triage-facts", Static).update(Text(visible(facts_text(d.answers))))
         contacts = self.query_one("#contacts", DataTable)
         contacts.clear()
         for c in d.contacts:
             lead = " (ledende)" if c.center == d.lead_center else ""
             contacts.add_row(
-                f"{CENTER_NAMES_DA.get(c.center, c.center)}{lead}",
-                ROLE_NAMES_DA.get(c.role, c.role),
-                c.rule,
+                cell(f"{CENTER_NAMES_DA.get(c.center, c.center)}{lead}"),
+                cell(ROLE_NAMES_DA.get(c.role, c.role)),
+                cell(c.rule),
             )
         if not d.contacts:
-            contacts.add_row("Ingen: ikke Ungehusets målgruppe", d.reason or "", "")
+            contacts.add_row("Ingen: ikke Ungehusets målgruppe", cell(d.reason), "")
         kind = Text()
         if d.eligible:
             kind.append(TEAM_MEETING_DA if d.team_meeting else FIRST_CONVERSATION_DA, "bold")
@@ -111,18 +115,20 @@ class TriageScreen(DeskScreen):
         rules.clear()
         for rule in d.rules:
             rules.add_row(
-                rule,
+                cell(rule),
                 Text(RULE_TEXT_DA.get(rule, ""), overflow="fold"),
                 RULE_SEED.get(rule, ""),
                 height=None,
             )
         source = Text(
-            f"Besluttet af {d.decided_by} {d.decided_at:%d-%m-%Y %H:%M} · regelsæt "
-            f"{d.ruleset_version}"
+            visible(
+                f"Besluttet af {d.decided_by} {d.decided_at:%d-%m-%Y %H:%M} · regelsæt "
+                f"{d.ruleset_version}"
+            )
         )
         if d.source == intake.SOURCE_OVERRIDE:
             source.append("\nÆndret af medarbejder. Begrundelse: ", "bold")
-            source.append(d.reason or "")
+            source.append(visible(d.reason))
         self.query_one("#triage-source", Static).update(source)
 
     def action_override(self) -> None:

@@ -18,6 +18,7 @@ from ungehus_tui.data.models import DeskArrival, Meeting, YoungPerson
 from ungehus_tui.domain import clock
 from ungehus_tui.domain import cpr as cprmod
 from ungehus_tui.domain.codes import ArrivalReason, MeetingStatus
+from ungehus_tui.domain.text import control_message
 from ungehus_tui.services import audit
 from ungehus_tui.services.context import Actor, Ctx
 from ungehus_tui.services.errors import Conflict, NotFound, ValidationFailed
@@ -87,7 +88,10 @@ def record_arrival_in(
     if reason not in ArrivalReason.__members__.values():
         errors["reason"] = "Vælg årsag: ny, aftalt møde eller spørgsmål"
     text = " ".join((note or "").split()) or None
-    if text and len(text) > MAX_NOTE:
+    control = control_message(note, "Notatet")
+    if control:
+        errors["note"] = control
+    elif text and len(text) > MAX_NOTE:
         errors["note"] = f"Højst {MAX_NOTE} tegn"
     if reason == ArrivalReason.APPOINTMENT and person_id is None:
         errors["person"] = "Find den unge for at tjekke ind til et møde"

@@ -17,6 +17,7 @@ from ungehus_tui.data.engine import write_session
 from ungehus_tui.data.models import Consent, PlanIntervention
 from ungehus_tui.domain.clock import now
 from ungehus_tui.domain.codes import CENTER_NAMES_DA, InterventionArea
+from ungehus_tui.domain.text import control_message
 from ungehus_tui.services import audit
 from ungehus_tui.services.casework import person_or_404
 from ungehus_tui.services.context import Actor, Ctx
@@ -58,7 +59,10 @@ def give_consent_in(
     if center_code not in CENTER_NAMES_DA:
         errors["center_code"] = "Vælg et af de fire centre"
     text = " ".join((purpose or "").split())
-    if not text:
+    control = control_message(purpose, "Formålet")
+    if control:
+        errors["purpose"] = control
+    elif not text:
         errors["purpose"] = "Skriv hvad samtykket gælder (formål)"
     elif len(text) > 300:
         errors["purpose"] = "Højst 300 tegn"

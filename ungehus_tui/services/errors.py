@@ -31,3 +31,13 @@ class PermissionDenied(ServiceError):
 
 class Conflict(ServiceError):
     """Someone else got there first (a slot taken, a handover already answered)."""
+
+
+def require_plain(field: str, label: str, value: object, *, multiline: bool = False) -> None:
+    """Refuse (ValidationFailed, nothing written) a text holding a control, bidi or invisible
+    format character (`domain.text`): 'Navn indeholder et kontroltegn (U+001B), ...'."""
+    from ungehus_tui.domain.text import control_message
+
+    message = control_message(value, label, multiline=multiline)
+    if message is not None:
+        raise ValidationFailed({field: message})

@@ -33,7 +33,13 @@ from ungehus_tui.services.casework import (
     person_or_404,
 )
 from ungehus_tui.services.context import Actor, Ctx
-from ungehus_tui.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from ungehus_tui.services.errors import (
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+    require_plain,
+)
 from ungehus_tui.services.permissions import Action, require, require_person_access
 
 EXTERNAL_KINDS = frozenset(
@@ -79,6 +85,9 @@ def offer_handover_in(
     to_external: str | None = None,
     to_external_contact: str | None = None,
 ) -> Handover:
+    require_plain("reason", "Begrundelsen", reason)
+    require_plain("to_external", "Modtageren", to_external)
+    require_plain("to_external_contact", "Kontaktpersonen", to_external_contact)
     require_person_access(session, actor, person_id, Action.HANDOVER)
     person = person_or_404(session, person_id)
     if not person.case_open:
@@ -141,6 +150,7 @@ def offer_handover(ctx: Ctx, actor: Actor, person_id: int, **kwargs: str | int |
 
 def accept_handover(ctx: Ctx, actor: Actor, handover_id: int, note: str | None = None) -> Handover:
     """The offered colleague takes over: they hold from now, the sender's holding ends."""
+    require_plain("note", "Notatet", note)
     with write_session(ctx.engine) as session:
         handover = _locked(session, handover_id)
         require(actor, Action.HANDOVER)
@@ -190,6 +200,7 @@ def _answer(handover: Handover, actor: Actor, status: str, reason: str | None) -
 def reject_handover(ctx: Ctx, actor: Actor, handover_id: int, reason: str) -> Handover:
     """The receiver says no, with a reason (required). For an outside actor the sender records
     their refusal. The sender goes on holding the young person."""
+    require_plain("reason", "Begrundelsen", reason)
     with write_session(ctx.engine) as session:
         handover = _locked(session, handover_id)
         require(actor, Action.HANDOVER)
@@ -215,6 +226,7 @@ def withdraw_handover(
     ctx: Ctx, actor: Actor, handover_id: int, reason: str | None = None
 ) -> Handover:
     """The sender takes the offer back (they held all along)."""
+    require_plain("reason", "Begrundelsen", reason)
     with write_session(ctx.engine) as session:
         handover = _locked(session, handover_id)
         require(actor, Action.HANDOVER)
@@ -232,6 +244,8 @@ def acknowledge_external(
     ctx: Ctx, actor: Actor, handover_id: int, *, acknowledged_by: str, note: str | None = None
 ) -> Handover:
     """Record the outside actor's acknowledgement: the handover closes, the case closes."""
+    require_plain("acknowledged_by", "Navnet på den der kvitterede", acknowledged_by)
+    require_plain("note", "Notatet", note)
     with write_session(ctx.engine) as session:
         handover = _locked(session, handover_id)
         require(actor, Action.HANDOVER)

@@ -28,7 +28,7 @@ from ungehus_tui.domain.triage import (
 )
 from ungehus_tui.services import audit
 from ungehus_tui.services.context import Actor, Ctx
-from ungehus_tui.services.errors import Conflict, NotFound, ValidationFailed
+from ungehus_tui.services.errors import Conflict, NotFound, ValidationFailed, require_plain
 from ungehus_tui.services.permissions import Action, require
 
 SOURCE_ENGINE = "ENGINE"
@@ -184,6 +184,7 @@ def override_decision(
     """
     require(actor, Action.OVERRIDE_TRIAGE)
     why = (reason or "").strip()
+    require_plain("reason", "Begrundelsen", reason)
     if not why:
         raise ValidationFailed({"reason": "Skriv en begrundelse for ændringen"})
     if len(why) > MAX_REASON:

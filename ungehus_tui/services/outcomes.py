@@ -20,6 +20,7 @@ from ungehus_tui.data.models import Assignment, Meeting, Task
 from ungehus_tui.data.org import work_calendar
 from ungehus_tui.domain.clock import now, today
 from ungehus_tui.domain.codes import AssignmentKind, MeetingKind, MeetingStatus, TaskKind
+from ungehus_tui.domain.text import control_message
 from ungehus_tui.services import audit
 from ungehus_tui.services.assignments import active_assignments, check_holder_invariant, holder_of
 from ungehus_tui.services.casework import (
@@ -31,7 +32,13 @@ from ungehus_tui.services.casework import (
     person_or_404,
 )
 from ungehus_tui.services.context import Actor, Ctx
-from ungehus_tui.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from ungehus_tui.services.errors import (
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+    require_plain,
+)
 from ungehus_tui.services.permissions import Action, require, require_person_access
 from ungehus_tui.services.plans import PlanIn, save_plan_in
 
@@ -51,6 +58,7 @@ def appoint_contact_person_in(
 ) -> Assignment:
     person = person_or_404(session, person_id)
     errors: dict[str, str] = {}
+    require_plain("paid_by", "Hvem der betaler", cp.paid_by)
     paid_by = " ".join((cp.paid_by or "").split())[:120]
     if not paid_by:
         errors["paid_by"] = "Notér hvem der betaler kontaktpersonen"
@@ -140,6 +148,13 @@ def record_outcome(
         stu = " ".join((stu_decision or "").split()) or None
         if stu and len(stu) > 200:
             errors["stu_decision"] = "Højst 200 tegn"
+        for key, label, value, multiline in (
+            ("note", "Notatet", note, True),
+            ("stu_decision", "STU-beslutningen", stu_decision, False),
+        ):
+            control = control_message(value, label, multiline=multiline)
+            if control:
+                errors[key] = control
         if errors:
             raise ValidationFailed(errors)
         if not person.case_open and status != MeetingStatus.CANCELLED:
@@ -249,6 +264,7 @@ def reestablish_contact_person(
 
 def complete_task(ctx: Ctx, actor: Actor, task_id: int, note: str | None = None) -> Task:
     """Mark an outreach / contact-person-end task done."""
+    require_plain("note", "Notatet", note)
     with write_session(ctx.engine) as session:
         task = session.get(Task, task_id, with_for_update=True)
         if task is None:

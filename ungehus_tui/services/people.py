@@ -19,6 +19,7 @@ from ungehus_tui.data.models import PersonNameToken, YoungPerson
 from ungehus_tui.domain import cpr as cprmod
 from ungehus_tui.domain.clock import now, today
 from ungehus_tui.domain.folding import fold, index_tokens, tokens
+from ungehus_tui.domain.text import control_message
 from ungehus_tui.services import audit
 from ungehus_tui.services.context import Actor, Ctx
 from ungehus_tui.services.errors import ValidationFailed
@@ -27,7 +28,6 @@ from ungehus_tui.services.permissions import Action, require
 MIN_AGE, MAX_AGE = 15, 29
 _PHONE = re.compile(r"^\+?[0-9 ]{8,15}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,15 @@ def _encodable(value: str) -> bool:
     return True
 
 
+FIELD_LABELS = {
+    "name": "Navn",
+    "phone": "Telefonnummeret",
+    "email": "E-mailadressen",
+    "guardian_name": "Forælders/værges navn",
+    "guardian_phone": "Forælders telefonnummer",
+}
+
+
 def _clean_text(value: object, field: str, errors: dict[str, str], *, max_len: int) -> str | None:
     if value is None:
         return None
@@ -65,8 +74,12 @@ def _clean_text(value: object, field: str, errors: dict[str, str], *, max_len: i
         errors[field] = "Skal være tekst"
         return None
     text = " ".join(value.split())
-    if not _encodable(value) or _CONTROL.search(value.replace("\t", " ").replace("\n", " ")):
+    if not _encodable(value):
         errors[field] = "Indeholder ugyldige tegn"
+        return None
+    control = control_message(value, FIELD_LABELS[field])
+    if control:
+        errors[field] = control
         return None
     if len(text) > max_len:
         errors[field] = f"Højst {max_len} tegn"

@@ -18,6 +18,7 @@ from ungehus_tui.data.engine import write_session
 from ungehus_tui.data.models import EducationPlan, PlanIntervention
 from ungehus_tui.domain.clock import now
 from ungehus_tui.domain.codes import CENTER_NAMES_DA, InterventionArea
+from ungehus_tui.domain.text import control_message
 from ungehus_tui.services import audit
 from ungehus_tui.services.casework import person_or_404
 from ungehus_tui.services.consents import active_consent_for
@@ -74,6 +75,13 @@ def save_plan_in(
     errors: dict[str, str] = {}
     short = (plan.short_term_goals or "").strip()
     long = (plan.long_term_goals or "").strip()
+    for key, label, value in (
+        ("short_term_goals", "Målene på kort sigt", short),
+        ("long_term_goals", "Målene på langt sigt", long),
+    ):
+        control = control_message(value, label, multiline=True)
+        if control:
+            errors[key] = control
     if not short and not long:
         errors["short_term_goals"] = "Skriv mindst ét mål (kort eller langt sigt)"
     if len(short) > 4000 or len(long) > 4000:
@@ -83,7 +91,10 @@ def save_plan_in(
         key = f"interventions[{n}]"
         consent_id = None
         description = " ".join((item.description or "").split())
-        if item.center_code not in CENTER_NAMES_DA:
+        control = control_message(item.description, "Beskrivelsen af indsatsen")
+        if control:
+            errors[key] = control
+        elif item.center_code not in CENTER_NAMES_DA:
             errors[key] = "Vælg et af de fire centre"
         elif item.area not in {a.value for a in InterventionArea}:
             errors[key] = "Vælg område: uddannelse, job eller andet"

@@ -15,6 +15,7 @@ from ungehus_tui.data.engine import write_session
 from ungehus_tui.data.models import Center, Staff
 from ungehus_tui.domain.clock import now
 from ungehus_tui.domain.codes import AccessRole, ContactRole
+from ungehus_tui.domain.text import control_message
 from ungehus_tui.services import audit, auth
 from ungehus_tui.services.context import Actor, Ctx
 from ungehus_tui.services.errors import Conflict, NotFound, ValidationFailed
@@ -40,9 +41,15 @@ def add_staff_in(
     login = login.strip().lower()
     if not _LOGIN.match(login):
         errors["login"] = "Brugernavn: 2-64 tegn, små bogstaver, cifre, punktum, - og _"
+    control = control_message(name, "Navn")
     name = " ".join(name.split())
-    if len(name) < 2:
+    if control:
+        errors["name"] = control
+    elif len(name) < 2:
         errors["name"] = "Navn skal udfyldes"
+    control = control_message(email, "E-mailadressen")
+    if control:
+        errors["email"] = control
     if role not in {r.value for r in AccessRole}:
         errors["role"] = "Ukendt rolle (RECEPTION, COUNSELLOR, LEADER, ADMIN)"
     if center is not None and session.get(Center, center) is None:

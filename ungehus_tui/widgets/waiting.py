@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Static
 
 from ungehus_tui.domain.privacy import shown_name
 from ungehus_tui.services.arrivals import Waiting
+from ungehus_tui.widgets.safe import cell
 
 
 class WaitingPanel(Vertical):
@@ -46,8 +47,8 @@ class WaitingPanel(Vertical):
             table.add_row(
                 w.arrived_at.strftime("%H:%M"),
                 str(w.minutes),
-                shown_name(w.name, privacy=privacy) if w.name else "(ukendt)",
-                w.reason_da,
+                cell(shown_name(w.name, privacy=privacy) if w.name else "(ukendt)"),
+                cell(w.reason_da),
                 key=str(w.arrival_id),
             )
         if rows:
