@@ -297,9 +297,10 @@ def last_before(session: Session, cutoff: dt.datetime) -> int | None:
     return session.execute(select(func.max(t.c.id)).where(t.c.at < cutoff)).scalar()
 
 
-def prune_through(session: Session, actor: Actor | None, last_id: int) -> int:
+def prune_through(session: Session, actor: Actor | None, last_id: int) -> tuple[int, int]:
     """Delete the events up to and including `last_id` (never the newest one) in this
-    transaction, move the checkpoint there and log AUDIT_PRUNE; the number deleted."""
+    transaction, move the checkpoint there and log AUDIT_PRUNE; (events deleted, the last
+    pruned id), (0, 0) when there was nothing to prune."""
     t = AuditEvent.__table__  # type: ignore[attr-defined]
     head = session.exec(select(AuditHead).where(AuditHead.id == 1).with_for_update()).first()
     if head is None:
@@ -307,7 +308,7 @@ def prune_through(session: Session, actor: Actor | None, last_id: int) -> int:
     last_id = min(last_id, (head.last_event_id or 0) - 1)
     row = session.execute(select(t.c.hash).where(t.c.id == last_id)).first()
     if last_id <= 0 or row is None:
-        return 0
+        return 0, 0
     deleted = session.execute(delete(t).where(t.c.id <= last_id)).rowcount or 0  # type: ignore[attr-defined]
     stamp = now()
     point = Checkpoint(last_id, row[0], stamp.astimezone(dt.UTC).isoformat())
@@ -319,4 +320,4 @@ def prune_through(session: Session, actor: Actor | None, last_id: int) -> int:
     session.flush()
     detail = prune_detail(last_id, row[0])
     record(session, actor, PRUNE_ACTION, purpose="slettefrist", detail=detail)
-    return deleted
+    return deleted, last_id

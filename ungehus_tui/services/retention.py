@@ -240,5 +240,5 @@ def prune_audit(ctx: Ctx, actor: Actor) -> AuditPrune:
     cutoff = months_before(now(), months)
     with write_session(ctx.engine) as session:
         through = audit.last_before(session, cutoff)
-        deleted = audit.prune_through(session, actor, through) if through else 0
-    return AuditPrune(months, cutoff, through if deleted else None, deleted)
+        deleted, last = audit.prune_through(session, actor, through) if through else (0, 0)
+    return AuditPrune(months, cutoff, last or None, deleted)
