@@ -13,6 +13,9 @@ the rename leaves the previous folders, `latest` and the watermark as they were 
 `.tmp-*` folder is removed by the next run); a run killed between the rename and the
 watermark leaves a complete folder that the next run exports again (at least once, never
 lost). One export at a time per OUT folder (`OUT/.lock`).
+
+`manifest.json` also holds the audit chain's head when the export ran (`audit_head`: events,
+hash), an anchor outside the database for `ungehus audit verify --anchor manifest.json`.
 """
 
 from __future__ import annotations
