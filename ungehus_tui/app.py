@@ -23,7 +23,7 @@ from ungehus_tui.data.models import Staff
 from ungehus_tui.domain.text import visible
 from ungehus_tui.screens.queue import QueueScreen
 from ungehus_tui.screens.reception import ReceptionScreen
-from ungehus_tui.services.context import Actor, Ctx, actor_by_login
+from ungehus_tui.services.context import Actor, Ctx, actor_by_login, set_process_source
 from ungehus_tui.services.errors import ServiceError
 from ungehus_tui.services.permissions import Action, allowed
 
@@ -207,4 +207,5 @@ def make_app(ctx: Ctx, *, actor: Actor | None = None, as_login: str | None = Non
     from ungehus_tui import logsafe
 
     logsafe.install()
-    return UngehusApp(ctx, actor or default_actor(ctx, as_login))
+    set_process_source("tui")  # the audit log says: from the app, by this OS user on this host
+    return UngehusApp(ctx, (actor or default_actor(ctx, as_login)).acting_from("tui"))

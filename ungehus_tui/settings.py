@@ -53,7 +53,15 @@ class Settings(BaseSettings):
     login_lock_minutes: int = 15
     retention_months: int = 36
     audit_retention_months: int = Field(
-        default=12, ge=6, description="Audit events are kept at least this long (>= 6)"
+        default=24,
+        ge=6,
+        description="Audit events older than this are pruned by `retention --apply` (>= 6)",
+    )
+    audit_key: str | None = Field(
+        default=None,
+        min_length=16,
+        description="Secret key for the audit chain (HMAC-SHA256), kept outside the database; "
+        "once set, keep it: the log cannot be written or verified without it",
     )
     pseudonym_key: str | None = Field(
         default=None, description="Key for the export pseudonym (HMAC); kept secret"

@@ -12,6 +12,7 @@ from ungehus_tui.data.engine import StoreError, make_engine, resolve_url
 from ungehus_tui.data.models import AuditHead
 from ungehus_tui.data.org import load_org, read_org
 from ungehus_tui.domain import clock
+from ungehus_tui.services import audit
 from ungehus_tui.services.audit import GENESIS
 from ungehus_tui.services.context import Ctx
 from ungehus_tui.settings import Settings
@@ -20,7 +21,9 @@ from ungehus_tui.settings import Settings
 def engine_for(settings: Settings) -> Engine:
     clock.set_zone(settings.timezone)
     url = resolve_url(settings.db, settings.data_dir)
-    return make_engine(url, busy_timeout_ms=settings.busy_timeout_ms)
+    engine = make_engine(url, busy_timeout_ms=settings.busy_timeout_ms)
+    audit.use_key(engine, settings.audit_key)
+    return engine
 
 
 def _friendly(exc: Exception) -> StoreError:

@@ -58,7 +58,12 @@ def test_deleted_rows_are_found(ctx, reception) -> None:  # type: ignore[no-unty
     assert result.broken_id == 9 and "end" in (result.reason or "")
 
 
-def test_show_person_lists_look_ups_and_is_audited(ctx, reception, admin, db_url) -> None:  # type: ignore[no-untyped-def]
+def test_show_person_lists_look_ups_and_is_audited(  # type: ignore[no-untyped-def]
+    ctx, reception, admin, db_url, monkeypatch
+) -> None:
+    from ungehus_tui.cli import audit as audit_cli
+
+    monkeypatch.setattr(audit_cli.console, "width", 200)
     pid = _fill(ctx, reception, n=2)
     people.audit_search(ctx, reception, "010105-4321")
     people.record_view(ctx, reception, pid, purpose="visitation")
@@ -71,7 +76,7 @@ def test_show_person_lists_look_ups_and_is_audited(ctx, reception, admin, db_url
         app, ["audit", "show", "--person", "010105-4321", "--db", db_url, "--as", "it.admin"]
     )
     assert out.exit_code == 0, out.output
-    assert "REVEAL_CPR" in out.output and "udfylde blanket" in out.output
+    assert "fuldt CPR-nummer vist" in out.output and "udfylde blanket" in out.output
     assert "4321" not in out.output
     assert person_events(ctx, admin, CPR, "indsigt")[-1].action == "AUDIT_SHOW"
     assert verify_chain(ctx.engine).ok

@@ -19,7 +19,15 @@ from tests.counsellor.conftest import FROZEN, new_case
 from tests.cprgen import born, make_cpr
 from ungehus_tui.cli import app as cli_app
 from ungehus_tui.data.engine import read_session, write_session
-from ungehus_tui.data.models import Meeting, MeetingParticipant, Room, Staff, Task, YoungPerson
+from ungehus_tui.data.models import (
+    AuditEvent,
+    Meeting,
+    MeetingParticipant,
+    Room,
+    Staff,
+    Task,
+    YoungPerson,
+)
 from ungehus_tui.data.org import OrgFileError, default_org_path, read_org
 from ungehus_tui.domain import clock
 from ungehus_tui.services import (
@@ -392,7 +400,20 @@ async def test_desk_form_refuses_a_name_with_a_control_character(ctx, frozen) ->
         await _settle(app, pilot)
         shown = " ".join(str(n.message) for n in app._notifications) + _statics(app)
         assert "Navn indeholder et kontroltegn (U+001B), som ikke kan gemmes" in shown
-    assert counts(ctx) == before
+    after = counts(ctx)
+    # The CPR typed in the search is logged (a settled search); nothing else is written.
+    assert {k: v for k, v in after.items() if k != "audit_event"} == {
+        k: v for k, v in before.items() if k != "audit_event"
+    }
+    with read_session(ctx.engine) as session:
+        actions = (
+            session.execute(
+                select(AuditEvent.action).where(AuditEvent.id > before["audit_event"])  # type: ignore[operator]
+            )
+            .scalars()
+            .all()
+        )
+    assert actions and set(actions) == {"SEARCH"}
 
 
 def _statics(app) -> str:  # type: ignore[no-untyped-def]

@@ -156,6 +156,8 @@ CASES: list[Case] = [
     ),
     Case("retention.candidates", lambda e, a: retention.candidates(e.ctx, a), ADMIN),
     Case("retention.apply", lambda e, a: retention.apply(e.ctx, a), ADMIN),
+    Case("retention.audit_prune_plan", lambda e, a: retention.audit_prune_plan(e.ctx, a), ADMIN),
+    Case("retention.prune_audit", lambda e, a: retention.prune_audit(e.ctx, a), ADMIN),
     Case(
         "backup.backup",
         lambda e, a: backup.backup(e.ctx, a, e.tmp / f"b-{a.login}.db"),

@@ -95,12 +95,22 @@ def is_tty() -> bool:
 
 
 def cli_actor(ctx: Ctx, as_login: str | None) -> Actor:
-    """The staff member a CLI command acts as: --as, else UNGEHUS_CLI_LOGIN."""
+    """The staff member a CLI command acts as: --as, else UNGEHUS_CLI_LOGIN. An unknown or
+    disabled login is refused (one line, exit 1). The actor carries channel `cli` and the
+    OS user @ host, which the audit log records beside the login (the CLI trust model: whoever
+    can run it against the database can name any login; the log says who ran it)."""
+    from sqlalchemy import select
+
     from ungehus_tui.data.engine import read_session
-    from ungehus_tui.services.context import actor_by_login
+    from ungehus_tui.data.models import Staff
 
     login = as_login or ctx.settings.cli_login
     if not login:
         fail("Name the staff member acting: --as LOGIN (or set UNGEHUS_CLI_LOGIN)")
     with read_session(ctx.engine) as session:
-        return actor_by_login(session, login)
+        staff = session.execute(select(Staff).where(Staff.login == login)).scalars().first()
+        if staff is None:
+            fail(f"Unknown staff login: {login}")
+        if not staff.active:
+            fail(f"The staff login {login} is disabled; it cannot act")
+        return Actor.of(staff).acting_from("cli")

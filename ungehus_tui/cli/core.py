@@ -16,6 +16,9 @@ def register(app: typer.Typer) -> None:
     @app.callback(invoke_without_command=True)
     def _root(ctx: typer.Context, db: DbOption = None) -> None:
         """Without a command: start the app (same as `ungehus run`)."""
+        from ungehus_tui.services.context import set_process_source
+
+        set_process_source("tui" if ctx.invoked_subcommand in (None, "run") else "cli")
         if ctx.invoked_subcommand is None:
             _run(db=db, demo=False, as_login=None)
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from ungehus_tui.cli.common import AsOption, DbOption, clean_errors, cli_actor, settings_for
 from ungehus_tui.domain.clock import local
+
+if TYPE_CHECKING:
+    from ungehus_tui.services.retention import AuditPrune
 
 console = Console(highlight=False)
 
@@ -33,7 +36,19 @@ def retention(
         actor = cli_actor(ctx, as_login)
         months = ctx.settings.retention_months
         found = svc.apply(ctx, actor) if apply else svc.candidates(ctx, actor)
+        pruned = svc.prune_audit(ctx, actor) if apply else svc.audit_prune_plan(ctx, actor)
     for c in found:
         console.print(f"  id {c.person_id}: sidste aktivitet {local(c.last_activity):%d-%m-%Y}")
     verb = "anonymised" if apply else "would be anonymised (dry run; --apply to do it)"
     console.print(f"{len(found)} young people without activity for {months} months {verb}.")
+    _print_audit_prune(pruned, applied=apply)
+
+
+def _print_audit_prune(pruned: AuditPrune, *, applied: bool) -> None:
+    """The audit log's part of retention: events older than audit_retention_months."""
+    verb = "pruned" if applied else "would be pruned (dry run)"
+    before = f"{local(pruned.cutoff):%d-%m-%Y}"
+    line = f"{pruned.events} audit events older than {pruned.months} months ({before}) {verb}"
+    if applied and pruned.through_id:
+        line += f"; the chain now verifies from checkpoint event {pruned.through_id}"
+    console.print(line + ".")

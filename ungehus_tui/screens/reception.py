@@ -1,9 +1,17 @@
 """The desk: search before create, the CPR's birth date and age as soon as it is typed, the
 waiting list. Enter opens the young person, or registration for a CPR that is not there.
+
+Every settled search is audited with its term (`people.audit_search`): on Enter, on opening a
+result, and after SEARCH_SETTLE_SECONDS without a change to the field (checked every
+SEARCH_CHECK_SECONDS against the app's idle clock, which tests advance instead of sleeping).
+The same term is not logged twice in a row; emptying the field starts a new search. A typed
+CPR is logged as typed (the law asks for the log) and never shown in full: the field shows
+dots, results and `audit show` the masked form.
 """
 
 from __future__ import annotations
 
+import time
 from typing import ClassVar
 
 from textual import on, work
@@ -24,6 +32,8 @@ from ungehus_tui.widgets.safe import cell
 from ungehus_tui.widgets.waiting import WaitingPanel
 
 WAITING_REFRESH_SECONDS = 30
+SEARCH_SETTLE_SECONDS = 1.5  # a pause this long in typing settles the search (audited)
+SEARCH_CHECK_SECONDS = 0.5
 
 
 def typed_cpr(term: str) -> cprmod.Cpr | None:
@@ -112,6 +122,8 @@ class ReceptionScreen(DeskScreen):
         super().__init__()
         self._hits: list[people.PersonHit] = []
         self._term = ""
+        self._typed_at: float | None = None  # when the term last changed, until it settles
+        self._logged_term: str | None = None  # the last term audited
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -139,6 +151,7 @@ class ReceptionScreen(DeskScreen):
         table.add_column("Alder", key="age", width=6)
         self.query_one("#refusal", Static).display = False
         self.query_one("#search", Input).focus()
+        self.set_interval(SEARCH_CHECK_SECONDS, self.check_search_settled, name="search-settle")
         self.query_one(WaitingPanel).display = self._keeps_waiting_list
         if self._keeps_waiting_list:
             self.action_refresh_waiting()
@@ -158,6 +171,9 @@ class ReceptionScreen(DeskScreen):
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
         self._term = event.value
+        self._typed_at = self._search_clock() if event.value.strip() else None
+        if not event.value.strip():
+            self._logged_term = None  # an emptied field: the next term is a new search
         guard_cpr(event.input)
         line, refusal = cpr_line(event.value)
         self.query_one("#cpr-info", Static).update(line)
@@ -165,6 +181,30 @@ class ReceptionScreen(DeskScreen):
         box.update(refusal or "")
         box.display = refusal is not None
         self.run_search(event.value)
+
+    def _search_clock(self) -> float:
+        clock = getattr(self.app, "idle_clock", None)
+        return clock() if callable(clock) else time.monotonic()
+
+    def check_search_settled(self) -> None:
+        """Audit the term once typing has paused for SEARCH_SETTLE_SECONDS."""
+        typed = self._typed_at
+        if typed is not None and self._search_clock() - typed >= SEARCH_SETTLE_SECONDS:
+            self._typed_at = None
+            self.log_search(self._term)
+
+    def log_search(self, term: str) -> None:
+        """Audit one settled search (not the same term twice in a row)."""
+        term = " ".join(term.split())
+        if not term or term == self._logged_term:
+            return
+        self._logged_term = term
+        self._typed_at = None
+        self.audit_search(term)
+
+    @work(thread=True, group="audit-search", exit_on_error=False)
+    def audit_search(self, term: str) -> None:
+        people.audit_search(self.ctx, self.actor, term)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def run_search(self, term: str) -> None:
@@ -202,11 +242,13 @@ class ReceptionScreen(DeskScreen):
 
     @on(Input.Submitted, "#search")
     def _submitted(self, event: Input.Submitted) -> None:
+        self.log_search(event.value)
         self.open_or_register(event.value)
 
     @on(DataTable.RowSelected, "#results")
     def _row_selected(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value:
+            self.log_search(self._term)
             self.open_person(int(event.row_key.value))
 
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)

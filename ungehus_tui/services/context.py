@@ -1,7 +1,18 @@
-"""What a service call needs: the engine, the settings, and who is acting."""
+"""What a service call needs: the engine, the settings, and who is acting (and from where).
+
+Where an action comes from is carried on the `Actor`: `channel` (`tui`, `cli`) and `origin`
+(the operating-system user @ host running the process). The audit log records both beside the
+staff login, so a CLI `--as` login is traced to the person at the keyboard. Events without a
+staff actor (a failed sign-in) take the process's source, set once by the entry point
+(`set_process_source`).
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import getpass
+import os
+import socket
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
@@ -22,10 +33,13 @@ class Actor:
     role: str  # AccessRole
     center_code: str | None
     contact_role: str | None
+    channel: str | None = None  # `tui`, `cli`; None: the process's source
+    origin: str | None = None  # os-user@host
 
     @classmethod
     def of(cls, staff: Staff) -> Actor:
         assert staff.id is not None
+        channel, origin = process_source()
         return cls(
             id=staff.id,
             login=staff.login,
@@ -33,7 +47,41 @@ class Actor:
             role=staff.role,
             center_code=staff.center_code,
             contact_role=staff.contact_role,
+            channel=channel,
+            origin=origin,
         )
+
+    def acting_from(self, channel: str, origin: str | None = None) -> Actor:
+        """This actor, acting through `channel` from `origin` (default: this process's)."""
+        return dataclasses.replace(self, channel=channel, origin=origin or local_origin())
+
+
+def local_origin() -> str:
+    """`os-user@host` of this process; never fails (a container without a passwd entry or
+    a USER variable gets `uid<N>`, an unnamed host `unknown-host`)."""
+    try:
+        user = getpass.getuser()
+    except Exception:  # KeyError/OSError when there is no user name at all
+        user = f"uid{os.getuid()}" if hasattr(os, "getuid") else "unknown-user"
+    try:
+        host = socket.gethostname() or "unknown-host"
+    except OSError:
+        host = "unknown-host"
+    return f"{user}@{host}"[:200]
+
+
+_process_source: tuple[str | None, str | None] = (None, None)
+
+
+def set_process_source(channel: str | None, origin: str | None = None) -> None:
+    """The entry point says how this process is used (`cli`, `tui`): actors made from here on
+    and events without an actor carry it."""
+    global _process_source
+    _process_source = (channel, (origin or local_origin()) if channel else None)
+
+
+def process_source() -> tuple[str | None, str | None]:
+    return _process_source
 
 
 @dataclass(frozen=True, slots=True)

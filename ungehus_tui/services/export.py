@@ -13,6 +13,9 @@ the rename leaves the previous folders, `latest` and the watermark as they were 
 `.tmp-*` folder is removed by the next run); a run killed between the rename and the
 watermark leaves a complete folder that the next run exports again (at least once, never
 lost). One export at a time per OUT folder (`OUT/.lock`).
+
+`manifest.json` also holds the audit chain's head when the export ran (`audit_head`: events,
+hash), an anchor outside the database for `ungehus audit verify --anchor manifest.json`.
 """
 
 from __future__ import annotations
@@ -145,6 +148,7 @@ def run_export(
                 "full": full,
                 "include_cpr": include_cpr,
                 "files": [{"name": f.name, "rows": f.rows, "sha256": f.sha256} for f in files],
+                "audit_head": _audit_head(ctx),
             }
             with open_private(tmp / "manifest.json") as fh:
                 fh.write(json.dumps(manifest, indent=2, ensure_ascii=False).encode() + b"\n")
@@ -169,6 +173,14 @@ def run_export(
             )
             audit.record(session, actor, "EXPORT", purpose="natlig eksport", detail=detail)
     return ExportResult(folder=final, since=since, until=until, files=files)
+
+
+def _audit_head(ctx: Ctx) -> dict[str, object] | None:
+    """The audit chain's head now, an anchor kept outside the database: `ungehus audit verify
+    --anchor manifest.json` fails if the log later no longer reaches it."""
+    with ctx.engine.connect() as conn:
+        head = audit.read_head(conn)
+    return head.as_json() if head is not None else None
 
 
 def _write_files(

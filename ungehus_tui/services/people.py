@@ -272,13 +272,23 @@ def similar_in(session: Session, name: str, birth_date: dt.date) -> list[YoungPe
 def audit_search(ctx: Ctx, actor: Actor, term: str, purpose: str | None = None) -> None:
     """Log one search with its term. `search` is read-only (it runs per keystroke); the UI
     calls this once per settled search: when a result is opened, on Enter, or after a pause
-    (the reception screen's debounce), so the log has the term that was looked for."""
+    (the reception screen's debounce), so the log has the term that was looked for. The event
+    also names the young people the search found (their ids, `audit.found_detail`), so a
+    subject access listing shows every search that showed the person, by name or by CPR."""
     require(actor, Action.SEARCH)
     term = " ".join(term.split())
     if not term:
         return
     with write_session(ctx.engine) as session:
-        audit.record(session, actor, "SEARCH", search_term=term, purpose=purpose or "søgning")
+        found = audit.found_detail([hit.id for hit in search_in(session, term)])
+        audit.record(
+            session,
+            actor,
+            "SEARCH",
+            search_term=term,
+            purpose=purpose or "søgning",
+            detail=found,
+        )
 
 
 def record_view(ctx: Ctx, actor: Actor, person_id: int, purpose: str | None = None) -> None:

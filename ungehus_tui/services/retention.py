@@ -14,7 +14,8 @@ count by center, rule, month); it removes what identifies the person:
 - free text that may name people: meeting outcome notes, plan goals and interventions,
   handover reasons, arrival and task notes, non-staff meeting participants (name, e-mail);
 - `anonymised_at` set; one RETENTION_ANONYMISE audit event per person.
-The audit log itself is kept (at least `audit_retention_months`).
+Audit events older than `audit_retention_months` are pruned (`prune_audit`, below) with a
+chain checkpoint; within that window the log, search terms included, stays as logged.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from sqlmodel import Session
 from ungehus_tui.data.engine import read_session, write_session
 from ungehus_tui.data.models import (
     Assignment,
+    AuditEvent,
     Consent,
     DeskArrival,
     EducationPlan,
@@ -201,3 +203,42 @@ def apply(ctx: Ctx, actor: Actor) -> list[Candidate]:
                     anonymise_in(session, actor, cand.person_id)
                     done.append(cand)
     return done
+
+
+# --- audit log retention (kept apart from the anonymisation above) -----------------------
+
+
+@dataclass(frozen=True)
+class AuditPrune:
+    months: int
+    cutoff: dt.datetime
+    through_id: int | None  # the last event pruned (or that would be); None: nothing
+    events: int  # how many events were (or would be) pruned
+
+
+def audit_prune_plan(ctx: Ctx, actor: Actor) -> AuditPrune:
+    """The dry run of `prune_audit`: which events are older than audit_retention_months."""
+    require(actor, Action.RETENTION)
+    months = ctx.settings.audit_retention_months
+    cutoff = months_before(now(), months)
+    with read_session(ctx.engine) as session:
+        through = audit.last_before(session, cutoff)
+        count = 0
+        if through is not None:
+            t = AuditEvent.__table__  # type: ignore[attr-defined]
+            older = select(func.count()).select_from(t).where(t.c.id <= through)
+            count = session.execute(older).scalar() or 0
+    return AuditPrune(months, cutoff, through, count)
+
+
+def prune_audit(ctx: Ctx, actor: Actor) -> AuditPrune:
+    """Delete audit events older than audit_retention_months (search terms go with them),
+    in one transaction with the new checkpoint and an AUDIT_PRUNE event, so the remaining
+    chain still verifies. The newest event is never pruned."""
+    require(actor, Action.RETENTION)
+    months = ctx.settings.audit_retention_months
+    cutoff = months_before(now(), months)
+    with write_session(ctx.engine) as session:
+        through = audit.last_before(session, cutoff)
+        deleted, last = audit.prune_through(session, actor, through) if through else (0, 0)
+    return AuditPrune(months, cutoff, last or None, deleted)
