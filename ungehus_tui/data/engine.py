@@ -102,14 +102,14 @@ def _ping_after_idle(engine: Engine) -> None:
     within the last few seconds is taken as alive; an older one is pinged, and a dead one is
     replaced before anything runs on it (a server restart between a desk's keystrokes)."""
 
+    @event.listens_for(engine, "connect")
     @event.listens_for(engine, "checkin")
     def _on_checkin(_dbapi_conn: object, record: Any) -> None:
         record.info["idle_since"] = time.monotonic()
 
     @event.listens_for(engine, "checkout")
     def _on_checkout(dbapi_conn: Any, record: Any, _proxy: object) -> None:
-        since = record.info.get("idle_since")
-        if since is not None and time.monotonic() - since < PING_AFTER_IDLE_S:
+        if time.monotonic() - record.info.get("idle_since", 0.0) < PING_AFTER_IDLE_S:
             return
         try:
             engine.dialect.do_ping(dbapi_conn)
