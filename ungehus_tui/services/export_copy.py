@@ -54,6 +54,7 @@ _CSV = (Dialect.EXCEL_DA, Dialect.RFC4180)
 _DELIMITER = {Dialect.EXCEL_DA: ";", Dialect.RFC4180: ","}
 _LOCAL_DA = "DD-MM-YYYY HH24:MI"
 BATCH = 1000  # rows per write
+FILL_CHUNK = 10_000  # young people per round trip when filling the pseudonyms
 
 
 class CopyPlan:
@@ -108,16 +109,26 @@ def _zone_agrees(conn: Connection) -> bool:
 
 
 def _fill_pseudonyms(raw: Any, pseudonym: Callable[[str], str]) -> None:
+    """Every young person's pseudonym, computed here in chunks (memory stays flat)."""
     with raw.cursor() as cur:
         cur.execute(
             f"CREATE TEMP TABLE {PSEUDONYM_TABLE} (person_id integer PRIMARY KEY, "
             "pseudonym text NOT NULL) ON COMMIT DROP"
         )
-        cur.execute("SELECT id, cpr FROM young_person")
-        people = cur.fetchall()
-        lines = "".join([f"{person_id}\t{pseudonym(cpr)}\n" for person_id, cpr in people])
-        with cur.copy(f"COPY pg_temp.{PSEUDONYM_TABLE} (person_id, pseudonym) FROM STDIN") as cp:
-            cp.write(lines.encode("ascii"))
+        last = 0
+        while True:
+            cur.execute(
+                "SELECT id, cpr FROM young_person WHERE id > %s ORDER BY id LIMIT %s",
+                (last, FILL_CHUNK),
+            )
+            people = cur.fetchall()
+            if not people:
+                break
+            last = people[-1][0]
+            lines = "".join([f"{person_id}\t{pseudonym(cpr)}\n" for person_id, cpr in people])
+            copy = f"COPY pg_temp.{PSEUDONYM_TABLE} (person_id, pseudonym) FROM STDIN"
+            with cur.copy(copy) as cp:
+                cp.write(lines.encode("ascii"))
         cur.execute(f"ANALYZE pg_temp.{PSEUDONYM_TABLE}")
 
 
