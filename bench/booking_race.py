@@ -7,11 +7,10 @@ a member of staff counts as a double booking (over the whole database)."""
 from __future__ import annotations
 
 import multiprocessing as mp
-import sqlite3
-from pathlib import Path
 from typing import Any
 
 from bench.common import CACHE, Metric
+from bench.target import Target
 from bench.writes import PROCESSES, free_cprs
 
 OVERLAPS = """
@@ -25,10 +24,10 @@ WHERE a.person_id = b.person_id OR a.room_id = b.room_id OR EXISTS (
 """
 
 
-def _settings(db: Path):  # type: ignore[no-untyped-def]
+def _settings(db: str):  # type: ignore[no-untyped-def]
     from ungehus_tui.settings import load_settings
 
-    return load_settings(db=str(db), data_dir=CACHE, ics_dir=CACHE / "ics")
+    return load_settings(db=db, data_dir=CACHE, ics_dir=CACHE / "ics")
 
 
 def _desk(db: str, login: str, intake_id: int, slots: list[Any], start: Any) -> tuple[str, str]:
@@ -38,7 +37,7 @@ def _desk(db: str, login: str, intake_id: int, slots: list[Any], start: Any) -> 
     from ungehus_tui.services.errors import Conflict
     from ungehus_tui.store import open_store
 
-    ctx = open_store(_settings(Path(db)))
+    ctx = open_store(_settings(db))
     with read_session(ctx.engine) as session:
         actor = actor_by_login(session, login)
     start.wait(120)
@@ -56,7 +55,7 @@ def _desk(db: str, login: str, intake_id: int, slots: list[Any], start: Any) -> 
         ctx.engine.dispose()
 
 
-def measure(db: Path) -> Metric:
+def measure(target: Target) -> Metric:
     from ungehus_tui.data.engine import read_session
     from ungehus_tui.domain import clock
     from ungehus_tui.domain.triage import Facts
@@ -66,13 +65,12 @@ def measure(db: Path) -> Metric:
     from ungehus_tui.services.people import PersonIn, register_person
     from ungehus_tui.store import open_store
 
-    with sqlite3.connect(db) as conn:
-        before = conn.execute(OVERLAPS).fetchone()[0]
-    ctx = open_store(_settings(db))
+    before = target.scalar(OVERLAPS)
+    ctx = open_store(_settings(target.url))
     with read_session(ctx.engine) as session:
         actor = actor_by_login(session, "rec.1")
     intakes: list[int] = []
-    for i, number in enumerate(free_cprs(db, PROCESSES)):
+    for i, number in enumerate(free_cprs(target, PROCESSES)):
         person, _ = register_person(ctx, actor, PersonIn(cpr=number, name=f"Prøve Bookingsen {i}"))
         assert person.id is not None
         intake, _ = record_intake(
@@ -90,13 +88,12 @@ def measure(db: Path) -> Metric:
         start = manager.Event()
         with spawn.Pool(PROCESSES) as pool:
             jobs = [
-                pool.apply_async(_desk, (str(db), logins[w % 2], intakes[w], slots, start))
+                pool.apply_async(_desk, (target.url, logins[w % 2], intakes[w], slots, start))
                 for w in range(PROCESSES)
             ]
             start.set()
             outcomes = [job.get(timeout=1800) for job in jobs]
-    with sqlite3.connect(db) as conn:
-        after = conn.execute(OVERLAPS).fetchone()[0]
+    after = target.scalar(OVERLAPS)
     errors = [o[1] for o in outcomes if o[0] == "error"]
     return Metric(
         after,

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import importlib.util
 from collections.abc import Callable
-from pathlib import Path
 
 from bench.common import Metric
+from bench.target import Target
 
 
 def _has(module: str) -> bool:
@@ -17,12 +17,12 @@ def _has(module: str) -> bool:
         return False
 
 
-def export(db: Path, ensure_db: Callable[[int], Path], quick: bool) -> Metric:
+def export(target: Target, demo: Callable[[int], Target], quick: bool) -> Metric:
     if not _has("ungehus_tui.services.export"):
         return Metric.missing("the export (services/export.py) has not landed", goal="<= 3")
     from bench import export_bench
 
-    return export_bench.measure(db, ensure_db, quick)
+    return export_bench.measure(target, demo, quick)
 
 
 def export_peak(export_metric: Metric) -> Metric:
@@ -37,12 +37,12 @@ def export_peak(export_metric: Metric) -> Metric:
     )
 
 
-def queue_open(db: Path) -> Metric:
+def queue_open(target: Target) -> Metric:
     if not _has("ungehus_tui.services.queue"):
         return Metric.missing("the counsellor queue (services/queue.py) has not landed")
     from bench import queue_bench
 
-    return queue_bench.measure(db)
+    return queue_bench.measure(target)
 
 
 def intake_keys() -> Metric:
@@ -53,9 +53,9 @@ def intake_keys() -> Metric:
     return walkin_keys.measure()
 
 
-def double_bookings(db: Path) -> Metric:
+def double_bookings(target: Target) -> Metric:
     if not _has("ungehus_tui.services.booking"):
         return Metric.missing("booking (services/booking.py) has not landed", goal="0")
     from bench import booking_race
 
-    return booking_race.measure(db)
+    return booking_race.measure(target)

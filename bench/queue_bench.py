@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import importlib
 import time
-from pathlib import Path
 
 from bench.common import CACHE, Metric, percentile
+from bench.target import Target
 
 TARGET = 2000
 
 
-def measure(db: Path, runs: int = 20) -> Metric:
+def measure(target: Target, runs: int = 20) -> Metric:
     from sqlmodel import select
 
     from ungehus_tui.data.engine import read_session
@@ -22,7 +22,7 @@ def measure(db: Path, runs: int = 20) -> Metric:
     from ungehus_tui.store import open_store
 
     queue_for = importlib.import_module("ungehus_tui.services.queue").queue_for
-    ctx = open_store(load_settings(db=str(db), data_dir=CACHE))
+    ctx = open_store(load_settings(db=target.url, data_dir=CACHE))
     with read_session(ctx.engine) as session:
         staff = session.exec(
             select(Staff).where(Staff.role == "COUNSELLOR", Staff.active == True)  # noqa: E712

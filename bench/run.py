@@ -1,9 +1,11 @@
 """The Ungehus benchmark at 100,000 young people. Not part of the test run.
 
-    python bench/run.py [--quick] [--json] [--db PATH] [--persons N]
+    python bench/run.py [--quick] [--json] [--db PATH | --db postgresql+psycopg://...]
+                        [--persons N] [--keep]
 
 Builds (or reuses, under bench/.cache/) a demo database with `python -m ungehus_tui demo`,
-then measures each figure against a floor measured in the same run where one exists.
+then measures each figure against a floor measured in the same run where one exists. With a
+PostgreSQL URL it measures on that server instead, in databases of its own (bench/target.py).
 With --json the last line of the output is one JSON object with exactly the metric keys.
 """
 
@@ -18,11 +20,13 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import CACHE, PYTHON, ROOT, Metric, child_env
+from bench.target import Target, is_postgres, postgres
 
 KEYS = (
     "startup_ratio",
@@ -41,7 +45,7 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def machine() -> dict[str, object]:
+def machine(target: Target) -> dict[str, object]:
     model = platform.processor() or "?"
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -55,6 +59,8 @@ def machine() -> dict[str, object]:
         "cpu": model,
         "python": platform.python_version(),
         "sqlite": sqlite3.sqlite_version,
+        **({"postgresql": target.scalar("SHOW server_version")} if target.is_pg else {}),
+        "backend": target.backend,
         "load_avg_1m": round(os.getloadavg()[0], 1),
     }
 
@@ -84,7 +90,11 @@ def ensure_db(persons: int) -> Path:
     return db
 
 
-def work_copy(db: Path, name: str) -> Path:
+def sqlite_target(db: Path) -> Target:
+    return Target(f"sqlite:///{db}", path=db)
+
+
+def work_copy(db: Path, name: str) -> Target:
     """A scratch copy for benchmarks that write (the cached database stays as built)."""
     target = CACHE / f"work-{name}.db"
     for suffix in ("", "-wal", "-shm"):
@@ -92,12 +102,11 @@ def work_copy(db: Path, name: str) -> Path:
     with sqlite3.connect(db) as src, sqlite3.connect(target) as dst:
         src.backup(dst)
     os.chmod(target, 0o600)
-    return target
+    return sqlite_target(target)
 
 
-def count_persons(db: Path) -> int:
-    with sqlite3.connect(db) as conn:
-        return int(conn.execute("SELECT count(*) FROM young_person").fetchone()[0])
+def count_persons(target: Target) -> int:
+    return int(target.scalar("SELECT count(*) FROM young_person"))
 
 
 def _guard(name: str, fn) -> Metric:  # type: ignore[no-untyped-def]
@@ -112,31 +121,51 @@ def _guard(name: str, fn) -> Metric:  # type: ignore[no-untyped-def]
 
 
 def run(args: argparse.Namespace) -> tuple[dict[str, Metric], dict[str, object]]:
-    from bench import features, search, startup, writes
-
+    if is_postgres(args.db):
+        if shutil.which("psql") is None:
+            sys.exit("bench/run.py on PostgreSQL needs psql: apt-get install -y postgresql-client")
+        with postgres(args.db, args.persons, args.keep) as (target, copy, demo):
+            return measure(target, copy, demo, args.quick)
     if shutil.which("sqlite3") is None:
         sys.exit("bench/run.py needs the sqlite3 command line tool: apt-get install -y sqlite3")
     db = Path(args.db).resolve() if args.db else ensure_db(args.persons)
-    quick = args.quick
+    return measure(
+        sqlite_target(db),
+        lambda name: work_copy(db, name),
+        lambda n: sqlite_target(ensure_db(n)),
+        args.quick,
+    )
+
+
+def measure(
+    target: Target,
+    copy: Callable[[str], Target],
+    demo: Callable[[int], Target],
+    quick: bool,
+) -> tuple[dict[str, Metric], dict[str, object]]:
+    """Every figure on `target`; `copy(name)` makes a scratch copy for a benchmark that writes,
+    `demo(n)` a demo database of n young people (the export's memory at another size)."""
+    from bench import features, search, startup, writes
+
     results: dict[str, Metric] = {}
     results["startup_ratio"] = _guard(
-        "startup_ratio", lambda: startup.measure(db, runs=3 if quick else 7)
+        "startup_ratio", lambda: startup.measure(target, runs=3 if quick else 7)
     )
-    results["search_p99_ms"] = _guard("search_p99_ms", lambda: search.measure(db, 1000))
-    export = _guard("export", lambda: features.export(work_copy(db, "export"), ensure_db, quick))
+    results["search_p99_ms"] = _guard("search_p99_ms", lambda: search.measure(target, 1000))
+    export = _guard("export", lambda: features.export(copy("export"), demo, quick))
     results["export_ratio"] = export
     results["export_peak_mib"] = features.export_peak(export)
-    results["queue_open_ms"] = _guard("queue_open_ms", lambda: features.queue_open(db))
+    results["queue_open_ms"] = _guard("queue_open_ms", lambda: features.queue_open(target))
     results["intake_keys"] = _guard("intake_keys", features.intake_keys)
     results["booking_double_bookings"] = _guard(
-        "booking_double_bookings", lambda: features.double_bookings(work_copy(db, "booking"))
+        "booking_double_bookings", lambda: features.double_bookings(copy("booking"))
     )
     results["concurrent_lost_writes"] = _guard(
         "concurrent_lost_writes",
-        lambda: writes.lost_writes(work_copy(db, "writes"), 25 if quick else 100),
+        lambda: writes.lost_writes(copy("writes"), 25 if quick else 100),
     )
-    results["persons"] = Metric(count_persons(db), unit="young people")
-    info = machine() | {"db": str(db), "quick": quick}
+    results["persons"] = Metric(count_persons(target), unit="young people")
+    info = machine(target) | {"db": target.label, "quick": quick}
     return results, info
 
 
@@ -163,8 +192,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions, same data")
     parser.add_argument("--json", action="store_true", help="last line: one JSON object")
-    parser.add_argument("--db", help="use this SQLite database instead of the cached one")
+    parser.add_argument(
+        "--db",
+        help="use this SQLite database instead of the cached one; or a PostgreSQL URL "
+        "(postgresql+psycopg://USER@HOST:PORT/DB): measure on that server, in databases "
+        "the run creates and drops",
+    )
     parser.add_argument("--persons", type=int, default=100_000, help="young people to build")
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="PostgreSQL: keep the demo database (ungehus_bench_keep_N) and reuse it next time",
+    )
     args = parser.parse_args()
     results, info = run(args)
     if args.json:

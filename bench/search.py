@@ -1,33 +1,33 @@
 """`search_p99_ms`: the search the reception screen runs per keystroke
-(`services.people.search_in` in a read session of its own, as the screen's worker does),
-over 1,000 realistic prefixes sampled from the database. The floor replays the very SQL
-statements that search emitted, through the sqlite3 module on one open connection."""
+(`services.people.search_in` in a `read_once` session of its own, as `people.search` in the
+screen's worker does), over 1,000 realistic prefixes sampled from the database. The floor
+replays the very SQL statements that search emitted on one open connection of the driver
+(the sqlite3 module; psycopg in autocommit on PostgreSQL)."""
 
 from __future__ import annotations
 
 import random
 import sqlite3
 import time
-from pathlib import Path
 from typing import Any
 
 from bench.common import Metric, percentile
+from bench.target import Target
 
 LIMIT = 20
 
 
-def prefixes(db: Path, count: int, seed: int = 8) -> list[str]:
+def prefixes(target: Target, count: int, seed: int = 8) -> list[str]:
     """What people type at the desk: CPR digits (with or without the hyphen), one folded or
     unfolded name word cut short (1-2 letters too), and two words ('soren han')."""
     rng = random.Random(seed)
-    with sqlite3.connect(db) as conn:
-        top = conn.execute("SELECT max(id) FROM young_person").fetchone()[0]
-        ids = rng.sample(range(1, top + 1), min(count * 2, top))
-        rows = conn.execute(
-            "SELECT cpr, name, name_folded FROM young_person "
-            f"WHERE id IN ({','.join('?' * len(ids))})",
-            ids,
-        ).fetchall()
+    top = target.scalar("SELECT max(id) FROM young_person")
+    ids = rng.sample(range(1, top + 1), min(count * 2, top))
+    rows = target.rows(
+        "SELECT cpr, name, name_folded FROM young_person WHERE id IN :ids ORDER BY id",
+        {"ids": ids},
+        expanding=["ids"],
+    )
     terms: list[str] = []
     for cpr, name, folded in rows:
         if len(terms) >= count:
@@ -53,16 +53,16 @@ def prefixes(db: Path, count: int, seed: int = 8) -> list[str]:
     return terms
 
 
-def measure(db: Path, count: int = 1000) -> Metric:
+def measure(target: Target, count: int = 1000) -> Metric:
     from sqlalchemy import event
 
-    from ungehus_tui.data.engine import make_engine, read_session
+    from ungehus_tui.data.engine import make_engine, read_once
     from ungehus_tui.domain import clock
     from ungehus_tui.services.people import search_in
 
     clock.set_zone("Europe/Copenhagen")
-    terms = prefixes(db, count)
-    engine = make_engine(f"sqlite:///{db}")
+    terms = prefixes(target, count)
+    engine = make_engine(target.url)
     captured: list[tuple[str, Any]] = []
 
     @event.listens_for(engine, "before_cursor_execute")
@@ -74,7 +74,7 @@ def measure(db: Path, count: int = 1000) -> Metric:
     hits = 0
     for term in terms:
         captured.clear()
-        with read_session(engine) as session:
+        with read_once(engine) as session:
             hits += bool(search_in(session, term, LIMIT))
         statements.append([(s, p) for s, p in captured if s.lstrip().upper().startswith("SELECT")])
     event.remove(engine, "before_cursor_execute", _capture)
@@ -82,12 +82,12 @@ def measure(db: Path, count: int = 1000) -> Metric:
     timings: list[float] = []
     for term in terms:
         started = time.perf_counter()
-        with read_session(engine) as session:
+        with read_once(engine) as session:
             search_in(session, term, LIMIT)
         timings.append((time.perf_counter() - started) * 1000)
     engine.dispose()
 
-    raw = sqlite3.connect(db)
+    raw = _raw_connection(target)
     raw_timings: list[float] = []
     for _ in range(2):  # the first pass warms up, the second counts
         raw_timings.clear()
@@ -104,6 +104,7 @@ def measure(db: Path, count: int = 1000) -> Metric:
         floor=f"raw SQL p99 {percentile(raw_timings, 99):.2f} ms",
         detail={
             "prefixes": len(terms),
+            "statements_per_search": max(len(sql) for sql in statements),
             "with_hits": hits,
             "p50_ms": round(percentile(timings, 50), 2),
             "p95_ms": round(percentile(timings, 95), 2),
@@ -112,3 +113,11 @@ def measure(db: Path, count: int = 1000) -> Metric:
             "slowest": sorted(zip(timings, terms, strict=True), reverse=True)[:5],
         },
     )
+
+
+def _raw_connection(target: Target) -> Any:
+    if target.path is not None:
+        return sqlite3.connect(target.path)
+    import psycopg
+
+    return psycopg.connect(target.libpq(), autocommit=True)

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import subprocess
 import time
-from pathlib import Path
 
 from bench.common import BENCH, PYTHON, ROOT, Metric, child_env, median
+from bench.target import Target
 
 
 def _once(args: list[str]) -> tuple[float, str]:
@@ -28,14 +28,14 @@ def _once(args: list[str]) -> tuple[float, str]:
     return float(stamp) - started, f"{screen}/{focused}"
 
 
-def measure(db: Path, runs: int) -> Metric:
+def measure(target: Target, runs: int) -> Metric:
     _once(["bare"])  # warm the OS file cache for both
-    _, where = _once(["ungehus", str(db)])
+    _, where = _once(["ungehus", target.url])
     bare: list[float] = []
     app: list[float] = []
     for _ in range(runs):
         bare.append(_once(["bare"])[0])
-        app.append(_once(["ungehus", str(db)])[0])
+        app.append(_once(["ungehus", target.url])[0])
     ratio = median(app) / median(bare)
     return Metric(
         round(ratio, 2),

@@ -2,7 +2,7 @@
 keys, print `READY <epoch seconds> <focused widget>` and exit at once.
 
     python bench/startup_probe.py bare
-    python bench/startup_probe.py ungehus DB_PATH
+    python bench/startup_probe.py ungehus DB_PATH_OR_URL
 """
 
 from __future__ import annotations

@@ -11,12 +11,11 @@
 from __future__ import annotations
 
 import multiprocessing as mp
-import sqlite3
 import traceback
-from pathlib import Path
 from typing import Any
 
 from bench.common import Metric
+from bench.target import Target
 
 PROCESSES = 8
 MARK = "Prøve Samtidigsen"
@@ -31,12 +30,11 @@ def _cpr(birth_ordinal: int, serial: int) -> str:
     return f"{birth:%d%m%y}{century_digit_for(birth)}{serial:03d}"
 
 
-def free_cprs(db: Path, count: int) -> list[str]:
+def free_cprs(target: Target, count: int) -> list[str]:
     """Fictitious CPR numbers (ages 19-27) not yet in the database."""
     import datetime as dt
 
-    with sqlite3.connect(db) as conn:
-        used = {r[0] for r in conn.execute("SELECT cpr FROM young_person")}
+    used = {r[0] for r in target.rows("SELECT cpr FROM young_person")}
     start = dt.date(dt.date.today().year - 27, 1, 1).toordinal()
     out: list[str] = []
     serial = 999
@@ -74,9 +72,9 @@ def _register_worker(url: str, numbers: list[str], start: Any) -> list[str]:
     return errors
 
 
-def lost_writes(db: Path, each: int) -> Metric:
-    url = f"sqlite:///{db}"
-    numbers = free_cprs(db, PROCESSES * each)
+def lost_writes(target: Target, each: int) -> Metric:
+    url = target.url
+    numbers = free_cprs(target, PROCESSES * each)
     spawn = mp.get_context("spawn")
     with spawn.Manager() as manager:
         start = manager.Event()
@@ -87,11 +85,11 @@ def lost_writes(db: Path, each: int) -> Metric:
             ]
             start.set()
             errors = [e for job in jobs for e in job.get(timeout=1800)]
-    with sqlite3.connect(db) as conn:
-        found = conn.execute(
-            f"SELECT count(*) FROM young_person WHERE cpr IN ({','.join('?' * len(numbers))})",
-            numbers,
-        ).fetchone()[0]
+    found = target.rows(
+        "SELECT count(*) FROM young_person WHERE cpr IN :numbers",
+        {"numbers": numbers},
+        expanding=["numbers"],
+    )[0][0]
     expected = PROCESSES * each
     locked = sum("locked" in e for e in errors)
     return Metric(

@@ -3,7 +3,10 @@
 SQLite: WAL, foreign keys on, a busy timeout, file created with mode 0600, and write
 transactions started with BEGIN IMMEDIATE (`write_session`) so concurrent desks queue for the
 write lock instead of failing with 'database is locked' half-way through a transaction.
-PostgreSQL (`postgresql+psycopg://...`) runs the same code.
+PostgreSQL (`postgresql+psycopg://...`) runs the same code; a pooled connection is pinged
+only after it has been idle a while (not on every checkout: the desk searches per keystroke),
+and `read_once` runs a single-statement read outside a transaction, so a keystroke's search
+is one round trip to the server.
 """
 
 from __future__ import annotations
@@ -11,13 +14,15 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DisconnectionError
 from sqlalchemy.pool import QueuePool, StaticPool
 from sqlmodel import Session, create_engine
 
@@ -84,7 +89,32 @@ def make_engine(url: str, *, busy_timeout_ms: int = 15000, echo: bool = False) -
         )
         _configure_sqlite(engine, busy_timeout_ms, wal=not memory)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True)
+    engine = create_engine(url, echo=echo)
+    _ping_after_idle(engine)
+    return engine
+
+
+PING_AFTER_IDLE_S = 5.0
+
+
+def _ping_after_idle(engine: Engine) -> None:
+    """SQLAlchemy's `pool_pre_ping` costs a round trip on every checkout. A connection used
+    within the last few seconds is taken as alive; an older one is pinged, and a dead one is
+    replaced before anything runs on it (a server restart between a desk's keystrokes)."""
+
+    @event.listens_for(engine, "connect")
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_conn: object, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_conn: Any, record: Any, _proxy: object) -> None:
+        if time.monotonic() - record.info.get("idle_since", 0.0) < PING_AFTER_IDLE_S:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except Exception as exc:
+            raise DisconnectionError("the pooled connection is gone") from exc
 
 
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int, *, wal: bool) -> None:
@@ -135,3 +165,24 @@ def read_session(engine: Engine) -> Iterator[Session]:
     """A unit of work that only reads."""
     with Session(engine, expire_on_commit=False) as session:
         yield session
+
+
+@contextmanager
+def read_once(engine: Engine) -> Iterator[Session]:
+    """A read of ONE statement (the desk's search per keystroke). On PostgreSQL it runs
+    outside a transaction (autocommit: no BEGIN and ROLLBACK round trips; one statement sees
+    one snapshot anyway); on SQLite it is a `read_session`."""
+    if engine.dialect.name == "sqlite":
+        with read_session(engine) as session:
+            yield session
+        return
+    with Session(_autocommit(engine), expire_on_commit=False) as session:
+        yield session
+
+
+def _autocommit(engine: Engine) -> Engine:
+    cached = engine.__dict__.get("_ungehus_autocommit")
+    if cached is None:
+        cached = engine.execution_options(isolation_level="AUTOCOMMIT")
+        engine.__dict__["_ungehus_autocommit"] = cached
+    return cached

@@ -43,6 +43,7 @@ from ungehus_tui.domain.clock import local, now
 from ungehus_tui.services import audit
 from ungehus_tui.services.context import Actor, Ctx
 from ungehus_tui.services.errors import Conflict, ServiceError
+from ungehus_tui.services.export_copy import copy_lines, copy_plan, copy_query
 from ungehus_tui.services.export_entities import entities
 from ungehus_tui.services.export_rows import PSEUDONYM_INPUT, cells, plan_for, pseudonymiser
 from ungehus_tui.services.permissions import Action, require
@@ -195,14 +196,24 @@ def _write_files(
 ) -> list[ExportedFile]:
     files: list[ExportedFile] = []
     to_pseudonym = pseudonymiser(key)
-    with _snapshot(ctx) as conn, plan_for(conn, dialect, key, ctx.settings.timezone) as plan:
+    zone = ctx.settings.timezone
+    with (
+        _snapshot(ctx) as conn,
+        plan_for(conn, dialect, key, zone) as plan,
+        copy_plan(conn, dialect, zone, to_pseudonym) as copying,
+    ):
         for entity in entities():
             name = entity.name + EXTENSIONS[dialect]
             with open_private(folder / name) as fh:
                 writer = RowWriter(fh, dialect, entity.header(include_cpr))
                 stmt = entity.query(since, until, include_cpr, dialect)
-                person = to_pseudonym if entity.person else None
-                writer.write_cells(cells(conn, stmt, plan, pseudonym=person, yield_per=YIELD_PER))
+                copied = copy_query(stmt, copying, pseudonym=entity.person) if copying else None
+                if copying is not None and copied is not None:  # PostgreSQL: COPY
+                    writer.write_lines(copy_lines(conn, copied, copying))
+                else:
+                    person = to_pseudonym if entity.person else None
+                    rows = cells(conn, stmt, plan, pseudonym=person, yield_per=YIELD_PER)
+                    writer.write_cells(rows)
                 digest = writer.finish()
                 _sync(fh)
             files.append(ExportedFile(name, writer.rows, digest))

@@ -11,10 +11,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import and_, exists, func, select
 from sqlmodel import Session
 
-from ungehus_tui.data.engine import read_session, write_session
+from ungehus_tui.data.engine import read_once, write_session
 from ungehus_tui.data.models import PersonNameToken, YoungPerson
 from ungehus_tui.domain import cpr as cprmod
 from ungehus_tui.domain.clock import now, today
@@ -230,15 +230,28 @@ def search_in(session: Session, term: str, limit: int = 20) -> list[PersonHit]:
                     )
                 )
             )
-        ids = select(t0.c.person_id).where(*conds).order_by(t0.c.token).limit(limit * 3)
-        id_list = list(dict.fromkeys(session.execute(ids).scalars()))[:limit]
-        if not id_list:
-            return []
-        stmt = select(
-            YoungPerson.id, YoungPerson.name, YoungPerson.cpr, YoungPerson.birth_date
-        ).where(YoungPerson.id.in_(id_list))  # type: ignore[union-attr]
-        rows = {r.id: r for r in session.execute(stmt)}
-        return [_hit(rows[i], on) for i in id_list if i in rows]
+        # One statement (one round trip per keystroke): the first matches in the order of
+        # the (token, person_id) index, each young person once at their first match.
+        found = (
+            select(t0.c.person_id, t0.c.token)
+            .where(*conds)
+            .order_by(t0.c.token, t0.c.person_id)
+            .limit(limit * 3)
+            .subquery("found")
+        )
+        first_match = func.min(found.c.token).label("first_match")
+        ids = (
+            select(found.c.person_id, first_match)
+            .group_by(found.c.person_id)
+            .order_by(first_match, found.c.person_id)
+            .limit(limit)
+            .subquery("ids")
+        )
+        stmt = (
+            select(YoungPerson.id, YoungPerson.name, YoungPerson.cpr, YoungPerson.birth_date)
+            .join(ids, ids.c.person_id == YoungPerson.id)
+            .order_by(ids.c.first_match, ids.c.person_id)
+        )
     return [_hit(r, on) for r in session.execute(stmt)]
 
 
@@ -256,7 +269,7 @@ def _hit(row: object, on: dt.date) -> PersonHit:
 def search(ctx: Ctx, actor: Actor, term: str, limit: int = 20) -> list[PersonHit]:
     """The desk's search-as-you-type (read only; audit the term with `audit_search`)."""
     require(actor, Action.SEARCH)
-    with read_session(ctx.engine) as session:
+    with read_once(ctx.engine) as session:
         return search_in(session, term, limit)
 
 

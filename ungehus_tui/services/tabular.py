@@ -139,6 +139,15 @@ class RowWriter:
                 n += 1
         self.rows += n
 
+    def write_lines(self, batches: Iterable[tuple[bytes, int]]) -> None:
+        """Lines already encoded in this dialect (`export_copy`: UTF-8, CRLF), as
+        (bytes, number of lines) batches, after the header."""
+        self.text.flush()
+        buffered = self.text.buffer
+        for data, lines in batches:
+            buffered.write(data)
+            self.rows += lines
+
     def finish(self) -> str:
         """Flush everything to the target; the sha256 hex of the bytes written."""
         self.text.flush()
