@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -34,6 +37,15 @@ def _friendly(exc: Exception) -> StoreError:
     if "Connection refused" in text or "could not connect" in text or "connection failed" in text:
         return StoreError("Cannot connect to the database server")
     return StoreError(f"Database error: {text}")
+
+
+@contextmanager
+def friendly_errors() -> Iterator[None]:
+    """Database driver errors as one clear StoreError line."""
+    try:
+        yield
+    except (OperationalError, DBAPIError) as exc:
+        raise _friendly(exc) from None
 
 
 def init_store(settings: Settings) -> tuple[Ctx, bool]:

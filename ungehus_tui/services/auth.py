@@ -8,7 +8,8 @@
   character. Messages are Danish.
 - First run: while no active ADMIN has a password, `staff reset-password LOGIN` may set an
   ADMIN's password without `--as` (bootstrap, see `needs_bootstrap`).
-- Demo databases: every staff member without a password gets `DEMO_PASSWORD`.
+- Demo databases (marked by `ungehus demo`) only: every staff member without a password
+  gets `DEMO_PASSWORD`.
 """
 
 from __future__ import annotations
@@ -188,9 +189,14 @@ def set_password(
 
 
 def set_demo_passwords(ctx: Ctx) -> int:
-    """Demo databases only: every staff member without a password gets DEMO_PASSWORD."""
+    """Demo databases only (the `demo` marker, see `data.demo`): every staff member without a
+    password gets DEMO_PASSWORD. Anywhere else PermissionDenied, nothing changed."""
+    from ungehus_tui.data.demo import is_demo_store
+
     digest = hash_password(DEMO_PASSWORD)
     with write_session(ctx.engine) as session:
+        if not is_demo_store(session):
+            raise PermissionDenied("Demo-adgangskoden gives kun i en demodatabase")
         result = session.execute(
             update(Staff)
             .where(Staff.password_hash.is_(None))  # type: ignore[union-attr]
