@@ -14,7 +14,7 @@ from ungehus_tui.data.engine import StoreError
 from ungehus_tui.data.org import OrgFileError
 from ungehus_tui.services.context import Actor, Ctx
 from ungehus_tui.services.errors import ServiceError
-from ungehus_tui.settings import Settings, load_settings
+from ungehus_tui.settings import Settings, SettingsError, load_settings
 
 DbOption = Annotated[
     str | None,
@@ -61,7 +61,7 @@ def clean_errors() -> Iterator[None]:
     """Turn expected failures into one clear line and a non-zero exit."""
     try:
         yield
-    except (StoreError, OrgFileError) as exc:
+    except (StoreError, OrgFileError, SettingsError) as exc:
         fail(str(exc))
     except ServiceError as exc:
         fail(exc.message)
