@@ -20,10 +20,12 @@ from ungehus_tui.services.context import Ctx
 from ungehus_tui.settings import Settings
 
 
-def engine_for(settings: Settings) -> Engine:
+def engine_for(settings: Settings, *, create: bool = True) -> Engine:
+    """The engine; without `create` neither the data folder nor an SQLite file is made (a
+    missing file is a StoreError)."""
     clock.set_zone(settings.timezone)
-    url = resolve_url(settings.db, settings.data_dir)
-    return make_engine(url, busy_timeout_ms=settings.busy_timeout_ms)
+    url = resolve_url(settings.db, settings.data_dir, create=create)
+    return make_engine(url, busy_timeout_ms=settings.busy_timeout_ms, create=create)
 
 
 def _friendly(exc: Exception) -> StoreError:
@@ -88,8 +90,9 @@ def start_store(settings: Settings) -> Ctx:
 
 
 def open_store(settings: Settings) -> Ctx:
-    """Open an initialised database; refuses an empty, outdated or newer one."""
-    engine = engine_for(settings)
+    """Open an initialised database; refuses a missing, empty, outdated or newer one and
+    never creates a database file (every command but init, demo and run uses this)."""
+    engine = engine_for(settings, create=False)
     try:
         if migrate.stored_revision(engine) == migrate.HEAD_REVISION:
             return Ctx(engine=engine, settings=settings)  # current: no need to load Alembic
