@@ -8,6 +8,9 @@
   check is a public method (`check_idle_lock`), so tests advance time instead of sleeping.
 - a lock key (ctrl+l) and a privacy key (ctrl+t: initials only on the desk's waiting list;
   screens read `app.privacy`).
+- no screenshots (`NoScreenshots`): Textual's palette command "Screenshot" and its
+  `screenshot` action write the whole screen, names and CPR numbers included, to an SVG in
+  the user's Downloads folder; both are gone.
 - a crash report without personal data (`NoLocalsOnCrash`): Textual prints an unhandled
   exception's traceback with every frame's local variables, where a young person's name,
   CPR number or case facts could be; ours has no locals and CPR-like numbers masked.
@@ -16,11 +19,11 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from textual import events
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
 
@@ -63,7 +66,24 @@ class NoLocalsOnCrash:
         app._close_messages_no_wait()
 
 
-class LockingApp(NoLocalsOnCrash, App[None]):
+class NoScreenshots:
+    """No screen content to disk: the palette offers no "Screenshot", and the `screenshot`
+    action (a binding could name it) and `deliver_screenshot` do nothing."""
+
+    def get_system_commands(self, screen: Any) -> Iterable[SystemCommand]:
+        inherited: Iterable[SystemCommand] = super().get_system_commands(screen)  # type: ignore[misc]
+        for command in inherited:
+            if "screenshot" not in command.title.lower():
+                yield command
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        return None
+
+    def deliver_screenshot(self, *args: object, **kwargs: object) -> str | None:
+        return None
+
+
+class LockingApp(NoScreenshots, NoLocalsOnCrash, App[None]):
     """Mix into the Ungehus App; call `setup_lock(ctx, actor, idle_clock)` in __init__."""
 
     privacy: reactive[bool] = reactive(False)
@@ -111,7 +131,7 @@ class LockingApp(NoLocalsOnCrash, App[None]):
         return super().check_action(action, parameters)
 
 
-class SignInApp(NoLocalsOnCrash, App[Actor]):
+class SignInApp(NoScreenshots, NoLocalsOnCrash, App[Actor]):
     """The sign-in before the main app starts (`ungehus run`)."""
 
     TITLE = "Ungehus"

@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 
 import platformdirs
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -51,7 +51,11 @@ class Settings(BaseSettings):
     idle_lock_minutes: int = 5
     login_max_failures: int = 5
     login_lock_minutes: int = 15
-    retention_months: int = 36
+    retention_months: int = Field(
+        default=36,
+        ge=6,
+        description="Young people without activity this long are anonymised (>= 6)",
+    )
     audit_retention_months: int = Field(
         default=24,
         ge=6,
@@ -114,16 +118,54 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        config_file = Path(os.environ.get("UNGEHUS_CONFIG") or default_config_file())
-        toml = TomlConfigSettingsSource(settings_cls, toml_file=config_file)
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=config_file())
         return (init_settings, env_settings, toml)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo
+
+        try:
+            ZoneInfo(value)
+        except (ValueError, KeyError):  # ZoneInfoNotFoundError is a KeyError
+            raise ValueError("unknown time zone") from None
+        return value
 
     @property
     def ics_folder(self) -> Path:
         return self.ics_dir or self.data_dir / "invitations"
 
 
+class SettingsError(ValueError):
+    """The configuration is unusable: one line naming the setting or the file, never its
+    value (it may be a secret such as `pseudonym_key`)."""
+
+
+def config_file() -> Path:
+    return Path(os.environ.get("UNGEHUS_CONFIG") or default_config_file())
+
+
 def load_settings(**overrides: object) -> Settings:
-    """Build settings now (file + environment), with explicit overrides on top."""
+    """Build settings now (file + environment), with explicit overrides on top.
+
+    A malformed config file or a bad value raises SettingsError with one clear line."""
+    import tomllib
+
+    from pydantic import ValidationError
+
     clean = {k: v for k, v in overrides.items() if v is not None}
-    return Settings(**clean)  # type: ignore[arg-type]
+    path = config_file()
+    try:
+        return Settings(**clean)  # type: ignore[arg-type]
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"Config file {path}: invalid TOML ({exc})") from None
+    except UnicodeDecodeError:
+        raise SettingsError(f"Config file {path}: not UTF-8 text") from None
+    except OSError as exc:
+        raise SettingsError(f"Config file {path}: cannot read ({exc.strerror})") from None
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"]) or "?"
+        where = f"UNGEHUS_{field.upper()}" if f"UNGEHUS_{field.upper()}" in os.environ else path
+        raise SettingsError(f"Setting {field} ({where}): {err['msg']}") from None

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -18,10 +21,12 @@ from ungehus_tui.services.context import Ctx
 from ungehus_tui.settings import Settings
 
 
-def engine_for(settings: Settings) -> Engine:
+def engine_for(settings: Settings, *, create: bool = True) -> Engine:
+    """The engine; without `create` neither the data folder nor an SQLite file is made (a
+    missing file is a StoreError)."""
     clock.set_zone(settings.timezone)
-    url = resolve_url(settings.db, settings.data_dir)
-    engine = make_engine(url, busy_timeout_ms=settings.busy_timeout_ms)
+    url = resolve_url(settings.db, settings.data_dir, create=create)
+    engine = make_engine(url, busy_timeout_ms=settings.busy_timeout_ms, create=create)
     audit.use_key(engine, settings.audit_key)
     return engine
 
@@ -37,6 +42,15 @@ def _friendly(exc: Exception) -> StoreError:
     if "Connection refused" in text or "could not connect" in text or "connection failed" in text:
         return StoreError("Cannot connect to the database server")
     return StoreError(f"Database error: {text}")
+
+
+@contextmanager
+def friendly_errors() -> Iterator[None]:
+    """Database driver errors as one clear StoreError line."""
+    try:
+        yield
+    except (OperationalError, DBAPIError) as exc:
+        raise _friendly(exc) from None
 
 
 def init_store(settings: Settings) -> tuple[Ctx, bool]:
@@ -79,8 +93,9 @@ def start_store(settings: Settings) -> Ctx:
 
 
 def open_store(settings: Settings) -> Ctx:
-    """Open an initialised database; refuses an empty, outdated or newer one."""
-    engine = engine_for(settings)
+    """Open an initialised database; refuses a missing, empty, outdated or newer one and
+    never creates a database file (every command but init, demo and run uses this)."""
+    engine = engine_for(settings, create=False)
     try:
         if migrate.stored_revision(engine) == migrate.HEAD_REVISION:
             return Ctx(engine=engine, settings=settings)  # current: no need to load Alembic

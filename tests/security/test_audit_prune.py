@@ -8,7 +8,6 @@ import datetime as dt
 import json
 
 import pytest
-from pydantic import ValidationError
 from sqlalchemy import text
 from typer.testing import CliRunner
 
@@ -17,7 +16,7 @@ from ungehus_tui.data.engine import write_session
 from ungehus_tui.domain import clock
 from ungehus_tui.services import audit, retention
 from ungehus_tui.services.audit_query import verify_chain
-from ungehus_tui.settings import load_settings
+from ungehus_tui.settings import SettingsError, load_settings
 
 runner = CliRunner()
 NOW = dt.datetime(2026, 3, 12, 10, 0)
@@ -138,7 +137,7 @@ def test_the_newest_event_is_never_pruned(ctx, reception, admin) -> None:  # typ
 
 def test_audit_retention_is_at_least_six_months() -> None:
     assert load_settings().audit_retention_months == 24
-    with pytest.raises(ValidationError):
+    with pytest.raises(SettingsError, match="audit_retention_months"):
         load_settings(audit_retention_months=5)
 
 

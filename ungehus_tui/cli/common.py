@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
@@ -16,7 +17,7 @@ from ungehus_tui.data.org import OrgFileError
 from ungehus_tui.domain.text import json_escaped, visible
 from ungehus_tui.services.context import Actor, Ctx
 from ungehus_tui.services.errors import ServiceError
-from ungehus_tui.settings import Settings, load_settings
+from ungehus_tui.settings import Settings, SettingsError, load_settings
 
 DbOption = Annotated[
     str | None,
@@ -57,7 +58,19 @@ def json_text(data: object) -> str:
     return json_escaped(json.dumps(data, ensure_ascii=False))
 
 
+def _notice(message: str) -> None:
+    from rich.markup import escape
+
+    err_console.print(f"[yellow]Notice:[/] {escape(message)}", markup=True, soft_wrap=True)
+
+
 def settings_for(db: str | None) -> Settings:
+    """The settings of a command; `--db ""` is refused (it would silently mean the default)."""
+    from ungehus_tui.data import engine
+
+    engine.notice = _notice  # store notices (a file tightened to 0600) go to stderr
+    if db is not None and not db.strip():
+        fail("--db is empty: give a database file path or a URL")
     return load_settings(db=db)
 
 
@@ -76,13 +89,33 @@ def clean_errors() -> Iterator[None]:
     """Turn expected failures into one clear line and a non-zero exit."""
     try:
         yield
-    except (StoreError, OrgFileError) as exc:
+    except (StoreError, OrgFileError, SettingsError) as exc:
         fail(str(exc))
     except ServiceError as exc:
         fail(exc.message)
     except OSError as exc:  # a folder or file that cannot be made, read or written
         where = f" ({exc.filename})" if exc.filename else ""
         fail(f"{exc.strerror or type(exc).__name__}{where}")
+
+
+def check_writable(path: Path, what: str, code: int = 1) -> None:
+    """Fail (one line) unless `path` can be written: checked before any work, so nothing is
+    done, or committed, whose output then cannot be written. Probes by opening the file
+    (created 0600 and removed again when it did not exist)."""
+    import os
+
+    if path.is_dir():
+        fail(f"The {what} {path} is a folder; give a file name", code)
+    if not path.parent.is_dir():
+        fail(f"The folder of the {what} does not exist: {path.parent}", code)
+    existed = path.exists()
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    except OSError as exc:
+        fail(f"Cannot write the {what} {path}: {exc.strerror}", code)
+    os.close(fd)
+    if not existed:
+        path.unlink(missing_ok=True)
 
 
 def guarded(fn: Callable[[], None]) -> None:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from ungehus_tui.cli.common import AsOption, DbOption, clean_errors, fail, settings_for
+
+if TYPE_CHECKING:
+    from ungehus_tui.data.demo import DemoState
+    from ungehus_tui.settings import Settings
 
 console = Console(highlight=False)
 
@@ -44,12 +48,22 @@ def register(app: typer.Typer) -> None:
         persons: Annotated[int, typer.Option(help="How many young people", min=0)] = 2000,
         seed: Annotated[int, typer.Option(help="Random seed (same seed, same data)")] = 2019,
     ) -> None:
-        """Fill a database with plainly fictitious demo data (staff, young people, cases)."""
+        """Fill a new, empty database with plainly fictitious demo data (staff, young people,
+        cases) and mark it as a demo database. Refuses any other database (exit 1)."""
         from ungehus_tui.data.demo import fill_demo
         from ungehus_tui.store import init_store
 
         with clean_errors():
-            ctx, _ = init_store(settings_for(db))
+            settings = settings_for(db)
+            state = _demo_state(settings)
+            if state.kind == "demo":
+                fail(
+                    "The database already holds demo data; open it with `ungehus run --demo`, "
+                    "or give a new database with --db"
+                )
+            if state.kind == "other":
+                fail(_refusal(state.reason))
+            ctx, _ = init_store(settings)
             stats = fill_demo(ctx, persons=persons, seed=seed, progress=console.is_terminal)
             _demo_passwords(ctx)
         console.print(
@@ -60,7 +74,12 @@ def register(app: typer.Typer) -> None:
     def run(
         db: DbOption = None,
         demo: Annotated[
-            bool, typer.Option("--demo", help="Fill an empty database with demo data first")
+            bool,
+            typer.Option(
+                "--demo",
+                help="A demo database: fill an empty one with demo data first (refuses any "
+                "other database); with --as, skip the sign-in",
+            ),
         ] = False,
         as_login: AsOption = None,
     ) -> None:
@@ -68,17 +87,50 @@ def register(app: typer.Typer) -> None:
         _run(db=db, demo=demo, as_login=as_login)
 
 
+def _refusal(reason: str) -> str:
+    return (
+        f"Not a demo database: {reason}. Demo data only goes into a new, empty database "
+        "(give one with --db); nothing was changed"
+    )
+
+
+def _demo_state(settings: Settings) -> DemoState:
+    """The database's demo state, read before anything is written (no migration, no org)."""
+    from ungehus_tui.data.demo import demo_state
+    from ungehus_tui.data.org import read_org
+    from ungehus_tui.store import engine_for, friendly_errors
+
+    org = read_org(settings.org_file)
+    engine = engine_for(settings)
+    try:
+        with friendly_errors():
+            return demo_state(engine, org)
+    finally:
+        engine.dispose()
+
+
 def _run(*, db: str | None, demo: bool, as_login: str | None) -> None:
     """Sign in first, then the app. `--as LOGIN` skips the password only together with
-    `--demo` (a demo database, for development and demos); otherwise it fills in the login."""
-    from ungehus_tui.data.demo import fill_demo, has_people
+    `--demo` and only on a database carrying the demo marker (exit 2 elsewhere); without
+    `--demo` it fills in the login. `--demo` fills an empty database with demo data first and
+    refuses (exit 1) a database that is neither empty nor a demo one."""
+    from ungehus_tui.data.demo import fill_demo
     from ungehus_tui.services import auth
     from ungehus_tui.store import start_store
 
     with clean_errors():
         settings = settings_for(db)
+        state = _demo_state(settings) if demo else None
+        if state is not None and state.kind == "other":
+            if as_login:
+                fail(
+                    f"--demo --as skips the sign-in only on a demo database ({state.reason}); "
+                    "the app was not started",
+                    code=2,
+                )
+            fail(_refusal(state.reason))
         ctx = start_store(settings)
-        if demo and not has_people(ctx):
+        if state is not None and state.kind == "empty":
             console.print("Filling the empty database with demo data ...")
             fill_demo(ctx, persons=2000, seed=2019, progress=console.is_terminal)
             _demo_passwords(ctx)
@@ -93,6 +145,13 @@ def _run(*, db: str | None, demo: bool, as_login: str | None) -> None:
 
     try:
         if demo and as_login:
+            from ungehus_tui.data.demo import is_demo_store
+            from ungehus_tui.data.engine import read_session
+
+            with clean_errors(), read_session(ctx.engine) as session:
+                marked = is_demo_store(session)
+            if not marked:  # checked again on the store the app gets
+                fail("--demo --as skips the sign-in only on a demo database", code=2)
             app = make_app(ctx, as_login=as_login)
         else:
             actor = sign_in_first(ctx, as_login)

@@ -12,6 +12,7 @@ from rich.console import Console
 from ungehus_tui.cli.common import (
     AsOption,
     DbOption,
+    check_writable,
     clean_errors,
     cli_actor,
     fail,
@@ -76,6 +77,9 @@ def register(app: typer.Typer) -> None:
         except OSError as exc:
             fail(f"Cannot read {file}: {exc.strerror}", code=2)
         chosen = None if dialect is ListDialect.AUTO else Dialect(dialect.value)
+        target = rejects or default_rejects(file)
+        # before any row is committed: the reasons must have somewhere to go
+        check_writable(target, "rejects file", code=2)
         with clean_errors():
             ctx = open_store(settings_for(db))
             actor = cli_actor(ctx, as_login)
@@ -91,9 +95,15 @@ def register(app: typer.Typer) -> None:
                     )
             except UnusableFile as exc:
                 fail(f"Unusable file {file.name}: {exc}", code=2)
-        target = rejects or default_rejects(file)
         if result.rejected:
-            write_rejects(target, result)
+            try:
+                write_rejects(target, result)
+            except OSError as exc:  # checked above; the disk may still fill up meanwhile
+                fail(
+                    f"{result.registered + result.updated} rows were saved, but the "
+                    f"{result.rejected} rejected rows could not be written to {target}: "
+                    f"{exc.strerror}"
+                )
         console.print(
             shown(
                 f"{result.rows} rækker: {result.registered} nye, "

@@ -12,6 +12,7 @@ from rich.table import Table
 from ungehus_tui.cli.common import (
     AsOption,
     DbOption,
+    check_writable,
     clean_errors,
     cli_actor,
     settings_for,
@@ -49,12 +50,15 @@ def register(app: typer.Typer) -> None:
 
         with clean_errors():
             q = Quarter.parse(quarter)
+            if out is not None:
+                check_writable(out, "report file")
             ctx = open_store(settings_for(db))
             actor = cli_actor(ctx, as_login)
             data = steering_report(ctx, actor, q)
         show(data)
         if out is not None:
-            out.write_text(render_html(data), encoding="utf-8")
+            with clean_errors():
+                out.write_text(render_html(data), encoding="utf-8")
             console.print(shown(f"HTML-rapport skrevet til {out}"))
 
 

@@ -6,6 +6,11 @@ a valid form (real date, right century digit) and are random. The data covers wh
 and the counsellors meet: intakes with engine decisions, holders, team cases with consents,
 meetings held / no-show / booked / without outcome, outreach tasks, pending and stale
 handovers, young people about to turn 18, and today's waiting list.
+
+Demo data never touches real data: `demo_state` tells an empty database (only what `init`
+with the shipped organisation file writes) from a demo one (the `demo` row in `store_meta`,
+written in the same transaction as the data) and from anything else, which `ungehus demo` and
+`ungehus run --demo` refuse before writing a single row.
 """
 
 from __future__ import annotations
@@ -17,16 +22,18 @@ import random
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from rich.progress import Progress
-from sqlalchemy import Date, DateTime, func, insert, select
-from sqlalchemy.engine import Connection
+from sqlalchemy import Date, DateTime, func, insert, inspect, literal, select, table
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, SQLModel
 
 from ungehus_tui.data.demo_casework import Casework
 from ungehus_tui.data.models import (
     Assignment,
+    AuditHead,
+    Center,
     Consent,
     DeskArrival,
     EducationPlan,
@@ -38,11 +45,12 @@ from ungehus_tui.data.models import (
     PlanIntervention,
     Room,
     Staff,
+    StoreMeta,
     Task,
     TriageDecision,
     YoungPerson,
 )
-from ungehus_tui.data.org import work_calendar
+from ungehus_tui.data.org import OrgFile, default_org_path, read_org, work_calendar
 from ungehus_tui.domain import clock
 from ungehus_tui.domain.cpr import age_on, century_digit_for
 from ungehus_tui.domain.folding import fold, index_tokens
@@ -63,9 +71,84 @@ SURNAME_ENDS = ("sen", "gaard", "holm", "bæk", "lund", "toft", "strup", "høj",
 BATCH = 5000
 
 
+DEMO_MARKER = "demo"
+# Tables that `init` fills from the organisation file, and its bookkeeping; every other table
+# of a database demo may fill is empty.
+ORG_TABLES = frozenset({"center", "room", "office_hours", "closed_day", "staff"})
+BOOKKEEPING = frozenset({"alembic_version", "audit_head", "store_meta"})
+
+
+@dataclass(frozen=True)
+class DemoState:
+    """What a database is to the demo: `empty` (demo may fill it), `demo` (it carries the
+    marker) or `other` (anything else; `reason` says what, one line, no personal data)."""
+
+    kind: Literal["empty", "demo", "other"]
+    reason: str = ""
+
+
 def has_people(ctx: Ctx) -> bool:
     with ctx.engine.connect() as conn:
         return bool(conn.execute(select(func.count()).select_from(YoungPerson)).scalar())
+
+
+def is_demo_store(conn: Connection | Session) -> bool:
+    """True when the database carries the demo marker."""
+    stmt = select(_table(StoreMeta).c.key).where(_table(StoreMeta).c.key == DEMO_MARKER)
+    return conn.execute(stmt).first() is not None
+
+
+def demo_state(engine: Engine, org: OrgFile) -> DemoState:
+    """Read-only: may `ungehus demo` fill this database with fictitious data?
+
+    Empty means all of: `org`, the organisation file demo would load, is the shipped one;
+    no table but the organisation's and the bookkeeping holds a row (no young person, intake,
+    audit event, export watermark, ...) and the audit chain never moved; no staff member has
+    a password; every staff member, room and center is as in the shipped organisation file
+    (so no `init` with a real organisation file and no `staff add`).
+    """
+    names = set(inspect(engine).get_table_names())
+    if names and "alembic_version" not in names:
+        return DemoState("other", "it was not made by Ungehus")
+    with engine.connect() as conn:
+        if "store_meta" in names and is_demo_store(conn):
+            return DemoState("demo")
+        shipped = read_org(default_org_path())
+        if org != shipped:
+            return DemoState("other", "the organisation file is not the shipped one")
+        if not names:
+            return DemoState("empty")
+        for name in sorted(names - ORG_TABLES - BOOKKEEPING):
+            if conn.execute(select(literal(1)).select_from(table(name)).limit(1)).first():
+                return DemoState("other", f"it holds data ({name})")
+        head = _table(AuditHead).c
+        if (
+            "audit_head" in names
+            and conn.execute(
+                select(head.id).where(func.coalesce(head.last_event_id, 0) != 0)
+            ).first()
+        ):
+            return DemoState("other", "its audit log has been used")
+        staff = _table(Staff).c
+        if conn.execute(select(staff.id).where(staff.password_hash.is_not(None))).first():
+            return DemoState("other", "staff members have passwords")
+        expected = {
+            s.login: (s.name, str(s.role), str(s.center) if s.center else None)
+            for s in shipped.staff
+        }
+        for login, name, role, center in conn.execute(
+            select(staff.login, staff.name, staff.role, staff.center_code)
+        ):
+            if expected.get(login) != (name, role, center):
+                return DemoState("other", "staff not from the shipped organisation file")
+        rooms = {r.name for r in shipped.rooms}
+        if any(n not in rooms for n in conn.execute(select(_table(Room).c.name)).scalars()):
+            return DemoState("other", "rooms not from the shipped organisation file")
+        centers = {str(c.code): c.name for c in shipped.centers}
+        for code, name in conn.execute(select(_table(Center).c.code, _table(Center).c.name)):
+            if centers.get(code) != name:
+                return DemoState("other", "centers not from the shipped organisation file")
+    return DemoState("empty")
 
 
 def _table(model: type[SQLModel]) -> Any:
@@ -160,7 +243,9 @@ Rows = list[dict[str, Any]]
 def fill_demo(
     ctx: Ctx, *, persons: int, seed: int = 2019, progress: bool = False
 ) -> dict[str, int]:
-    """Add `persons` fictitious young people with their cases; returns counts per kind."""
+    """Add `persons` fictitious young people with their cases and mark the database as a
+    demo one (same transaction); returns counts per kind. Callers check `demo_state` first:
+    this function does not refuse a database with real data."""
     with ctx.engine.begin() as conn, Progress(disable=not progress, transient=True) as bar:
         task = bar.add_task("Demo data", total=persons)
         demo = _Demo(ctx, conn, seed, persons)
@@ -172,6 +257,14 @@ def fill_demo(
         demo.add_waiting_list()
         demo.flush()
         _fix_sequences(conn)
+        if not is_demo_store(conn):
+            conn.execute(
+                insert(_table(StoreMeta)).values(
+                    key=DEMO_MARKER,
+                    value=f"ungehus demo: {persons} fictitious young people, seed {seed}",
+                    updated_at=clock.now(),
+                )
+            )
     return dict(demo.stats)
 
 

@@ -1,6 +1,8 @@
 """The engine factory: one place that turns settings into a configured SQLAlchemy engine.
 
-SQLite: WAL, foreign keys on, a busy timeout, file created with mode 0600, and write
+SQLite: WAL, foreign keys on, a busy timeout, file created with mode 0600 (an existing file
+more open than that, and its -wal/-shm files, are tightened to 0600 and `notice` says so once),
+and write
 transactions started with BEGIN IMMEDIATE (`write_session`) so concurrent desks queue for the
 write lock instead of failing with 'database is locked' half-way through a transaction.
 PostgreSQL (`postgresql+psycopg://...`) runs the same code; a pooled connection is pinged
@@ -15,14 +17,14 @@ import os
 import sqlite3
 import stat
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, DisconnectionError
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.exc import ArgumentError, DisconnectionError, NoSuchModuleError
 from sqlalchemy.pool import QueuePool, StaticPool
 from sqlmodel import Session, create_engine
 
@@ -31,17 +33,55 @@ class StoreError(Exception):
     """The database cannot be used as asked; the message is one clear line."""
 
 
-def resolve_url(db: str | None, data_dir: Path) -> str:
-    """A path or an SQLAlchemy URL -> URL. None means SQLite in the data folder."""
+def _log_notice(message: str) -> None:
+    import logging
+
+    logging.getLogger("ungehus").warning(message)
+
+
+# Where one-line notices about the store go (the CLI points it at stderr).
+notice: Callable[[str], None] = _log_notice
+_told: set[str] = set()
+
+BACKENDS = ("sqlite", "postgresql")
+MEMORY_REFUSED = "An in-memory database keeps nothing: give a database file path or a URL"
+
+
+def _parse(db: str) -> URL:
+    scheme = db.split("://")[0]
+    try:
+        url = make_url(db)
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
+        raise StoreError(f"Not a database URL: {scheme}://...") from None
+    backend = url.get_backend_name()
+    if backend not in BACKENDS:
+        raise StoreError(
+            f"Unsupported database {backend!r}: Ungehus runs on SQLite (a file path) or "
+            "PostgreSQL (postgresql+psycopg://...)"
+        )
+    if backend == "postgresql" and url.drivername == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")  # the driver Ungehus ships with
+    return url
+
+
+def resolve_url(db: str | None, data_dir: Path, *, create: bool = True) -> str:
+    """A path or an SQLAlchemy URL -> URL. None means SQLite in the data folder (created
+    only with `create`). In-memory SQLite and unsupported backends are refused."""
     if db is None or db == "":
-        data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if create:
+            data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         return f"sqlite:///{(data_dir / 'ungehus.db').resolve()}"
+    if db.strip() in (":memory:", "") or db.startswith("file::memory:"):
+        raise StoreError(MEMORY_REFUSED)
     if "://" in db:
-        try:
-            make_url(db)
-        except ArgumentError:
-            raise StoreError(f"Not a database URL: {db.split('://')[0]}://...") from None
-        return db
+        url = _parse(db)
+        if url.get_backend_name() == "sqlite" and (
+            url.database in (None, "", ":memory:")
+            or "memory" in str(url.query.get("mode", ""))
+            or str(url.database).startswith("file::memory:")
+        ):
+            raise StoreError(MEMORY_REFUSED)
+        return url.render_as_string(hide_password=False)
     return f"sqlite:///{Path(db).expanduser().resolve()}"
 
 
@@ -49,11 +89,38 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def _prepare_sqlite_file(url: str) -> None:
+def _tighten(path: Path) -> None:
+    """A database file (or its -wal/-shm) readable or writable by others -> 0600; one
+    notice per file and process."""
+    tightened: list[str] = []
+    for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            mode = stat.S_IMODE(p.stat().st_mode)
+        except OSError:
+            continue
+        if not mode & 0o077:
+            continue
+        try:
+            os.chmod(p, 0o600)
+        except OSError:
+            raise StoreError(
+                f"The database file {p} can be read by others (mode {mode:o}) and cannot be "
+                "made private: chmod 600 it"
+            ) from None
+        if str(p) not in _told:
+            _told.add(str(p))
+            tightened.append(f"{p.name} (was {mode:o})")
+    if tightened:
+        notice(f"Database files were open to others, now 600: {', '.join(tightened)}")
+
+
+def _prepare_sqlite_file(url: str, *, create: bool = True) -> None:
     database = make_url(url).database
     if not database or database == ":memory:":
         return
     path = Path(database)
+    if not create and not path.exists():
+        raise StoreError(f"No database at {path}: run `ungehus init` first (or give --db)")
     if not path.parent.is_dir():
         raise StoreError(f"Folder does not exist: {path.parent}")
     if path.exists():
@@ -67,6 +134,7 @@ def _prepare_sqlite_file(url: str) -> None:
             with path.open("rb") as fh:
                 if fh.read(16) != b"SQLite format 3\x00":
                     raise StoreError(f"Not an SQLite database: {path}")
+        _tighten(path)
         return
     if not os.access(path.parent, os.W_OK):
         raise StoreError(f"Cannot create a database in read-only folder: {path.parent}")
@@ -74,10 +142,25 @@ def _prepare_sqlite_file(url: str) -> None:
     os.close(fd)
 
 
-def make_engine(url: str, *, busy_timeout_ms: int = 15000, echo: bool = False) -> Engine:
-    """Build an engine for `url`; creates nothing but an empty 0600 SQLite file if missing."""
+def make_engine(
+    url: str, *, busy_timeout_ms: int = 15000, echo: bool = False, create: bool = True
+) -> Engine:
+    """Build an engine for `url`; creates nothing but an empty 0600 SQLite file if missing
+    (and not even that without `create`: a missing file is then a StoreError)."""
+    try:
+        return _make_engine(url, busy_timeout_ms=busy_timeout_ms, echo=echo, create=create)
+    except (NoSuchModuleError, ImportError):
+        raise StoreError(
+            f"No database driver for {url.split('://')[0]}://...: Ungehus runs on SQLite or "
+            "PostgreSQL (postgresql+psycopg://...)"
+        ) from None
+    except (ArgumentError, ValueError, TypeError) as exc:
+        raise StoreError(f"Not a usable database URL ({type(exc).__name__})") from None
+
+
+def _make_engine(url: str, *, busy_timeout_ms: int, echo: bool, create: bool) -> Engine:
     if is_sqlite(url):
-        _prepare_sqlite_file(url)
+        _prepare_sqlite_file(url, create=create)
         memory = make_url(url).database in (None, "", ":memory:")
         engine = create_engine(
             url,

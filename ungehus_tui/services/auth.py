@@ -3,12 +3,14 @@
 - `sign_in` checks login and password; after `settings.login_max_failures` (5) failed tries
   in a row the login is locked for `settings.login_lock_minutes` (15): a locked login fails
   even with the right password until the time has passed. Success resets the counter.
+  Every refusal (unknown, wrong password, locked, disabled) has the same message.
   Both outcomes are audited (SIGN_IN / SIGN_IN_FAILED, with the login, never the password).
 - Password policy (`check_policy`): at least 10 characters, not the login, not one repeated
   character. Messages are Danish.
 - First run: while no active ADMIN has a password, `staff reset-password LOGIN` may set an
   ADMIN's password without `--as` (bootstrap, see `needs_bootstrap`).
-- Demo databases: every staff member without a password gets `DEMO_PASSWORD`.
+- Demo databases (marked by `ungehus demo`) only: every staff member without a password
+  gets `DEMO_PASSWORD`.
 """
 
 from __future__ import annotations
@@ -31,14 +33,31 @@ from ungehus_tui.services.permissions import Action, require
 
 MIN_LENGTH = 10
 DEMO_PASSWORD = "ungehus-demo"
-FAILED = "Forkert brugernavn eller adgangskode"
+# One message for every refused sign-in (unknown, wrong password, locked, disabled), so the
+# screen never tells an existing login from an unknown one; it names the lock, so staff
+# locked out know to wait.
+FAILED = (
+    "Forkert brugernavn eller adgangskode, eller brugeren er låst efter for mange forkerte "
+    "forsøg (prøv igen om lidt)"
+)
 
 _hasher = PasswordHasher()
 
 
 class SignInFailed(ServiceError):
-    """Wrong login/password, a locked or a disabled login. The message names no reason
-    that helps guessing, except a lock (staff need to know to wait)."""
+    """Wrong login/password, a locked or a disabled login: always the same message (FAILED),
+    and a password check costs the same time whether the login exists or not."""
+
+
+_dummy_hash: str | None = None
+
+
+def _spend_a_verify(password: str) -> None:
+    """The time of a real check, for a login that gets none (unknown, locked, disabled)."""
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = _hasher.hash("ungehus: ingen bruger")
+    verify_password(_dummy_hash, password)
 
 
 def hash_password(password: str) -> str:
@@ -87,15 +106,17 @@ def sign_in(ctx: Ctx, login: str, password: str) -> Actor:
         staff = _staff(session, login)
         stamp = now()
         if staff is None:
+            _spend_a_verify(password)
             audit.record(session, None, "SIGN_IN_FAILED", login=login[:64], detail="unknown")
             error = FAILED
         else:
             locked = _aware(staff.locked_until)
             if locked is not None and locked > stamp:
+                _spend_a_verify(password)
                 audit.record(session, None, "SIGN_IN_FAILED", login=login, detail="locked")
-                until = locked.astimezone(stamp.tzinfo).strftime("%H:%M")
-                error = f"Brugeren er låst efter for mange forkerte forsøg; prøv igen kl. {until}"
+                error = FAILED
             elif not staff.active:
+                _spend_a_verify(password)
                 audit.record(session, None, "SIGN_IN_FAILED", login=login, detail="disabled")
                 error = FAILED
             elif not verify_password(staff.password_hash, password):
@@ -188,9 +209,14 @@ def set_password(
 
 
 def set_demo_passwords(ctx: Ctx) -> int:
-    """Demo databases only: every staff member without a password gets DEMO_PASSWORD."""
+    """Demo databases only (the `demo` marker, see `data.demo`): every staff member without a
+    password gets DEMO_PASSWORD. Anywhere else PermissionDenied, nothing changed."""
+    from ungehus_tui.data.demo import is_demo_store
+
     digest = hash_password(DEMO_PASSWORD)
     with write_session(ctx.engine) as session:
+        if not is_demo_store(session):
+            raise PermissionDenied("Demo-adgangskoden gives kun i en demodatabase")
         result = session.execute(
             update(Staff)
             .where(Staff.password_hash.is_(None))  # type: ignore[union-attr]

@@ -84,10 +84,13 @@ def check_backup(path: Path) -> tuple[str, VerifyResult]:
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         integrity = str(conn.execute("PRAGMA integrity_check").fetchone()[0])
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     except sqlite3.DatabaseError:
         raise ServiceError("Filen er ikke en SQLite-database") from None
     finally:
         conn.close()
+    if not {"alembic_version", "audit_event", "audit_head"} <= tables:  # empty or foreign
+        raise ServiceError("Filen er ikke en backup af en Ungehus-database")
     engine = create_engine(f"sqlite:///file:{path}?mode=ro&uri=true")
     try:
         return integrity, verify_chain(engine)

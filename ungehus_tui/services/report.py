@@ -68,6 +68,9 @@ IDLE_DAYS = 30
 _QUARTER = re.compile(r"^\s*(\d{4})\s*-?\s*[QqKk]([1-4])\s*$")
 
 
+MIN_YEAR, MAX_YEAR = 2000, 2100  # the dates around a quarter stay valid (0000Q1 crashed)
+
+
 @dataclass(frozen=True)
 class Quarter:
     year: int
@@ -78,7 +81,12 @@ class Quarter:
         m = _QUARTER.match(text)
         if not m:
             raise ValidationFailed({"quarter": "Kvartal skrives som 2026Q4"})
-        return cls(int(m.group(1)), int(m.group(2)))
+        year = int(m.group(1))
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            raise ValidationFailed(
+                {"quarter": f"Kvartalets år skal ligge mellem {MIN_YEAR} og {MAX_YEAR}"}
+            )
+        return cls(year, int(m.group(2)))
 
     @property
     def first_day(self) -> dt.date:

@@ -46,9 +46,25 @@ from ungehus_tui.data.models import (
 from ungehus_tui.domain.clock import now
 from ungehus_tui.services import audit
 from ungehus_tui.services.context import Actor, Ctx
+from ungehus_tui.services.errors import ValidationFailed
 from ungehus_tui.services.permissions import Action, require
 
 ANON_NAME = "Anonymiseret"
+MIN_RETENTION_MONTHS = 6
+
+
+def retention_months(ctx: Ctx) -> int:
+    """The configured deadline, refused below MIN_RETENTION_MONTHS (0 once anonymised a third
+    of a database): a ValidationFailed before anything is read or changed."""
+    months = ctx.settings.retention_months
+    if not isinstance(months, int) or months < MIN_RETENTION_MONTHS:
+        raise ValidationFailed(
+            {
+                "retention_months": f"Slettefristen skal være mindst {MIN_RETENTION_MONTHS} "
+                "måneder (retention_months)"
+            }
+        )
+    return months
 
 
 @dataclass(frozen=True)
@@ -130,8 +146,9 @@ def candidates_in(
 def candidates(ctx: Ctx, actor: Actor) -> list[Candidate]:
     """The dry run: who would be anonymised now (audited as a listing)."""
     require(actor, Action.RETENTION)
+    months = retention_months(ctx)
     with read_session(ctx.engine) as session:
-        found = candidates_in(session, ctx.settings.retention_months)
+        found = candidates_in(session, months)
     with write_session(ctx.engine) as session:
         audit.record(session, actor, "RETENTION_LIST", detail=f"candidates={len(found)}")
     return found
@@ -191,7 +208,7 @@ def apply(ctx: Ctx, actor: Actor) -> list[Candidate]:
     """Anonymise every candidate, 200 per transaction; each batch re-checks, under the write
     lock, that its people are still inactive (a desk may have booked one meanwhile)."""
     require(actor, Action.RETENTION)
-    months = ctx.settings.retention_months
+    months = retention_months(ctx)
     with read_session(ctx.engine) as session:
         found = candidates_in(session, months)
     done: list[Candidate] = []
