@@ -72,6 +72,7 @@ class UngehusApp(LockingApp):
         self.ctx = ctx
         self.actor = actor
         self.setup_lock(ctx, actor, idle_clock)
+        self.set_keymap(ctx.settings.keymap)  # the [keymap] table: binding id -> key(s)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The queue mode (F3) is there only for roles with a queue: reception and IT would
