@@ -8,7 +8,7 @@
   check is a public method (`check_idle_lock`), so tests advance time instead of sleeping.
 - a lock key (ctrl+l) and a privacy key (ctrl+t: initials only on the desk's waiting list;
   screens read `app.privacy`).
-- a crash report without personal data (`NoLocalsOnCrash`): Textual prints an unhandled
+- a crash report without personal data (`SafeCrash`): Textual prints an unhandled
   exception's traceback with every frame's local variables, where a young person's name,
   CPR number or case facts could be; ours has no locals and CPR-like numbers masked.
 """
@@ -16,14 +16,19 @@
 from __future__ import annotations
 
 import time
+import traceback
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
+from rich.console import Console
+from rich.text import Text
 from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
 
+from ungehus_tui.domain.text import visible
+from ungehus_tui.logsafe import scrub
 from ungehus_tui.screens.sign_in import SignInScreen
 from ungehus_tui.services.context import Actor, Ctx
 
@@ -41,29 +46,55 @@ LOCK_BINDINGS = [
 ]
 
 
-class NoLocalsOnCrash:
-    """Replaces Textual's crash traceback (`App._fatal_error`, which has no public hook)."""
+CRASH_DA = "Ungehus stoppede på grund af en fejl. Intet er gemt halvt."
+HELD_BACK_DA = f"{CRASH_DA}\n(Detaljerne er holdt tilbage: de kunne indeholde personoplysninger.)"
 
-    def _fatal_error(self) -> None:
-        import sys
-        import traceback
-
-        from rich.text import Text
-
-        from ungehus_tui.logsafe import scrub
-
-        app: Any = self
-        from ungehus_tui.domain.text import visible
-
-        text = visible(scrub("".join(traceback.format_exception(*sys.exc_info()))), multiline=True)
-        app.bell()
-        app._exit_renderables.append(
-            Text(f"Ungehus stoppede på grund af en fejl. Intet er gemt halvt.\n\n{text}")
-        )
-        app._close_messages_no_wait()
+ReturnT = TypeVar("ReturnT")
 
 
-class LockingApp(NoLocalsOnCrash, App[None]):
+class SafeErrorConsole(Console):
+    """The app's `error_console`, where Textual prints what it has to say on exit. Our crash
+    report (text) passes; Textual's own crash report, pre-rendered with every frame's local
+    variables (where a name, a CPR number or case facts could be), is held back and a short
+    Danish line printed instead. A safety net: our handlers' errors reach `crash` first."""
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        safe = [o if isinstance(o, (str, Text)) else Text(HELD_BACK_DA) for o in objects]
+        super().print(*safe, **kwargs)
+
+
+class SafeCrash(App[ReturnT]):
+    """A crash report without personal data, with Textual's public API only.
+
+    Every event the app handles (keys and the actions they run, callbacks, mounting) passes
+    `on_event`; an exception there ends in `crash`: the frames (file, line, function) for IT,
+    no local variables, CPR-like numbers masked, shown on exit (`App.exit(message=...)`).
+    The screens' bases send their events' errors here too (`screens.base`); thread workers
+    have their own funnel (`show_error`) and never end the app."""
+
+    crash_report: str | None = None
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.error_console = SafeErrorConsole(markup=False, highlight=False, stderr=True)
+
+    async def on_event(self, event: events.Event) -> None:
+        try:
+            await super().on_event(event)
+        except Exception as error:
+            self.crash(error)
+
+    def crash(self, error: BaseException) -> None:
+        """End the app with a report of `error`: frames only, CPR-like numbers masked."""
+        if self.crash_report is not None:
+            return  # the first error is the one to read
+        frames = scrub("".join(traceback.format_exception(error)))
+        self.crash_report = f"{CRASH_DA}\n\n{visible(frames, multiline=True)}"
+        self.bell()
+        self.exit(return_code=1, message=Text(self.crash_report))
+
+
+class LockingApp(SafeCrash[None]):
     """Mix into the Ungehus App; call `setup_lock(ctx, actor, idle_clock)` in __init__."""
 
     privacy: reactive[bool] = reactive(False)
@@ -111,7 +142,7 @@ class LockingApp(NoLocalsOnCrash, App[None]):
         return super().check_action(action, parameters)
 
 
-class SignInApp(NoLocalsOnCrash, App[Actor]):
+class SignInApp(SafeCrash[Actor]):
     """The sign-in before the main app starts (`ungehus run`)."""
 
     TITLE = "Ungehus"

@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, Protocol, TypeVar, cast
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
@@ -72,6 +72,22 @@ class WorkerErrors:
             show_error(self.app, event.worker.error)
 
 
+class EventErrors:
+    """An exception in a screen's own event handling (mounting, resuming, a callback) goes
+    to the app's crash report (`app_lock.SafeCrash.crash`: no local variables, CPR masked)."""
+
+    app: App[Any]
+
+    async def on_event(self, event: events.Event) -> None:
+        try:
+            await super().on_event(event)  # type: ignore[misc]
+        except Exception as error:
+            crash = getattr(self.app, "crash", None)
+            if not callable(crash):
+                raise
+            crash(error)
+
+
 class HouseApp(Protocol):
     """What a screen needs of its app (UngehusApp, or a test App)."""
 
@@ -93,7 +109,7 @@ class HouseContext:
         return cast(HouseApp, self.app).actor
 
 
-class UngehusScreen(WorkerErrors, HouseContext, Screen[None]):
+class UngehusScreen(EventErrors, WorkerErrors, HouseContext, Screen[None]):
     """A full screen. Keys by role: `NEEDS` maps a screen action to the permission it needs;
     an action the signed-in role may not use is left out of the footer and does nothing. The
     service would refuse it anyway; this keeps a counsellor at the desk from reception-only
@@ -109,7 +125,7 @@ class UngehusScreen(WorkerErrors, HouseContext, Screen[None]):
         return needed is None or self.may(needed)
 
 
-class Dialog(WorkerErrors, HouseContext, ModalScreen[T]):
+class Dialog(EventErrors, WorkerErrors, HouseContext, ModalScreen[T]):
     """A dialog: dismisses with its value (`T`), or None when cancelled."""
 
     def action_cancel(self) -> None:
