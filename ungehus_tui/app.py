@@ -1,8 +1,9 @@
 """The Textual app. Built by `make_app(ctx, ...)`; nothing happens at import time.
 
 Modes (Textual `MODES`): the desk (`reception`, default) and the counsellor's queue
-(`queue`); F2/F3 switch. Every screen runs its database work in thread workers; a failed
-worker ends in `report_error`, the one place that turns an exception into a Danish message.
+(`queue`); F2/F3 switch. Every screen runs its database work in thread workers that post
+their results as messages; a failed worker ends in `screens.base.show_error`, the one place
+that turns an exception into a Danish message.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ import time
 from collections.abc import Callable, Iterable
 
 from sqlmodel import select
-from textual import work
+from textual import on, work
 from textual.app import SystemCommand
 from textual.binding import Binding
+from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
@@ -24,10 +26,7 @@ from ungehus_tui.domain.text import visible
 from ungehus_tui.screens.queue import QueueScreen
 from ungehus_tui.screens.reception import ReceptionScreen
 from ungehus_tui.services.context import Actor, Ctx, actor_by_login, set_process_source
-from ungehus_tui.services.errors import ServiceError
 from ungehus_tui.services.permissions import Action, allowed
-
-GENERIC_ERROR_DA = "Der skete en uventet fejl. Intet er gemt halvt; prøv igen eller kontakt IT."
 
 
 class UngehusApp(LockingApp):
@@ -63,6 +62,9 @@ class UngehusApp(LockingApp):
         *LOCK_BINDINGS,
     ]
 
+    class PasswordMustChange(Message, bubble=False):
+        """IT has set a temporary password: it is changed before anything else."""
+
     def __init__(
         self, ctx: Ctx, actor: Actor, *, idle_clock: Callable[[], float] = time.monotonic
     ) -> None:
@@ -70,6 +72,7 @@ class UngehusApp(LockingApp):
         self.ctx = ctx
         self.actor = actor
         self.setup_lock(ctx, actor, idle_clock)
+        self.set_keymap(ctx.settings.keymap)  # the [keymap] table: binding id -> key(s)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The queue mode (F3) is there only for roles with a queue: reception and IT would
@@ -92,7 +95,11 @@ class UngehusApp(LockingApp):
             staff = session.get(Staff, self.actor.id)
             forced = bool(staff and staff.must_change_password)
         if forced:
-            self.call_from_thread(self._ask_password, True)
+            self.post_message(self.PasswordMustChange())
+
+    @on(PasswordMustChange)
+    def _password_must_change(self) -> None:
+        self._ask_password(True)
 
     def _ask_password(self, forced: bool) -> None:
         from ungehus_tui.screens.change_password import ChangePasswordDialog
@@ -116,14 +123,6 @@ class UngehusApp(LockingApp):
         super().notify(
             visible(message), title=visible(title), severity=severity, timeout=timeout, markup=False
         )
-
-    def report_error(self, error: BaseException) -> None:
-        """Show a worker's error: a service's Danish message, else a generic one (no data)."""
-        if isinstance(error, ServiceError):
-            self.notify(error.message, title="Kan ikke gennemføres", severity="error")
-            return
-        self.log.error(f"worker failed: {type(error).__name__}")
-        self.notify(GENERIC_ERROR_DA, title="Fejl", severity="error", timeout=10)
 
     # --- command palette -------------------------------------------------------------
 

@@ -11,7 +11,7 @@
 - no screenshots (`NoScreenshots`): Textual's palette command "Screenshot" and its
   `screenshot` action write the whole screen, names and CPR numbers included, to an SVG in
   the user's Downloads folder; both are gone.
-- a crash report without personal data (`NoLocalsOnCrash`): Textual prints an unhandled
+- a crash report without personal data (`SafeCrash`): Textual prints an unhandled
   exception's traceback with every frame's local variables, where a young person's name,
   CPR number or case facts could be; ours has no locals and CPR-like numbers masked.
 """
@@ -19,14 +19,19 @@
 from __future__ import annotations
 
 import time
+import traceback
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, TypeVar
 
+from rich.console import Console
+from rich.text import Text
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
 
+from ungehus_tui.domain.text import visible
+from ungehus_tui.logsafe import scrub
 from ungehus_tui.screens.sign_in import SignInScreen
 from ungehus_tui.services.context import Actor, Ctx
 
@@ -44,26 +49,52 @@ LOCK_BINDINGS = [
 ]
 
 
-class NoLocalsOnCrash:
-    """Replaces Textual's crash traceback (`App._fatal_error`, which has no public hook)."""
+CRASH_DA = "Ungehus stoppede på grund af en fejl. Intet er gemt halvt."
+HELD_BACK_DA = f"{CRASH_DA}\n(Detaljerne er holdt tilbage: de kunne indeholde personoplysninger.)"
 
-    def _fatal_error(self) -> None:
-        import sys
-        import traceback
+ReturnT = TypeVar("ReturnT")
 
-        from rich.text import Text
 
-        from ungehus_tui.logsafe import scrub
+class SafeErrorConsole(Console):
+    """The app's `error_console`, where Textual prints what it has to say on exit. Our crash
+    report (text) passes; Textual's own crash report, pre-rendered with every frame's local
+    variables (where a name, a CPR number or case facts could be), is held back and a short
+    Danish line printed instead. A safety net: our handlers' errors reach `crash` first."""
 
-        app: Any = self
-        from ungehus_tui.domain.text import visible
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        safe = [o if isinstance(o, (str, Text)) else Text(HELD_BACK_DA) for o in objects]
+        super().print(*safe, **kwargs)
 
-        text = visible(scrub("".join(traceback.format_exception(*sys.exc_info()))), multiline=True)
-        app.bell()
-        app._exit_renderables.append(
-            Text(f"Ungehus stoppede på grund af en fejl. Intet er gemt halvt.\n\n{text}")
-        )
-        app._close_messages_no_wait()
+
+class SafeCrash(App[ReturnT]):
+    """A crash report without personal data, with Textual's public API only.
+
+    Every event the app handles (keys and the actions they run, callbacks, mounting) passes
+    `on_event`; an exception there ends in `crash`: the frames (file, line, function) for IT,
+    no local variables, CPR-like numbers masked, shown on exit (`App.exit(message=...)`).
+    The screens' bases send their events' errors here too (`screens.base`); thread workers
+    have their own funnel (`show_error`) and never end the app."""
+
+    crash_report: str | None = None
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.error_console = SafeErrorConsole(markup=False, highlight=False, stderr=True)
+
+    async def on_event(self, event: events.Event) -> None:
+        try:
+            await super().on_event(event)
+        except Exception as error:
+            self.crash(error)
+
+    def crash(self, error: BaseException) -> None:
+        """End the app with a report of `error`: frames only, CPR-like numbers masked."""
+        if self.crash_report is not None:
+            return  # the first error is the one to read
+        frames = scrub("".join(traceback.format_exception(error)))
+        self.crash_report = f"{CRASH_DA}\n\n{visible(frames, multiline=True)}"
+        self.bell()
+        self.exit(return_code=1, message=Text(self.crash_report))
 
 
 class NoScreenshots:
@@ -83,7 +114,7 @@ class NoScreenshots:
         return None
 
 
-class LockingApp(NoScreenshots, NoLocalsOnCrash, App[None]):
+class LockingApp(NoScreenshots, SafeCrash[None]):
     """Mix into the Ungehus App; call `setup_lock(ctx, actor, idle_clock)` in __init__."""
 
     privacy: reactive[bool] = reactive(False)
@@ -131,7 +162,7 @@ class LockingApp(NoScreenshots, NoLocalsOnCrash, App[None]):
         return super().check_action(action, parameters)
 
 
-class SignInApp(NoScreenshots, NoLocalsOnCrash, App[Actor]):
+class SignInApp(NoScreenshots, SafeCrash[Actor]):
     """The sign-in before the main app starts (`ungehus run`)."""
 
     TITLE = "Ungehus"

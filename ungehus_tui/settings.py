@@ -108,6 +108,11 @@ class Settings(BaseSettings):
         default=False,
         description="Start with the desk's waiting list in privacy mode (initials only)",
     )
+    keymap: dict[str, str] = Field(
+        default_factory=dict,
+        description="Keys people change: binding id -> key(s), e.g. reception.new = 'f8' "
+        "(the [keymap] table of config.toml; ids in the README)",
+    )
 
     @classmethod
     def settings_customise_sources(

@@ -131,3 +131,49 @@ def test_past_and_off_hours_slots_are_refused(ctx, reception, make_intake) -> No
         booking.book(ctx, reception, intake, slot)
     with read_session(ctx.engine) as s:
         assert s.exec(select(Meeting)).all() == []
+
+
+def _waiting(ctx, reception) -> list[int | None]:  # type: ignore[no-untyped-def]
+    from ungehus_tui.services import arrivals
+
+    return [w.person_id for w in arrivals.waiting_list(ctx, reception)]
+
+
+def test_book_serves_the_open_arrival_in_its_transaction(ctx, reception, make_intake, ids):  # type: ignore[no-untyped-def]
+    """The desk books for the young person in front of it: their arrival leaves the waiting
+    list with the booking, audited (it was a second call from the booking screen)."""
+    from ungehus_tui.services import arrivals
+
+    intake = make_intake(20)
+    person_id = ids.person(intake)
+    arrivals.record_arrival(ctx, reception, person_id, "NEW")
+    assert _waiting(ctx, reception) == [person_id]
+    slot = booking.propose(ctx, reception, intake).slots[0]
+    b = booking.book(ctx, reception, intake, slot, serve_arrival=True)
+    assert _waiting(ctx, reception) == []
+    with read_session(ctx.engine) as s:
+        events = s.exec(select(AuditEvent).order_by(AuditEvent.id)).all()
+        assert [e.action for e in events][-2:] == ["BOOK", "ARRIVAL_SERVED"]
+        assert events[-1].person_id == person_id
+    assert b.meeting_id
+
+
+def test_a_failed_booking_leaves_the_arrival_waiting(ctx, reception, make_intake, ids):  # type: ignore[no-untyped-def]
+    from ungehus_tui.services import arrivals
+
+    first, second = make_intake(20), make_intake(21)
+    arrivals.record_arrival(ctx, reception, ids.person(second), "NEW")
+    slot_for_second = booking.propose(ctx, reception, second).slots[0]
+    booking.book(ctx, reception, first, booking.propose(ctx, reception, first).slots[0])
+    with pytest.raises(Conflict):
+        booking.book(ctx, reception, second, slot_for_second, serve_arrival=True)
+    assert _waiting(ctx, reception) == [ids.person(second)]
+
+
+def test_book_without_serve_arrival_leaves_the_waiting_list_alone(ctx, reception, make_intake, ids):  # type: ignore[no-untyped-def]
+    from ungehus_tui.services import arrivals
+
+    intake = make_intake(20)
+    arrivals.record_arrival(ctx, reception, ids.person(intake), "NEW")
+    booking.book(ctx, reception, intake, booking.propose(ctx, reception, intake).slots[0])
+    assert _waiting(ctx, reception) == [ids.person(intake)]

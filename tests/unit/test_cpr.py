@@ -115,3 +115,14 @@ def test_facts_repr_masks_the_cpr() -> None:
     text = repr(Facts(cpr=cpr, on=dt.date(2024, 1, 1), situation="ingen"))
     assert cpr[7:] not in text
     assert "140305-XXXX" in text
+
+
+def test_birth_line_is_built_once_in_the_domain() -> None:
+    """The desk's 'Født ... år' line (reception search and registration share it)."""
+    from ungehus_tui.domain import cpr as cprmod
+
+    parsed = cprmod.parse(make_cpr(dt.date(2008, 6, 3)))
+    line = cprmod.birth_line(parsed, dt.date(2026, 6, 2))
+    assert line == "Født 03-06-2008 · 17 år"
+    assert parsed.compact[6:] not in line
+    assert cprmod.birth_line(parsed, dt.date(2026, 6, 3)) == "Født 03-06-2008 · 18 år"

@@ -76,6 +76,11 @@ def age_on(birth: dt.date, on: dt.date) -> int:
     return years
 
 
+def birth_line(cpr: Cpr, on: dt.date) -> str:
+    """How the desk shows a typed CPR number: "Født dd-mm-åååå · N år" (no digits of it)."""
+    return f"Født {cpr.birth_date:%d-%m-%Y} · {age_on(cpr.birth_date, on)} år"
+
+
 def century_digit_for(birth: dt.date) -> str:
     """A 7th digit that gives `birth`'s century under the CPR table (for generating numbers)."""
     yy = birth.year % 100

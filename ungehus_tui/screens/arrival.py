@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, RadioButton, RadioSet, Static
 
 from ungehus_tui.domain.codes import ArrivalReason
-from ungehus_tui.screens.base import DeskModal
+from ungehus_tui.screens.base import Dialog
 from ungehus_tui.services.arrivals import REASON_NAMES_DA
 from ungehus_tui.widgets.safe import plain
 
@@ -22,7 +22,7 @@ class ArrivalRequest:
     note: str | None
 
 
-class ArrivalDialog(DeskModal):
+class ArrivalDialog(Dialog[ArrivalRequest]):
     """Returns an ArrivalRequest, or None when cancelled."""
 
     BINDINGS = [
@@ -59,9 +59,6 @@ class ArrivalDialog(DeskModal):
     def action_save(self) -> None:
         note = self.query_one("#note", Input).value.strip() or None
         self.dismiss(ArrivalRequest(self._reason(), note))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 ALL_REASONS: tuple[str, ...] = tuple(r.value for r in ArrivalReason)

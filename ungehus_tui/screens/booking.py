@@ -5,18 +5,20 @@ the meeting leader. A slot taken meanwhile (Conflict) reloads the proposals."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from dataclasses import dataclass
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
 
 from ungehus_tui.domain import clock
-from ungehus_tui.screens.base import DeskScreen
+from ungehus_tui.screens.base import UngehusScreen
 from ungehus_tui.screens.date_jump import DateDialog
-from ungehus_tui.services import arrivals
+from ungehus_tui.services import booking
+from ungehus_tui.services.booking import Booking, Proposal, Slot, StaffPick
 from ungehus_tui.services.errors import Conflict
 from ungehus_tui.widgets.safe import cell, marked, plain
 
@@ -24,30 +26,14 @@ WEEKDAYS_DA = ("man", "tir", "ons", "tor", "fre", "lør", "søn")
 KIND_DA = {"TEAM_MEETING": "Teammøde", "FIRST_CONVERSATION": "Første samtale"}
 
 
-def who(person: Any) -> str:
-    """A staff member from the booking service as 'Name (CENTER)'; tolerant of its shape."""
+def who(person: StaffPick | None) -> str:
+    """A staff member from the booking service as 'Name (CENTER)'."""
     if person is None:
         return "–"
-    if isinstance(person, str):
-        return person
-    name = getattr(person, "name", None) or str(person)
-    center = getattr(person, "center_code", None) or getattr(person, "center", None)
-    return f"{name} ({center})" if center else name
+    return f"{person.name} ({person.center})" if person.center else person.name
 
 
-def room_of(slot: Any) -> str:
-    room = getattr(slot, "room_name", None) or getattr(slot, "room", None)
-    if room is None:
-        return "–"
-    return room if isinstance(room, str) else str(getattr(room, "name", room))
-
-
-def id_of(person: Any) -> int | None:
-    value = getattr(person, "id", None) or getattr(person, "staff_id", None)
-    return value if isinstance(value, int) else None
-
-
-class BookingScreen(DeskScreen):
+class BookingScreen(UngehusScreen):
     CSS_PATH = "booking.tcss"
     BINDINGS = [
         Binding("escape", "back", "Tilbage", id="booking.back", tooltip="Tilbage uden at booke"),
@@ -67,13 +53,25 @@ class BookingScreen(DeskScreen):
         ),
     ]
 
+    @dataclass
+    class Proposed(Message, bubble=False):
+        proposal: Proposal
+
+    @dataclass
+    class Taken(Message, bubble=False):
+        text: str
+
+    @dataclass
+    class Booked(Message, bubble=False):
+        booking: Booking
+
     def __init__(self, intake_id: int, person_id: int, name: str, cpr_masked: str) -> None:
         super().__init__()
         self.intake_id = intake_id
         self.person_id = person_id
         self.person_name = name
         self.cpr_masked = cpr_masked
-        self.proposal: Any = None
+        self.proposal: Proposal | None = None
         self.from_day: dt.date | None = None
         self._booking = False
 
@@ -114,12 +112,14 @@ class BookingScreen(DeskScreen):
 
     @work(thread=True, exclusive=True, group="propose", exit_on_error=False)
     def load(self) -> None:
-        from ungehus_tui.services import booking
-
         proposal = booking.propose(self.ctx, self.actor, self.intake_id, from_day=self.from_day)
-        self.app.call_from_thread(self._show, proposal)
+        self.post_message(self.Proposed(proposal))
 
-    def _show(self, proposal: Any) -> None:
+    @on(Proposed)
+    def _proposed(self, message: Proposed) -> None:
+        self._show(message.proposal)
+
+    def _show(self, proposal: Proposal) -> None:
         self.proposal = proposal
         kind = KIND_DA.get(str(proposal.kind), str(proposal.kind))
         deadline = (
@@ -143,7 +143,7 @@ class BookingScreen(DeskScreen):
                 WEEKDAYS_DA[start.weekday()],
                 f"{start:%d-%m-%Y}",
                 f"{start:%H:%M}-{end:%H:%M}",
-                cell(room_of(slot)),
+                cell(slot.room_name),
                 key=str(i),
             )
         if proposal.slots:
@@ -156,36 +156,40 @@ class BookingScreen(DeskScreen):
         slot = self.proposal.slots[int(event.row_key.value)]
         self._booking = True
         self.query_one("#booking-kind", Static).update("Booker ...")
-        self.book(slot)
+        self.book(self.proposal, slot)
 
     @work(thread=True, exclusive=True, group="book", exit_on_error=False)
-    def book(self, slot: Any) -> None:
-        from ungehus_tui.services import booking
-
+    def book(self, proposal: Proposal, slot: Slot) -> None:
+        """Book the slot; the young person's open arrival at the desk is served with it."""
         try:
             result = booking.book(
                 self.ctx,
                 self.actor,
                 self.intake_id,
                 slot,
-                coordinator_id=id_of(self.proposal.coordinator),
-                leader_id=id_of(self.proposal.leader),
+                coordinator_id=proposal.coordinator.id if proposal.coordinator else None,
+                leader_id=proposal.leader.id if proposal.leader else None,
+                serve_arrival=True,
             )
         except Conflict as exc:
-            self.app.call_from_thread(
-                self.notify, exc.message, title="Tiden er taget", severity="warning"
-            )
-            self.app.call_from_thread(self.load)
+            self.post_message(self.Taken(exc.message))
             return
         finally:
             self._booking = False
-        arrivals.serve_person(self.ctx, self.actor, self.person_id)
-        self.app.call_from_thread(self._booked, result)
+        self.post_message(self.Booked(result))
 
-    def _booked(self, result: Any) -> None:
+    @on(Taken)
+    def _taken(self, message: Taken) -> None:
+        self.notify(message.text, title="Tiden er taget", severity="warning")
+        self.load()
+
+    @on(Booked)
+    def _booked(self, message: Booked) -> None:
         from ungehus_tui.screens.confirmation import ConfirmationScreen
 
-        self.app.switch_screen(ConfirmationScreen(result, self.person_name, self.cpr_masked))
+        self.app.switch_screen(
+            ConfirmationScreen(message.booking, self.person_name, self.cpr_masked)
+        )
 
     def action_jump(self) -> None:
         def chosen(day: dt.date | None) -> None:

@@ -4,30 +4,36 @@ counsellor's actions (outcome, plan, handover, answer an offer, consents, finish
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar
+from dataclasses import dataclass
+from typing import ClassVar, TypeVar
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
 
 from ungehus_tui.domain.clock import local
-from ungehus_tui.screens.base import back_with_refusal, leave
-from ungehus_tui.screens.casework import CaseworkDialog, CaseworkScreen, Saved
+from ungehus_tui.screens.base import FormDialog, Saved, UngehusScreen, back_with_refusal, leave
+from ungehus_tui.screens.consent_dialog import GiveConsent, WithdrawConsent
+from ungehus_tui.screens.handover_dialog import HandoverOffer
+from ungehus_tui.screens.outcome_dialog import MeetingOutcome
 from ungehus_tui.services import cases, consents, handovers, outcomes, plans
 from ungehus_tui.services.cases import CaseView, StaffChoice
 from ungehus_tui.services.errors import PermissionDenied
 from ungehus_tui.services.permissions import Action
 from ungehus_tui.widgets.safe import cell, marked, plain
 
+V = TypeVar("V")
+
 
 def _b(key: str, action: str, text: str, tip: str) -> Binding:
     return Binding(key, action, text, id=f"case.{action}", tooltip=tip)
 
 
-class CaseScreen(CaseworkScreen):
+class CaseScreen(UngehusScreen):
     CSS_PATH = "case.tcss"
     BINDINGS = [
         Binding("escape", "back", "Tilbage", id="case.back", tooltip="Tilbage til køen"),
@@ -54,6 +60,21 @@ class CaseScreen(CaseworkScreen):
         "task_done": Action.RECORD_OUTCOME,
     }
 
+    @dataclass
+    class Loaded(Message, bubble=False):
+        view: CaseView
+        staff: list[StaffChoice]
+
+    @dataclass
+    class Refused(Message, bubble=False):
+        text: str
+        reloading: bool
+
+    @dataclass
+    class Done(Message, bubble=False):
+        result: object
+        done_da: str
+
     def __init__(self, person_id: int) -> None:
         super().__init__()
         self.person_id = person_id
@@ -79,13 +100,21 @@ class CaseScreen(CaseworkScreen):
         try:
             view = cases.case_timeline(self.ctx, self.actor, self.person_id)
         except PermissionDenied as exc:  # e.g. a leader's team meeting held by another center
-            if reloading:  # the save just done ended the access (a rejected offer): just back
-                self.app.call_from_thread(leave, self)
-            else:
-                self.app.call_from_thread(back_with_refusal, self, exc.message)
+            self.post_message(self.Refused(exc.message, reloading))
             return
         staff = self.staff or cases.counsellors(self.ctx)
-        self.app.call_from_thread(self._show, view, staff)
+        self.post_message(self.Loaded(view, staff))
+
+    @on(Refused)
+    def _refused(self, message: Refused) -> None:
+        if message.reloading:  # the save just done ended the access (a rejected offer): back
+            leave(self)
+        else:
+            back_with_refusal(self, message.text)
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        self._show(message.view, message.staff)
 
     def _show(self, view: CaseView, staff: list[StaffChoice]) -> None:
         self.view, self.staff = view, staff
@@ -125,11 +154,14 @@ class CaseScreen(CaseworkScreen):
     # --- running a service call, then reloading ------------------------------------------
 
     @work(thread=True, group="case-write", exit_on_error=False)
-    def run_service(self, call: Callable[[], Any], done_da: str) -> None:
-        result = call()
-        self.app.call_from_thread(self._after, result, done_da)
+    def run_service(self, call: Callable[[], object], done_da: str) -> None:
+        self.post_message(self.Done(call(), done_da))
 
-    def _after(self, result: Any, done_da: str) -> None:
+    @on(Done)
+    def _done(self, message: Done) -> None:
+        self._after(message.result, message.done_da)
+
+    def _after(self, result: object, done_da: str) -> None:
         if isinstance(result, tuple) and len(result) == 2 and isinstance(result[1], list):
             affected = result[1]
             if affected:
@@ -149,23 +181,36 @@ class CaseScreen(CaseworkScreen):
             return
         self._edit(
             OutcomeDialog(self.view.booked_meetings, self.staff),
-            lambda value: outcomes.record_outcome(self.ctx, self.actor, **value),
+            self._save_outcome,
             "Mødeudfald registreret",
+        )
+
+    def _save_outcome(self, value: MeetingOutcome) -> object:
+        return outcomes.record_outcome(
+            self.ctx,
+            self.actor,
+            value.meeting_id,
+            value.status,
+            value.note,
+            coordinator_staff_id=value.coordinator_staff_id,
+            contact_person=value.contact_person,
+            stu_decision=value.stu_decision,
+            plan=value.plan,
         )
 
     def _edit(
         self,
-        dialog: CaseworkDialog,
-        save: Callable[[Any], Any],
-        done_da: str | Callable[[Any], str],
+        dialog: FormDialog[V],
+        save: Callable[[V], object],
+        done_da: str | Callable[[V], str],
     ) -> None:
         """Open `dialog`; its OK runs `save(value)` with the dialog still open, so a refusal
         leaves what was typed for a correction. Saved: a notice (`done_da`, or made from the
         value) and the case reloaded."""
         dialog.save = save
 
-        def closed(outcome: Any) -> None:
-            if isinstance(outcome, Saved):
+        def closed(outcome: Saved[V] | None) -> None:
+            if outcome is not None:
                 text = done_da if isinstance(done_da, str) else done_da(outcome.value)
                 self._after(outcome.result, text)
 
@@ -187,8 +232,20 @@ class CaseScreen(CaseworkScreen):
         others = [s for s in self.staff if s.id != self.actor.id]
         self._edit(
             HandoverDialog(others),
-            lambda value: handovers.offer_handover(self.ctx, self.actor, self.person_id, **value),
+            self._offer,
             "Overdragelsen er tilbudt. Du holder den unge, til den er accepteret",
+        )
+
+    def _offer(self, value: HandoverOffer) -> object:
+        return handovers.offer_handover(
+            self.ctx,
+            self.actor,
+            self.person_id,
+            kind=value.kind,
+            reason=value.reason,
+            to_staff_id=value.to_staff_id,
+            to_external=value.to_external,
+            to_external_contact=value.to_external_contact,
         )
 
     def _offer_id(self) -> int | None:
@@ -217,7 +274,7 @@ class CaseScreen(CaseworkScreen):
         if (hid := self._offer_id()) is not None:
             self._edit(
                 ReasonDialog("Afvis overdragelse", "Begrundelse (kræves)"),
-                lambda reason: handovers.reject_handover(self.ctx, self.actor, hid, str(reason)),
+                lambda reason: handovers.reject_handover(self.ctx, self.actor, hid, reason),
                 "Overdragelsen er afvist",
             )
 
@@ -228,7 +285,7 @@ class CaseScreen(CaseworkScreen):
             self._edit(
                 ReasonDialog("Modtagerens kvittering", "Hvem hos modtageren kvitterede?"),
                 lambda who: handovers.acknowledge_external(
-                    self.ctx, self.actor, hid, acknowledged_by=str(who)
+                    self.ctx, self.actor, hid, acknowledged_by=who
                 ),
                 "Kvittering registreret: sagen er lukket",
             )
@@ -242,15 +299,17 @@ class CaseScreen(CaseworkScreen):
                 self._save_consent,
                 lambda value: (
                     "Samtykket er trukket tilbage"
-                    if value[0] == "withdraw"
+                    if isinstance(value, WithdrawConsent)
                     else "Samtykket er registreret"
                 ),
             )
 
-    def _save_consent(self, value: Any) -> Any:
-        if value[0] == "withdraw":
-            return consents.withdraw_consent(self.ctx, self.actor, value[1])
-        return consents.give_consent(self.ctx, self.actor, self.person_id, value[1], value[2])
+    def _save_consent(self, value: GiveConsent | WithdrawConsent) -> object:
+        if isinstance(value, WithdrawConsent):
+            return consents.withdraw_consent(self.ctx, self.actor, value.consent_id)
+        return consents.give_consent(
+            self.ctx, self.actor, self.person_id, value.center, value.purpose
+        )
 
     def action_task_done(self) -> None:
         if self.view is None or not self.view.open_tasks:

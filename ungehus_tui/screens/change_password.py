@@ -6,19 +6,22 @@ password (`must_change_password`); then it cannot be cancelled.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
+from textual.message import Message
 from textual.widgets import Input, Label, Static
 
+from ungehus_tui.screens.base import Dialog
 from ungehus_tui.services import auth
 from ungehus_tui.services.context import Actor, Ctx
 from ungehus_tui.services.errors import ServiceError
 
 
-class ChangePasswordDialog(ModalScreen[bool]):
+class ChangePasswordDialog(Dialog[bool]):
     DEFAULT_CSS = """
     ChangePasswordDialog { align: center middle; }
     ChangePasswordDialog #box { width: 60; height: auto; border: round $primary;
@@ -32,10 +35,17 @@ class ChangePasswordDialog(ModalScreen[bool]):
         Binding("escape", "cancel", "Fortryd", id="password.cancel", tooltip="Luk uden at gemme"),
     ]
 
+    @dataclass
+    class Refused(Message, bubble=False):
+        text: str
+
+    class Changed(Message, bubble=False):
+        pass
+
     def __init__(self, ctx: Ctx, actor: Actor, *, forced: bool = False) -> None:
         super().__init__()
-        self.ctx = ctx
-        self.actor = actor
+        self.own_ctx = ctx
+        self.own_actor = actor
         self.forced = forced
 
     def compose(self) -> ComposeResult:
@@ -77,9 +87,17 @@ class ChangePasswordDialog(ModalScreen[bool]):
     @work(thread=True, exclusive=True, group="password", exit_on_error=False)
     def _save(self, old: str, new: str) -> None:
         try:
-            auth.change_password(self.ctx, self.actor, old, new)
+            auth.change_password(self.own_ctx, self.own_actor, old, new)
         except ServiceError as exc:
-            self.app.call_from_thread(self.query_one("#message", Static).update, exc.message)
+            self.post_message(self.Refused(exc.message))
             return
-        self.app.call_from_thread(self.app.notify, "Adgangskoden er skiftet")
-        self.app.call_from_thread(self.dismiss, True)
+        self.post_message(self.Changed())
+
+    @on(Refused)
+    def _refused(self, message: Refused) -> None:
+        self.query_one("#message", Static).update(message.text)
+
+    @on(Changed)
+    def _changed(self) -> None:
+        self.app.notify("Adgangskoden er skiftet")
+        self.dismiss(True)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -13,15 +13,15 @@ from textual.widgets import Footer, Header, Static
 
 from ungehus_tui.domain import clock
 from ungehus_tui.domain.text import visible
-from ungehus_tui.screens.base import DeskScreen
-from ungehus_tui.screens.booking import who
+from ungehus_tui.screens.base import UngehusScreen
+from ungehus_tui.services.booking import Booking
 from ungehus_tui.widgets.safe import plain
 
 WEEKDAYS_DA = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
 
 
-def ics_lines(files: Any) -> str:
-    paths = [Path(f) for f in (files or [])]
+def ics_lines(files: Sequence[Path]) -> str:
+    paths = [Path(f) for f in files]
     if not paths:
         return "Ingen invitationer skrevet"
     folders = sorted({str(p.parent) for p in paths})
@@ -29,7 +29,7 @@ def ics_lines(files: Any) -> str:
     return f"{len(paths)} invitation(er) i {', '.join(folders)}:\n{names}"
 
 
-class ConfirmationScreen(DeskScreen):
+class ConfirmationScreen(UngehusScreen):
     CSS_PATH = "confirmation.tcss"
     BINDINGS = [
         Binding(
@@ -41,7 +41,7 @@ class ConfirmationScreen(DeskScreen):
         ),
     ]
 
-    def __init__(self, booking: Any, name: str, cpr_masked: str) -> None:
+    def __init__(self, booking: Booking, name: str, cpr_masked: str) -> None:
         super().__init__()
         self.booking = booking
         self.person_name = name
@@ -50,7 +50,7 @@ class ConfirmationScreen(DeskScreen):
     def compose(self) -> ComposeResult:
         b = self.booking
         start, end = clock.local(b.start), clock.local(b.end)
-        participants = "\n".join(f"  • {visible(who(p))}" for p in (b.participants or []))
+        participants = "\n".join(f"  • {visible(p)}" for p in b.participants)
         yield Header()
         with VerticalScroll(id="confirmation"):
             yield Static("[b]Mødet er booket[/b]", classes="dialog-title")

@@ -1,7 +1,9 @@
 """Give a consent (center + purpose) or withdraw an active one.
-Returns ("give", center, purpose), ("withdraw", consent_id) or None."""
+Returns GiveConsent(center, purpose), WithdrawConsent(consent_id), or None."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from textual import on
 from textual.app import ComposeResult
@@ -9,16 +11,25 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Label, Select
 
 from ungehus_tui.domain.codes import CENTER_NAMES_DA
-from ungehus_tui.screens.casework import CaseworkDialog
+from ungehus_tui.screens.base import FormDialog
 from ungehus_tui.services.cases import OpenItem
 from ungehus_tui.widgets.safe import cell
 
 
-class ConsentDialog(CaseworkDialog):
-    CSS_PATH = "dialog.tcss"
+@dataclass(frozen=True)
+class GiveConsent:
+    center: str
+    purpose: str
 
+
+@dataclass(frozen=True)
+class WithdrawConsent:
+    consent_id: int
+
+
+class ConsentDialog(FormDialog[GiveConsent | WithdrawConsent]):
     def __init__(self, active: list[OpenItem]) -> None:
-        super().__init__(classes="dialog")
+        super().__init__()
         self.active = active
 
     def compose(self) -> ComposeResult:
@@ -45,8 +56,7 @@ class ConsentDialog(CaseworkDialog):
     def _give(self) -> None:
         center = self.query_one("#center", Select).value
         self.submit(
-            (
-                "give",
+            GiveConsent(
                 center if isinstance(center, str) else "",
                 self.query_one("#purpose", Input).value,
             )
@@ -56,10 +66,6 @@ class ConsentDialog(CaseworkDialog):
     def _withdraw(self) -> None:
         chosen = self.query_one("#withdraw", Select).value
         if isinstance(chosen, int):
-            self.submit(("withdraw", chosen))
+            self.submit(WithdrawConsent(chosen))
         else:
             self.notify("Vælg det samtykke der trækkes tilbage", severity="warning")
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel(self) -> None:
-        self.dismiss(None)

@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Static
 
-from ungehus_tui.screens.base import DeskModal
+from ungehus_tui.screens.base import Dialog
 
 
 def parse_day(text: str) -> dt.date | None:
@@ -24,7 +24,7 @@ def parse_day(text: str) -> dt.date | None:
     return None
 
 
-class DateDialog(DeskModal):
+class DateDialog(Dialog[dt.date]):
     """Returns the chosen date, or None."""
 
     DEFAULT_CSS = """
@@ -58,6 +58,3 @@ class DateDialog(DeskModal):
             error.add_class("-shown")
             return
         self.dismiss(day)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

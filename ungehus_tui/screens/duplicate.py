@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.widgets import Footer, Static
 
 from ungehus_tui.domain.text import visible
-from ungehus_tui.screens.base import DeskModal
+from ungehus_tui.screens.base import Dialog
 from ungehus_tui.services.people import PersonHit
 from ungehus_tui.widgets.safe import marked
 
@@ -25,8 +25,20 @@ class Typed:
     age: int
 
 
-class DuplicateDialog(DeskModal):
-    """Returns "continue", the id of the existing young person to open, or None (back)."""
+@dataclass(frozen=True)
+class Proceed:
+    """It is another young person: create the typed one anyway."""
+
+
+@dataclass(frozen=True)
+class OpenExisting:
+    """It is the same young person: open the existing one."""
+
+    person_id: int
+
+
+class DuplicateDialog(Dialog[Proceed | OpenExisting]):
+    """Returns Proceed, OpenExisting(person_id), or None (back to the form)."""
 
     DEFAULT_CSS = """
     DuplicateDialog #dialog { width: 100; }
@@ -92,10 +104,10 @@ class DuplicateDialog(DeskModal):
         yield Footer()
 
     def action_proceed(self) -> None:
-        self.dismiss("continue")
+        self.dismiss(Proceed())
 
     def action_open_existing(self) -> None:
-        self.dismiss(self.similar[0].id)
+        self.dismiss(OpenExisting(self.similar[0].id))
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -1,16 +1,16 @@
 """Offer a handover: to a colleague, or to an outside actor with a contact name.
-Returns the keyword arguments for `handovers.offer_handover`, or None."""
+Returns a HandoverOffer, or None."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Label, Select
 
-from ungehus_tui.screens.casework import CaseworkDialog
+from ungehus_tui.screens.base import FormDialog
 from ungehus_tui.services.cases import StaffChoice
 from ungehus_tui.widgets.safe import cell
 
@@ -22,11 +22,20 @@ KINDS = [
 ]
 
 
-class HandoverDialog(CaseworkDialog):
-    CSS_PATH = "dialog.tcss"
+@dataclass(frozen=True)
+class HandoverOffer:
+    """To a colleague (`to_staff_id`) or an outside actor (`to_external`, its contact)."""
 
+    kind: str
+    reason: str
+    to_staff_id: int | None = None
+    to_external: str | None = None
+    to_external_contact: str | None = None
+
+
+class HandoverDialog(FormDialog[HandoverOffer]):
     def __init__(self, colleagues: list[StaffChoice]) -> None:
-        super().__init__(classes="dialog")
+        super().__init__()
         self.colleagues = colleagues
 
     def compose(self) -> ComposeResult:
@@ -47,19 +56,18 @@ class HandoverDialog(CaseworkDialog):
 
     @on(Button.Pressed, "#ok")
     def _ok(self) -> None:
-        kind = self.query_one("#kind", Select).value
+        kind = str(self.query_one("#kind", Select).value)
         staff = self.query_one("#to_staff", Select).value
-        value: dict[str, Any] = {
-            "kind": kind,
-            "reason": self.query_one("#reason", Input).value,
-        }
+        reason = self.query_one("#reason", Input).value
         if kind == "COLLEAGUE":
-            value["to_staff_id"] = staff if isinstance(staff, int) else None
+            offer = HandoverOffer(
+                kind, reason, to_staff_id=staff if isinstance(staff, int) else None
+            )
         else:
-            value["to_external"] = self.query_one("#external", Input).value
-            value["to_external_contact"] = self.query_one("#contact", Input).value
-        self.submit(value)
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel(self) -> None:
-        self.dismiss(None)
+            offer = HandoverOffer(
+                kind,
+                reason,
+                to_external=self.query_one("#external", Input).value,
+                to_external_contact=self.query_one("#contact", Input).value,
+            )
+        self.submit(offer)

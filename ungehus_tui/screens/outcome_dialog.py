@@ -1,17 +1,17 @@
 """Record a meeting's outcome: held / no-show / cancelled, a note, and for a held (team)
 meeting the coordinating caseworker, a contact person with who pays, the STU decision and the
-agreed goals. Returns the keyword arguments of `outcomes.record_outcome`, or None."""
+agreed goals. Returns a MeetingOutcome (what `outcomes.record_outcome` takes), or None."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Label, Select
 
-from ungehus_tui.screens.casework import CaseworkDialog
+from ungehus_tui.screens.base import FormDialog
 from ungehus_tui.services.cases import OpenItem, StaffChoice
 from ungehus_tui.services.outcomes import ContactPersonIn
 from ungehus_tui.services.plans import PlanIn
@@ -20,11 +20,20 @@ from ungehus_tui.widgets.safe import cell
 STATUSES = [("Holdt", "HELD"), ("Udeblevet", "NO_SHOW"), ("Aflyst", "CANCELLED")]
 
 
-class OutcomeDialog(CaseworkDialog):
-    CSS_PATH = "dialog.tcss"
+@dataclass(frozen=True)
+class MeetingOutcome:
+    meeting_id: int
+    status: str
+    note: str | None
+    coordinator_staff_id: int | None
+    contact_person: ContactPersonIn | None
+    stu_decision: str | None
+    plan: PlanIn | None
 
+
+class OutcomeDialog(FormDialog[MeetingOutcome]):
     def __init__(self, meetings: list[OpenItem], staff: list[StaffChoice]) -> None:
-        super().__init__(classes="dialog")
+        super().__init__()
         self.meetings = meetings
         self.staff = staff
 
@@ -59,19 +68,17 @@ class OutcomeDialog(CaseworkDialog):
         coordinator = self.query_one("#coordinator", Select).value
         contact = self.query_one("#contact", Select).value
         short, long = self._value("#short"), self._value("#long")
-        value: dict[str, Any] = {
-            "meeting_id": self.query_one("#meeting", Select).value,
-            "status": self.query_one("#status", Select).value,
-            "note": self._value("#note") or None,
-            "coordinator_staff_id": coordinator if isinstance(coordinator, int) else None,
-            "contact_person": ContactPersonIn(contact, self._value("#paid_by"))
-            if isinstance(contact, int)
-            else None,
-            "stu_decision": self._value("#stu") or None,
-            "plan": PlanIn(short, long) if short or long else None,
-        }
-        self.submit(value)
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel(self) -> None:
-        self.dismiss(None)
+        meeting = self.query_one("#meeting", Select).value
+        self.submit(
+            MeetingOutcome(
+                meeting_id=meeting if isinstance(meeting, int) else 0,
+                status=str(self.query_one("#status", Select).value),
+                note=self._value("#note") or None,
+                coordinator_staff_id=coordinator if isinstance(coordinator, int) else None,
+                contact_person=ContactPersonIn(contact, self._value("#paid_by"))
+                if isinstance(contact, int)
+                else None,
+                stu_decision=self._value("#stu") or None,
+                plan=PlanIn(short, long) if short or long else None,
+            )
+        )

@@ -10,11 +10,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widgets import Input, Label, Select, SelectionList, Static
 
 from ungehus_tui.domain.codes import CENTER_NAMES_DA, ROLE_NAMES_DA
 from ungehus_tui.domain.triage import CENTER_ROLES
-from ungehus_tui.screens.base import DeskModal
+from ungehus_tui.screens.base import Dialog
 from ungehus_tui.services import intake, triage_view
 from ungehus_tui.services.errors import ValidationFailed
 from ungehus_tui.widgets.safe import plain
@@ -29,7 +30,7 @@ class OverrideRequest:
     reason: str
 
 
-class OverrideDialog(DeskModal):
+class OverrideDialog(Dialog[bool]):
     """Returns True when the decision was overridden, None when cancelled."""
 
     DEFAULT_CSS = """
@@ -47,6 +48,13 @@ class OverrideDialog(DeskModal):
             priority=True,
         ),
     ]
+
+    @dataclass
+    class Refused(Message, bubble=False):
+        text: str
+
+    class Overridden(Message, bubble=False):
+        pass
 
     def __init__(self, detail: triage_view.TriageDetail) -> None:
         super().__init__()
@@ -106,18 +114,22 @@ class OverrideDialog(DeskModal):
     def save(self, request: OverrideRequest) -> None:
         try:
             intake.override_decision(
-                self.app.ctx,  # type: ignore[attr-defined]
-                self.app.actor,  # type: ignore[attr-defined]
+                self.ctx,
+                self.actor,
                 self.detail.decision_id,
                 lead_center=request.lead_center,
                 reason=request.reason,
                 contacts=request.contacts,
             )
         except ValidationFailed as exc:
-            text = " · ".join(exc.errors.values())
-            self.app.call_from_thread(self._error, text)
+            self.post_message(self.Refused(" · ".join(exc.errors.values())))
             return
-        self.app.call_from_thread(self.dismiss, True)
+        self.post_message(self.Overridden())
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    @on(Refused)
+    def _refused(self, message: Refused) -> None:
+        self._error(message.text)
+
+    @on(Overridden)
+    def _overridden(self) -> None:
+        self.dismiss(True)

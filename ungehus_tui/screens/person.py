@@ -3,16 +3,18 @@ and the desk's actions: check in, new intake, triage view, book."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
 
 from ungehus_tui.screens.arrival import ArrivalDialog, ArrivalRequest
-from ungehus_tui.screens.base import DeskScreen, back_with_refusal
+from ungehus_tui.screens.base import UngehusScreen, back_with_refusal
 from ungehus_tui.services import arrivals, desk
 from ungehus_tui.services.errors import PermissionDenied
 from ungehus_tui.services.permissions import Action
@@ -36,7 +38,7 @@ def decision_line(info: desk.DecisionInfo | None) -> str:
     return f"{info.intake_date:%d-%m-%Y}: {', '.join(info.centers)}{lead} · {kind}{src}"
 
 
-class PersonScreen(DeskScreen):
+class PersonScreen(UngehusScreen):
     CSS_PATH = "person.tcss"
     BINDINGS = [
         Binding("escape", "back", "Tilbage", id="person.back", tooltip="Tilbage til søgningen"),
@@ -76,6 +78,18 @@ class PersonScreen(DeskScreen):
         "book": Action.BOOK,
     }
 
+    @dataclass
+    class Loaded(Message, bubble=False):
+        card: desk.PersonCard
+
+    @dataclass
+    class Refused(Message, bubble=False):
+        text: str
+
+    @dataclass
+    class ArrivalSaved(Message, bubble=False):
+        text: str
+
     def __init__(self, person_id: int, *, search_term: str | None = None) -> None:
         super().__init__()
         self.person_id = person_id
@@ -112,10 +126,18 @@ class PersonScreen(DeskScreen):
                 self.ctx, self.actor, self.person_id, search_term=self.search_term
             )
         except PermissionDenied as exc:  # not this counsellor's young person: back, and say so
-            self.app.call_from_thread(back_with_refusal, self, exc.message)
+            self.post_message(self.Refused(exc.message))
             return
         self.search_term = None  # audited once with the term that found the person
-        self.app.call_from_thread(self._show, card)
+        self.post_message(self.Loaded(card))
+
+    @on(Refused)
+    def _refused(self, message: Refused) -> None:
+        back_with_refusal(self, message.text)
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        self._show(message.card)
 
     def _show(self, card: desk.PersonCard) -> None:
         self.card = card
@@ -181,8 +203,12 @@ class PersonScreen(DeskScreen):
             if request.reason == "APPOINTMENT"
             else "Henvendelsen er registreret"
         )
-        self.app.call_from_thread(self.notify, text, timeout=4)
-        self.app.call_from_thread(self.load)
+        self.post_message(self.ArrivalSaved(text))
+
+    @on(ArrivalSaved)
+    def _arrival_saved(self, message: ArrivalSaved) -> None:
+        self.notify(message.text, timeout=4)
+        self.load()
 
     def action_new_intake(self) -> None:
         if self.card is None:

@@ -12,7 +12,7 @@ from textual.widgets import Button, Input, Label, Select
 
 from ungehus_tui.domain.codes import CENTER_NAMES_DA
 from ungehus_tui.domain.text import visible
-from ungehus_tui.screens.casework import CaseworkDialog
+from ungehus_tui.screens.base import FormDialog
 from ungehus_tui.services.plans import InterventionIn, PlanIn
 from ungehus_tui.widgets.safe import plain
 
@@ -29,11 +29,9 @@ def parse_day(text: str) -> dt.date | None:
     return dt.date.fromisoformat(text)
 
 
-class PlanDialog(CaseworkDialog):
-    CSS_PATH = "dialog.tcss"
-
+class PlanDialog(FormDialog[PlanIn]):
     def __init__(self, current: PlanIn | None) -> None:
-        super().__init__(classes="dialog")
+        super().__init__()
         self.current = current
 
     def compose(self) -> ComposeResult:
@@ -99,7 +97,3 @@ class PlanDialog(CaseworkDialog):
                 items,
             )
         )
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel(self) -> None:
-        self.dismiss(None)

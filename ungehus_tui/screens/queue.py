@@ -4,12 +4,15 @@ so a young person who has just turned 18 is offered to CAI before the queue is r
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
 
-from ungehus_tui.screens.casework import CaseworkScreen
+from ungehus_tui.screens.base import UngehusScreen
 from ungehus_tui.services import handover_watch
 from ungehus_tui.services.queue import (
     KIND_NAMES_DA,
@@ -45,7 +48,7 @@ def _filter_binding(n: int) -> Binding:
     )
 
 
-class QueueScreen(CaseworkScreen):
+class QueueScreen(UngehusScreen):
     CSS_PATH = "queue.tcss"
     BINDINGS = [
         Binding("0", "filter(0)", "Alle", id="queue.filter.all", tooltip="Vis alle typer"),
@@ -53,6 +56,10 @@ class QueueScreen(CaseworkScreen):
         Binding("r", "refresh", "Opdatér", id="queue.refresh", tooltip="Hent køen igen"),
         Binding("enter", "open_case", "Åbn sag", id="queue.open", tooltip="Åbn den unges sag"),
     ]
+
+    @dataclass
+    class Loaded(Message, bubble=False):
+        items: list[QueueItem]
 
     def __init__(self) -> None:
         super().__init__()
@@ -84,11 +91,11 @@ class QueueScreen(CaseworkScreen):
     def load(self) -> None:
         if self.actor.role == "COUNSELLOR":
             handover_watch.turning_18_handovers(self.ctx, None)
-        items = queue_for(self.ctx, self.actor)
-        self.app.call_from_thread(self._show, items)
+        self.post_message(self.Loaded(queue_for(self.ctx, self.actor)))
 
-    def _show(self, items: list[QueueItem]) -> None:
-        self.items = items
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        self.items = message.items
         self._fill()
 
     def _fill(self) -> None:

@@ -7,14 +7,12 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Label
 
-from ungehus_tui.screens.casework import CaseworkDialog
+from ungehus_tui.screens.base import FormDialog
 
 
-class ReasonDialog(CaseworkDialog):
-    CSS_PATH = "dialog.tcss"
-
+class ReasonDialog(FormDialog[str]):
     def __init__(self, title: str, prompt: str) -> None:
-        super().__init__(classes="dialog")
+        super().__init__()
         self.title_da = title
         self.prompt_da = prompt
 
@@ -34,7 +32,3 @@ class ReasonDialog(CaseworkDialog):
             self.notify("Skal udfyldes", severity="warning")
             return
         self.submit(text)
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel(self) -> None:
-        self.dismiss(None)

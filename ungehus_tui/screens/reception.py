@@ -12,19 +12,21 @@ dots, results and `audit show` the masked form.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
 from ungehus_tui.domain import clock
 from ungehus_tui.domain import cpr as cprmod
 from ungehus_tui.screens.arrival import ArrivalDialog, ArrivalRequest
-from ungehus_tui.screens.base import DeskScreen
+from ungehus_tui.screens.base import UngehusScreen
 from ungehus_tui.services import arrivals, desk, people
 from ungehus_tui.services.permissions import Action
 from ungehus_tui.widgets.cpr_guard import guard_cpr
@@ -59,13 +61,13 @@ def cpr_line(term: str) -> tuple[str, str | None]:
     except cprmod.CprError as exc:
         return str(exc), None
     age = cprmod.age_on(parsed.birth_date, clock.today())
-    line = f"Født {parsed.birth_date:%d-%m-%Y} · {age} år"
+    line = cprmod.birth_line(parsed, clock.today())
     if not parsed.mod11_ok:
         line += " · modulus 11-kontrollen fejler (kan være gyldigt efter 2007)"
     return line, people.age_refusal(age)
 
 
-class ReceptionScreen(DeskScreen):
+class ReceptionScreen(UngehusScreen):
     CSS_PATH = "reception.tcss"
     BINDINGS = [
         Binding(
@@ -117,6 +119,36 @@ class ReceptionScreen(DeskScreen):
         "refresh_waiting": Action.RECORD_ARRIVAL,
         "serve": Action.RECORD_ARRIVAL,
     }
+
+    @dataclass
+    class Found(Message, bubble=False):
+        """A search's hits, for the term searched."""
+
+        term: str
+        hits: list[people.PersonHit]
+
+    @dataclass
+    class OpenPerson(Message, bubble=False):
+        person_id: int
+
+    @dataclass
+    class RegisterCpr(Message, bubble=False):
+        """Enter on a typed CPR that is not registered."""
+
+        typed: cprmod.Cpr
+
+    class OpenHighlighted(Message, bubble=False):
+        """Enter on a name: open the highlighted result."""
+
+    @dataclass
+    class WaitingLoaded(Message, bubble=False):
+        rows: list[arrivals.Waiting]
+
+    @dataclass
+    class ArrivalChanged(Message, bubble=False):
+        """An arrival recorded or served: the waiting list is fetched again."""
+
+        notice: str | None = None
 
     def __init__(self) -> None:
         super().__init__()
@@ -210,12 +242,13 @@ class ReceptionScreen(DeskScreen):
     def run_search(self, term: str) -> None:
         hits = people.search(self.ctx, self.actor, term)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_hits, term, hits)
+            self.post_message(self.Found(term, hits))
 
-    def _show_hits(self, term: str, hits: list[people.PersonHit]) -> None:
-        if term != self._term:
+    @on(Found)
+    def _show_hits(self, message: Found) -> None:
+        if message.term != self._term:
             return  # a newer search is on its way
-        self._hits = hits
+        self._hits = hits = message.hits
         table = self.query_one("#results", DataTable)
         table.clear()
         for hit in hits:
@@ -259,12 +292,21 @@ class ReceptionScreen(DeskScreen):
         if typed is not None:
             hit = desk.find_cpr(self.ctx, self.actor, typed.compact)
             if hit is not None:
-                self.app.call_from_thread(self.open_person, hit.id)
+                self.post_message(self.OpenPerson(hit.id))
             else:
-                self.app.call_from_thread(self._register_cpr, typed)
+                self.post_message(self.RegisterCpr(typed))
             return
-        self.app.call_from_thread(self._open_highlighted)
+        self.post_message(self.OpenHighlighted())
 
+    @on(OpenPerson)
+    def _open_person(self, message: OpenPerson) -> None:
+        self.open_person(message.person_id)
+
+    @on(RegisterCpr)
+    def _register_typed(self, message: RegisterCpr) -> None:
+        self._register_cpr(message.typed)
+
+    @on(OpenHighlighted)
     def _open_highlighted(self) -> None:
         table = self.query_one("#results", DataTable)
         if not table.row_count:
@@ -308,7 +350,11 @@ class ReceptionScreen(DeskScreen):
     def action_refresh_waiting(self) -> None:
         rows = arrivals.waiting_list(self.ctx, self.actor)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.query_one(WaitingPanel).show, rows)
+            self.post_message(self.WaitingLoaded(rows))
+
+    @on(WaitingLoaded)
+    def _waiting(self, message: WaitingLoaded) -> None:
+        self.query_one(WaitingPanel).show(message.rows)
 
     @on(DataTable.RowSelected, "#waiting")
     def _waiting_selected(self, event: DataTable.RowSelected) -> None:
@@ -319,7 +365,7 @@ class ReceptionScreen(DeskScreen):
         rows = arrivals.waiting_list(self.ctx, self.actor)
         row = next((w for w in rows if w.arrival_id == arrival_id), None)
         if row is not None and row.person_id is not None:
-            self.app.call_from_thread(self.open_person, row.person_id)
+            self.post_message(self.OpenPerson(row.person_id))
 
     def action_question(self) -> None:
         def done(request: ArrivalRequest | None) -> None:
@@ -333,8 +379,13 @@ class ReceptionScreen(DeskScreen):
     @work(thread=True, group="arrival", exit_on_error=False)
     def save_arrival(self, request: ArrivalRequest) -> None:
         arrivals.record_arrival(self.ctx, self.actor, None, request.reason, request.note)
-        self.app.call_from_thread(self.notify, "Henvendelsen er registreret", timeout=3)
-        self.app.call_from_thread(self.action_refresh_waiting)
+        self.post_message(self.ArrivalChanged("Henvendelsen er registreret"))
+
+    @on(ArrivalChanged)
+    def _arrival_changed(self, message: ArrivalChanged) -> None:
+        if message.notice:
+            self.notify(message.notice, timeout=3)
+        self.action_refresh_waiting()
 
     def action_serve(self) -> None:
         arrival_id = self.query_one(WaitingPanel).selected_arrival()
@@ -346,4 +397,4 @@ class ReceptionScreen(DeskScreen):
     @work(thread=True, group="arrival", exit_on_error=False)
     def serve(self, arrival_id: int) -> None:
         arrivals.mark_served(self.ctx, self.actor, arrival_id)
-        self.app.call_from_thread(self.action_refresh_waiting)
+        self.post_message(self.ArrivalChanged())

@@ -7,18 +7,21 @@ Errors are shown next to the fields; the form keeps everything typed.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.widgets import Footer, Header, Input, Label, SelectionList, Static
 
 from ungehus_tui.domain import clock
 from ungehus_tui.domain import cpr as cprmod
 from ungehus_tui.domain.codes import CENTER_NAMES_DA
 from ungehus_tui.domain.triage import Decision, TriageInputError, decide
-from ungehus_tui.screens.base import DeskScreen
-from ungehus_tui.screens.duplicate import DuplicateDialog, Typed
+from ungehus_tui.screens.base import UngehusScreen
+from ungehus_tui.screens.duplicate import DuplicateDialog, OpenExisting, Proceed, Typed
 from ungehus_tui.services import desk, people
 from ungehus_tui.services.errors import ValidationFailed
 from ungehus_tui.widgets.cpr_guard import guard_cpr
@@ -64,7 +67,7 @@ def _option_values(selection: SelectionList[str]) -> list[str]:
     ]
 
 
-class RegistrationScreen(DeskScreen):
+class RegistrationScreen(UngehusScreen):
     CSS_PATH = "registration.tcss"
     BINDINGS = [
         Binding(
@@ -90,6 +93,35 @@ class RegistrationScreen(DeskScreen):
             tooltip="Tilbage uden at gemme",
         ),
     ]
+
+    @dataclass
+    class Existing(Message, bubble=False):
+        """The typed CPR number is registered already."""
+
+        person_id: int
+
+    @dataclass
+    class Previewed(Message, bubble=False):
+        decision: Decision
+
+    @dataclass
+    class Similar(Message, bubble=False):
+        """A young person with the same birth date and a similar name exists."""
+
+        data: people.PersonIn
+        answers: desk.Answers
+        consents: list[str]
+        similar: list[people.PersonHit]
+
+    @dataclass
+    class Invalid(Message, bubble=False):
+        errors: dict[str, str]
+
+    @dataclass
+    class Registered(Message, bubble=False):
+        walk: desk.WalkIn
+        name: str
+        cpr_masked: str
 
     def __init__(
         self,
@@ -179,7 +211,7 @@ class RegistrationScreen(DeskScreen):
         if parsed is not None:
             age = cprmod.age_on(parsed.birth_date, clock.today())
             under_18 = age < 18
-            line = f"Født {parsed.birth_date:%d-%m-%Y} · {age} år"
+            line = cprmod.birth_line(parsed, clock.today())
             error = people.age_refusal(age) or ""
         elif len(cprmod.compact(value)) >= 10:
             error = "CPR-nummeret er ikke gyldigt"
@@ -193,7 +225,11 @@ class RegistrationScreen(DeskScreen):
     def check_existing(self, compact: str) -> None:
         hit = desk.find_cpr(self.ctx, self.actor, compact)
         if hit is not None:
-            self.app.call_from_thread(self._open_existing, hit.id)
+            self.post_message(self.Existing(hit.id))
+
+    @on(Existing)
+    def _existing(self, message: Existing) -> None:
+        self._open_existing(message.person_id)
 
     def _open_existing(self, person_id: int) -> None:
         from ungehus_tui.screens.person import PersonScreen
@@ -238,8 +274,13 @@ class RegistrationScreen(DeskScreen):
     @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
     def preview_known(self, answers: desk.Answers) -> None:
         assert self.person is not None
-        decision = desk.preview(self.ctx, self.actor, self.person.id, answers)
-        self.app.call_from_thread(self._show_decision, decision, None)
+        self.post_message(
+            self.Previewed(desk.preview(self.ctx, self.actor, self.person.id, answers))
+        )
+
+    @on(Previewed)
+    def _previewed(self, message: Previewed) -> None:
+        self._show_decision(message.decision, None)
 
     def _show_decision(self, decision: Decision | None, problem: str | None) -> None:
         self.decision = decision
@@ -298,14 +339,14 @@ class RegistrationScreen(DeskScreen):
                 self.ctx, self.actor, data, answers, consents, allow_similar=allow
             )
         except desk.SimilarExists as exc:
-            self.app.call_from_thread(self._similar, data, answers, consents, exc.similar)
+            self.post_message(self.Similar(data, answers, consents, exc.similar))
             return
         except ValidationFailed as exc:
-            self.app.call_from_thread(self._show_errors, exc.errors)
+            self.post_message(self.Invalid(exc.errors))
             return
         finally:
             self._saving = False
-        self.app.call_from_thread(self._saved, walk, data.name, cprmod.mask(data.cpr))
+        self.post_message(self.Registered(walk, data.name, cprmod.mask(data.cpr)))
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def save_intake(self, person_id: int, answers: desk.Answers, consents: list[str]) -> None:
@@ -313,13 +354,15 @@ class RegistrationScreen(DeskScreen):
         try:
             walk = desk.new_intake(self.ctx, self.actor, person_id, answers, consents)
         except ValidationFailed as exc:
-            self.app.call_from_thread(self._show_errors, exc.errors)
+            self.post_message(self.Invalid(exc.errors))
             return
         finally:
             self._saving = False
-        self.app.call_from_thread(self._saved, walk, self.person.name, self.person.cpr_masked)
+        self.post_message(self.Registered(walk, self.person.name, self.person.cpr_masked))
 
-    def _show_errors(self, errors: dict[str, str]) -> None:
+    @on(Invalid)
+    def _show_errors(self, invalid: Invalid) -> None:
+        errors = invalid.errors
         first: str | None = None
         for field, message in errors.items():
             target = self.query(f"#err-{field}").results(Static)
@@ -333,13 +376,9 @@ class RegistrationScreen(DeskScreen):
         if first and first != "consent" and self.query(f"#{first}"):
             self.query_one(f"#{first}").focus()
 
-    def _similar(
-        self,
-        data: people.PersonIn,
-        answers: desk.Answers,
-        consents: list[str],
-        similar: list[people.PersonHit],
-    ) -> None:
+    @on(Similar)
+    def _similar(self, message: Similar) -> None:
+        data, answers, consents = message.data, message.answers, message.consents
         parsed = cprmod.parse(data.cpr)
         typed = Typed(
             name=data.name,
@@ -348,16 +387,18 @@ class RegistrationScreen(DeskScreen):
             age=cprmod.age_on(parsed.birth_date, clock.today()),
         )
 
-        def chosen(result: str | int | None) -> None:
-            if result == "continue":
+        def chosen(result: Proceed | OpenExisting | None) -> None:
+            if isinstance(result, Proceed):
                 self._saving = True
                 self.save_new(data, answers, consents, True)
-            elif isinstance(result, int):
-                self._open_existing(result)
+            elif isinstance(result, OpenExisting):
+                self._open_existing(result.person_id)
 
-        self.app.push_screen(DuplicateDialog(typed, similar), chosen)
+        self.app.push_screen(DuplicateDialog(typed, message.similar), chosen)
 
-    def _saved(self, walk: desk.WalkIn, name: str, masked: str) -> None:
+    @on(Registered)
+    def _saved(self, message: Registered) -> None:
+        walk, name, masked = message.walk, message.name, message.cpr_masked
         if not walk.eligible:
             self.notify("Visitationen er gemt: ikke Ungehusets målgruppe", timeout=6)
             self.app.pop_screen()

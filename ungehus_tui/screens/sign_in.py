@@ -7,15 +7,19 @@ screen is popped and the stack, focus and typed input are exactly as they were.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState
 
 from ungehus_tui.domain.text import visible
+from ungehus_tui.screens.base import GENERIC_ERROR_DA
 from ungehus_tui.services import auth
 from ungehus_tui.services.context import Actor, Ctx
 from ungehus_tui.services.errors import ServiceError
@@ -34,6 +38,14 @@ class SignInScreen(Screen[Actor]):
     BINDINGS = [
         Binding("ctrl+q", "app.quit", "Afslut", id="quit", tooltip="Luk Ungehus"),
     ]
+
+    @dataclass
+    class Refused(Message, bubble=False):
+        text: str
+
+    @dataclass
+    class SignedIn(Message, bubble=False):
+        actor: Actor
 
     def __init__(self, ctx: Ctx, *, locked: Actor | None = None, login: str | None = None) -> None:
         super().__init__(id="lock" if locked else "sign-in")
@@ -82,18 +94,24 @@ class SignInScreen(Screen[Actor]):
         try:
             actor = auth.sign_in(self.ctx, login, password)
         except ServiceError as exc:
-            self.app.call_from_thread(self._show, exc.message)
+            self.post_message(self.Refused(exc.message))
             return
-        self.app.call_from_thread(self._signed_in, actor)
+        self.post_message(self.SignedIn(actor))
+
+    @on(Refused)
+    def _refused(self, message: Refused) -> None:
+        self._show(message.text)
 
     @on(Worker.StateChanged)
     def _sign_in_failed(self, event: Worker.StateChanged) -> None:
         """Anything but a refused sign-in (say, the database went away): a message, and the
         screen stays usable; no traceback."""
         if event.state == WorkerState.ERROR:
-            self._show("Der skete en uventet fejl. Prøv igen, eller kontakt IT.")
+            self._show(GENERIC_ERROR_DA)
 
-    def _signed_in(self, actor: Actor) -> None:
+    @on(SignedIn)
+    def _signed_in(self, message: SignedIn) -> None:
+        actor = message.actor
         if self.locked is not None and actor.id != self.locked.id:
             self._show("Kun den medarbejder, der er logget ind, kan låse op")
             return

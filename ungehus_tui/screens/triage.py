@@ -4,11 +4,14 @@ override with a reason (seed org. c: the employee decides)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
 
 from ungehus_tui.domain.codes import CENTER_NAMES_DA, ROLE_NAMES_DA
@@ -19,7 +22,7 @@ from ungehus_tui.domain.triage_text import (
     FIRST_CONVERSATION_DA,
     TEAM_MEETING_DA,
 )
-from ungehus_tui.screens.base import DeskScreen
+from ungehus_tui.screens.base import UngehusScreen
 from ungehus_tui.screens.override import OverrideDialog
 from ungehus_tui.services import desk, intake, triage_view
 from ungehus_tui.widgets.facts import SITUATIONS, TOGGLES
@@ -35,7 +38,7 @@ def facts_text(answers: desk.Answers) -> str:
     return " · ".join(parts)
 
 
-class TriageScreen(DeskScreen):
+class TriageScreen(UngehusScreen):
     CSS_PATH = "triage.tcss"
     BINDINGS = [
         Binding("escape", "back", "Tilbage", id="triage.back", tooltip="Tilbage"),
@@ -48,6 +51,10 @@ class TriageScreen(DeskScreen):
         ),
         Binding("b", "book", "Book", id="triage.book", tooltip="Book første møde"),
     ]
+
+    @dataclass
+    class Loaded(Message, bubble=False):
+        detail: triage_view.TriageDetail
 
     def __init__(self, intake_id: int) -> None:
         super().__init__()
@@ -80,8 +87,13 @@ class TriageScreen(DeskScreen):
 
     @work(thread=True, exclusive=True, group="triage", exit_on_error=False)
     def load(self) -> None:
-        detail = triage_view.triage_detail(self.ctx, self.actor, self.intake_id)
-        self.app.call_from_thread(self._show, detail)
+        self.post_message(
+            self.Loaded(triage_view.triage_detail(self.ctx, self.actor, self.intake_id))
+        )
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        self._show(message.detail)
 
     def _show(self, d: triage_view.TriageDetail) -> None:
         self.detail = d

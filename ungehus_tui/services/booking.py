@@ -39,7 +39,7 @@ from ungehus_tui.data.org import work_calendar
 from ungehus_tui.domain import clock
 from ungehus_tui.domain import slots as slotmod
 from ungehus_tui.domain.codes import CENTER_NAMES_DA, MeetingStatus, ParticipantKind
-from ungehus_tui.services import assignments, audit, booking_text, ics
+from ungehus_tui.services import arrivals, assignments, audit, booking_text, ics
 from ungehus_tui.services.booking_plan import (
     Plan,
     StaffPick,
@@ -50,7 +50,7 @@ from ungehus_tui.services.booking_plan import (
 )
 from ungehus_tui.services.context import Actor, Ctx
 from ungehus_tui.services.errors import Conflict, NotFound, ServiceError, ValidationFailed
-from ungehus_tui.services.permissions import Action, require
+from ungehus_tui.services.permissions import Action, allowed, require
 
 __all__ = ["Booking", "Proposal", "Slot", "StaffPick", "book", "propose"]
 
@@ -227,9 +227,14 @@ def book(
     *,
     coordinator_id: int | None = None,
     leader_id: int | None = None,
+    serve_arrival: bool = False,
 ) -> Booking:
     """Book `slot` as the intake's first meeting and open the case (one transaction); then
-    write one .ics per participant. Raises `Conflict` when the slot was taken meanwhile."""
+    write one .ics per participant. Raises `Conflict` when the slot was taken meanwhile.
+
+    With `serve_arrival` (the desk books for the young person in front of it), their open
+    arrival today leaves the waiting list in the same transaction, audited: a booking that
+    fails leaves them waiting. Only a role that records arrivals serves one."""
     require(actor, Action.BOOK)
     settings = ctx.settings
     with write_session(ctx.engine) as session:
@@ -284,6 +289,8 @@ def book(
             purpose="booking af første møde",
             detail=f"meeting={meeting.id} intake={intake_id} kind={plan.kind} room={room.id}",
         )
+        if serve_arrival:
+            _serve_open_arrival(session, actor, plan.person_id)
         session.flush()
         person = session.get(YoungPerson, plan.person_id)
         assert person is not None
@@ -301,6 +308,15 @@ def book(
         confirmation_da=booking_text.confirmation_da(info, settings),
         summary_da=booking_text.summary_da(info),
     )
+
+
+def _serve_open_arrival(session: Session, actor: Actor, person_id: int) -> None:
+    """The young person's open arrival today, served (when the actor records arrivals)."""
+    if not allowed(actor, Action.RECORD_ARRIVAL):
+        return
+    arrival = arrivals.open_arrival_in(session, person_id)
+    if arrival is not None and arrival.id is not None:
+        arrivals.mark_served_in(session, actor, arrival.id)
 
 
 def _participants(meeting_id: int, plan: Plan, staff: list[Staff]) -> list[MeetingParticipant]:
