@@ -127,7 +127,7 @@ def stale(
     _print_stale(rows, days if days is not None else ctx.settings.handover_stale_working_days)
 
 
-def _print_stale(rows: list, limit: int) -> None:  # type: ignore[type-arg]
+def _print_stale(rows: list, limit: int) -> None:
     table = Table(
         "Tilbudt",
         "Arbejdsdage",

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import and_, func, literal, or_, select
 from sqlalchemy.engine import Engine
+from sqlmodel import col
 
 from ungehus_tui.data.engine import write_session
 from ungehus_tui.data.models import AuditEvent, Staff, StoreMeta, YoungPerson
@@ -270,12 +271,13 @@ class LookUp:
         }
 
 
-def found_person(person_id: int):  # type: ignore[no-untyped-def]
+def found_person(person_id: int):
     """SEARCH events whose result held this young person (`audit.found_detail`)."""
-    ids = literal(",").concat(func.substr(AuditEvent.detail, len(audit.FOUND) + 1)).concat(",")
+    detail = col(AuditEvent.detail)
+    ids = literal(",").concat(func.substr(detail, len(audit.FOUND) + 1)).concat(",")
     return and_(
-        AuditEvent.action == "SEARCH",
-        AuditEvent.detail.like(audit.FOUND + "%"),  # type: ignore[union-attr]
+        col(AuditEvent.action) == "SEARCH",
+        detail.like(audit.FOUND + "%"),
         ids.like(f"%,{int(person_id)},%"),
     )
 
@@ -290,24 +292,23 @@ def person_events(ctx: Ctx, actor: Actor, cpr: str, purpose: str) -> list[LookUp
     require(actor, Action.AUDIT_READ)
     number = cprmod.compact(cpr)
     with write_session(ctx.engine) as session:
-        person = (
-            session.execute(select(YoungPerson).where(YoungPerson.cpr == number)).scalars().first()
-        )
+        by_cpr = select(YoungPerson).where(col(YoungPerson.cpr) == number)
+        person = session.execute(by_cpr).scalars().first()
         if person is None:
             raise NotFound("Ingen ung med det CPR-nummer")
         assert person.id is not None
         terms = {number, f"{number[:6]}-{number[6:]}", f"{number[:6]} {number[6:]}"}
         rows = session.execute(
-            select(AuditEvent, Staff.name)
-            .outerjoin(Staff, Staff.id == AuditEvent.staff_id)
+            select(AuditEvent, col(Staff.name))
+            .outerjoin(Staff, col(Staff.id) == col(AuditEvent.staff_id))
             .where(
                 or_(
-                    AuditEvent.person_id == person.id,
-                    AuditEvent.search_term.in_(terms),  # type: ignore[union-attr]
+                    col(AuditEvent.person_id) == person.id,
+                    col(AuditEvent.search_term).in_(terms),
                     found_person(person.id),
                 )
             )
-            .order_by(AuditEvent.id)  # type: ignore[arg-type]
+            .order_by(col(AuditEvent.id))
         ).all()
         found = [
             LookUp(

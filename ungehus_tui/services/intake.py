@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ungehus_tui.data.engine import write_session
 from ungehus_tui.data.models import Intake, TriageDecision, YoungPerson
@@ -115,7 +115,7 @@ def current_decision(session: Session, intake_id: int) -> TriageDecision:
     row = session.exec(
         select(TriageDecision)
         .where(TriageDecision.intake_id == intake_id)
-        .order_by(TriageDecision.id.desc())  # type: ignore[union-attr]
+        .order_by(col(TriageDecision.id).desc())
     ).first()
     if row is None:
         raise NotFound("Henvendelsen har ingen visitation")

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import and_, exists, func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from ungehus_tui.data.engine import read_once, write_session
 from ungehus_tui.data.models import PersonNameToken, YoungPerson
@@ -145,13 +145,8 @@ def validate_person(
 
 
 def find_by_cpr(session: Session, cpr: str) -> YoungPerson | None:
-    return (
-        session.exec(  # type: ignore[call-overload]
-            select(YoungPerson).where(YoungPerson.cpr == cprmod.compact(cpr))
-        )
-        .scalars()
-        .first()
-    )
+    stmt = select(YoungPerson).where(col(YoungPerson.cpr) == cprmod.compact(cpr))
+    return session.execute(stmt).scalars().first()
 
 
 def register_person_in(
@@ -206,9 +201,14 @@ def search_in(session: Session, term: str, limit: int = 20) -> list[PersonHit]:
     if compact.isdigit() and compact.isascii():
         prefix = compact[:10]
         stmt = (
-            select(YoungPerson.id, YoungPerson.name, YoungPerson.cpr, YoungPerson.birth_date)
-            .where(YoungPerson.cpr >= prefix, YoungPerson.cpr < _upper(prefix))
-            .order_by(YoungPerson.cpr)
+            select(
+                col(YoungPerson.id),
+                col(YoungPerson.name),
+                col(YoungPerson.cpr),
+                col(YoungPerson.birth_date),
+            )
+            .where(col(YoungPerson.cpr) >= prefix, col(YoungPerson.cpr) < _upper(prefix))
+            .order_by(col(YoungPerson.cpr))
             .limit(limit)
         )
     else:
@@ -248,8 +248,13 @@ def search_in(session: Session, term: str, limit: int = 20) -> list[PersonHit]:
             .subquery("ids")
         )
         stmt = (
-            select(YoungPerson.id, YoungPerson.name, YoungPerson.cpr, YoungPerson.birth_date)
-            .join(ids, ids.c.person_id == YoungPerson.id)
+            select(
+                col(YoungPerson.id),
+                col(YoungPerson.name),
+                col(YoungPerson.cpr),
+                col(YoungPerson.birth_date),
+            )
+            .join(ids, ids.c.person_id == col(YoungPerson.id))
             .order_by(ids.c.first_match, ids.c.person_id)
         )
     return [_hit(r, on) for r in session.execute(stmt)]
@@ -277,7 +282,7 @@ def similar_in(session: Session, name: str, birth_date: dt.date) -> list[YoungPe
     """Young people with the same birth date and a name sharing a folded word."""
     words = set(tokens(name))
     same_day = session.execute(
-        select(YoungPerson).where(YoungPerson.birth_date == birth_date)
+        select(YoungPerson).where(col(YoungPerson.birth_date) == birth_date)
     ).scalars()
     return [p for p in same_day if words & set(tokens(p.name))]
 

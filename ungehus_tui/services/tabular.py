@@ -94,7 +94,7 @@ class RowWriter:
         self.dialect = dialect
         self.columns = list(columns)
         self.sink = HashingWriter(target)
-        buffered = io.BufferedWriter(self.sink, buffer_size=1 << 16)  # type: ignore[arg-type]
+        buffered = io.BufferedWriter(self.sink, buffer_size=1 << 16)
         if dialect is Dialect.EXCEL_DA:
             buffered.write(codecs.BOM_UTF8)  # the BOM once; plain UTF-8 after (fast C codec)
         self.text = io.TextIOWrapper(
@@ -151,7 +151,7 @@ class RowWriter:
     def finish(self) -> str:
         """Flush everything to the target; the sha256 hex of the bytes written."""
         self.text.flush()
-        self.text.detach().flush()  # type: ignore[attr-defined]
+        self.text.detach().flush()
         return self.sink.sha.hexdigest()
 
 
