@@ -102,6 +102,57 @@ def age_refusal(age: int) -> str | None:
     return None
 
 
+def _checked_cpr(value: str, on: dt.date, errors: dict[str, str]) -> cprmod.Cpr | None:
+    try:
+        return cprmod.parse(value, on=on)
+    except cprmod.CprError as exc:
+        errors["cpr"] = str(exc)
+        return None
+
+
+def _checked_name(value: object, errors: dict[str, str]) -> str | None:
+    """The name, at least two characters, some of them letters."""
+    name = _clean_text(value, "name", errors, max_len=200)
+    if "name" not in errors and (name is None or len(name) < 2):
+        errors["name"] = "Navn skal udfyldes"
+    elif name is not None and not any(ch.isalpha() for ch in name):
+        errors["name"] = "Navnet skal indeholde bogstaver"
+    return name
+
+
+def _matching(
+    value: object,
+    field: str,
+    pattern: re.Pattern[str],
+    message: str,
+    errors: dict[str, str],
+    *,
+    max_len: int,
+) -> str | None:
+    """An optional field (a phone number, an e-mail address) that must match `pattern`."""
+    text = _clean_text(value, field, errors, max_len=max_len)
+    if text and not pattern.match(text):
+        errors[field] = message
+    return text
+
+
+def _check_age(
+    parsed: cprmod.Cpr,
+    on: dt.date,
+    guardian_name: str | None,
+    errors: dict[str, str],
+    *,
+    guardian_required: bool,
+) -> None:
+    """Ungehuset's 15-29 (the referral as the CPR's message); a guardian under 18."""
+    age = cprmod.age_on(parsed.birth_date, on)
+    refusal = age_refusal(age)
+    if refusal:
+        errors["cpr"] = refusal
+    elif guardian_required and age < 18 and not guardian_name and "guardian_name" not in errors:
+        errors["guardian_name"] = "Forælder/værge skal udfyldes for unge under 18"
+
+
 def validate_person(
     data: PersonIn, on: dt.date | None = None, *, guardian_required: bool = True
 ) -> tuple[cprmod.Cpr, PersonIn]:
@@ -110,33 +161,30 @@ def validate_person(
     leaves the counsellor a task to get one)."""
     on = on or today()
     errors: dict[str, str] = {}
-    parsed: cprmod.Cpr | None = None
-    try:
-        parsed = cprmod.parse(data.cpr, on=on)
-    except cprmod.CprError as exc:
-        errors["cpr"] = str(exc)
-    name = _clean_text(data.name, "name", errors, max_len=200)
-    if "name" not in errors and (name is None or len(name) < 2):
-        errors["name"] = "Navn skal udfyldes"
-    elif name is not None and not any(ch.isalpha() for ch in name):
-        errors["name"] = "Navnet skal indeholde bogstaver"
-    phone = _clean_text(data.phone, "phone", errors, max_len=40)
-    if phone and not _PHONE.match(phone):
-        errors["phone"] = "Telefonnummer skal være 8 cifre (evt. med +45)"
-    email = _clean_text(data.email, "email", errors, max_len=200)
-    if email and not _EMAIL.match(email):
-        errors["email"] = "E-mailadressen er ikke gyldig"
+    parsed = _checked_cpr(data.cpr, on, errors)
+    name = _checked_name(data.name, errors)
+    phone = _matching(
+        data.phone,
+        "phone",
+        _PHONE,
+        "Telefonnummer skal være 8 cifre (evt. med +45)",
+        errors,
+        max_len=40,
+    )
+    email = _matching(
+        data.email, "email", _EMAIL, "E-mailadressen er ikke gyldig", errors, max_len=200
+    )
     g_name = _clean_text(data.guardian_name, "guardian_name", errors, max_len=200)
-    g_phone = _clean_text(data.guardian_phone, "guardian_phone", errors, max_len=40)
-    if g_phone and not _PHONE.match(g_phone):
-        errors["guardian_phone"] = "Forældres telefonnummer skal være 8 cifre (evt. med +45)"
+    g_phone = _matching(
+        data.guardian_phone,
+        "guardian_phone",
+        _PHONE,
+        "Forældres telefonnummer skal være 8 cifre (evt. med +45)",
+        errors,
+        max_len=40,
+    )
     if parsed is not None:
-        age = cprmod.age_on(parsed.birth_date, on)
-        refusal = age_refusal(age)
-        if refusal:
-            errors["cpr"] = refusal
-        elif guardian_required and age < 18 and not g_name and "guardian_name" not in errors:
-            errors["guardian_name"] = "Forælder/værge skal udfyldes for unge under 18"
+        _check_age(parsed, on, g_name, errors, guardian_required=guardian_required)
     if errors:
         raise ValidationFailed(errors)
     assert parsed is not None and name is not None
