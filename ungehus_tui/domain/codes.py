@@ -99,6 +99,10 @@ class TaskKind(StrEnum):
     FIRST_CONTACT = "FIRST_CONTACT"
     CONTACT_PERSON_END = "CONTACT_PERSON_END"
     GUARDIAN_MISSING = "GUARDIAN_MISSING"  # a 15-17 registered by list import without one
+    DROPOUT_CONTACT = "DROPOUT_CONTACT"  # a reported drop-out: contact within 5 working days
+    ACTIVITY_OFFER = "ACTIVITY_OFFER"  # ... and a new activity offered within 30 days
+    HANDOVER_REJECTED = "HANDOVER_REJECTED"  # the sender still holds: act on the refusal
+    PLAN_REVISION = "PLAN_REVISION"  # new intake / changed situation: revise the plan
 
 
 class InterventionArea(StrEnum):

@@ -135,6 +135,7 @@ def offer_handover_in(
         updated_at=stamp,
     )
     session.add(handover)
+    _close_rejected_tasks(session, actor, person_id)
     session.flush()
     audit.record(session, actor, "HANDOVER_OFFER", person_id=person_id, detail=kind)
     check_holder_invariant(session, person_id)
@@ -216,10 +217,49 @@ def reject_handover(ctx: Ctx, actor: Actor, handover_id: int, reason: str) -> Ha
             raise ValidationFailed({"reason": "Skriv en begrundelse for afvisningen"})
         _answer(handover, actor, HandoverStatus.REJECTED, reason)
         session.add(handover)
+        if handover.from_staff_id is not None:
+            _rejected_task(session, actor, handover, str(handover.response_reason))
         session.flush()
         audit.record(session, actor, "HANDOVER_REJECT", person_id=handover.person_id)
         check_holder_invariant(session, handover.person_id)
         return handover
+
+
+REJECTED_PREFIX = "Overdragelse afvist: "
+
+
+def _rejected_task(session: Session, actor: Actor, handover: Handover, reason: str) -> None:
+    """Work for the sender, who still holds the young person (kædeansvar): act on the refusal
+    (offer someone else, or carry on) by the next working day. Closed by `complete_task` or
+    by the sender's next offer for the young person."""
+    assert handover.from_staff_id is not None
+    due = work_calendar(session).add_working_days(today(), 1)
+    session.add(
+        Task(
+            person_id=handover.person_id,
+            kind=TaskKind.HANDOVER_REJECTED,
+            staff_id=handover.from_staff_id,
+            due=due,
+            note=(REJECTED_PREFIX + reason)[:500],
+            created_by=actor.id,
+        )
+    )
+
+
+def _close_rejected_tasks(session: Session, actor: Actor, person_id: int) -> None:
+    """The sender acted on a refusal (a new offer): their refusal items are done."""
+    stamp = now()
+    for task in session.execute(
+        select(Task).where(
+            col(Task.person_id) == person_id,
+            col(Task.staff_id) == actor.id,
+            col(Task.kind) == TaskKind.HANDOVER_REJECTED,
+            col(Task.done_at).is_(None),
+        )
+    ).scalars():
+        task.done_at = stamp
+        task.updated_at = stamp
+        session.add(task)
 
 
 def withdraw_handover(

@@ -263,7 +263,9 @@ def reestablish_contact_person(
 
 
 def complete_task(ctx: Ctx, actor: Actor, task_id: int, note: str | None = None) -> Task:
-    """Mark an outreach / contact-person-end task done."""
+    """Mark a task in the queue done: outreach, contact person ending, a drop-out contact
+    (recording the contact), an activity offer (recording the offer: `note` says which
+    activity, required), a refused handover acted on, a plan revision."""
     require_plain("note", "Notatet", note)
     with write_session(ctx.engine) as session:
         task = session.get(Task, task_id, with_for_update=True)
@@ -272,6 +274,8 @@ def complete_task(ctx: Ctx, actor: Actor, task_id: int, note: str | None = None)
         require_person_access(session, actor, task.person_id, Action.RECORD_OUTCOME)
         if task.done_at is not None:
             raise Conflict("Opgaven er allerede udført")
+        if task.kind == TaskKind.ACTIVITY_OFFER and not (note or "").strip():
+            raise ValidationFailed({"note": "Skriv hvilken aktivitet den unge er tilbudt"})
         task.done_at = now()
         task.updated_at = task.done_at
         if note and note.strip():
