@@ -111,6 +111,12 @@ class InterventionArea(StrEnum):
     OTHER = "OTHER"  # beyond education/job: needs consent (org. b)
 
 
+AREA_NAMES_DA: dict[str, str] = {
+    "EDUCATION": "uddannelse",
+    "JOB": "job",
+    "OTHER": "andet",
+}
+
 CENTER_NAMES_DA: dict[str, str] = {
     "CBU": "Center for Børn og Unge",
     "CAI": "Center for Arbejdsmarked og Integration",

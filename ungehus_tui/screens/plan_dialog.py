@@ -97,6 +97,7 @@ class PlanDialog(CaseworkDialog):
                 self.query_one("#short", Input).value,
                 self.query_one("#long", Input).value,
                 items,
+                base_version=self.current.base_version if self.current else 0,
             )
         )
 

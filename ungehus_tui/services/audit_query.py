@@ -204,6 +204,8 @@ ACTION_NAMES_DA: dict[str, str] = {
     "HANDOVER_REJECT": "overdragelse afvist",
     "HANDOVER_WITHDRAW": "overdragelse trukket tilbage",
     "IMPORT": "listeimport",
+    "PLAN_INTERVENTION_END": "indsats i uddannelsesplan afsluttet",
+    "PLAN_INTERVENTION_REMOVE": "indsats fjernet fra uddannelsesplan",
     "PLAN_SAVE": "uddannelsesplan gemt",
     "RECORD_OUTCOME": "mødeudfald registreret",
     "REGISTER": "registreret",
@@ -222,6 +224,7 @@ ACTION_NAMES_DA: dict[str, str] = {
     "UPDATE_PERSON": "oplysninger opdateret",
     "VIEW_CASE": "sag åbnet",
     "VIEW_PERSON": "den unge åbnet",
+    "VIEW_PLAN": "uddannelsesplan vist",
     "VIEW_QUEUE": "arbejdskø vist",
 }
 
