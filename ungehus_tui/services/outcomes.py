@@ -114,6 +114,41 @@ def _appoint_coordinator(session: Session, actor: Actor, person_id: int, staff_i
     session.flush()
 
 
+def _require_coordinator(session: Session, meeting: Meeting) -> None:
+    """A team meeting is held with a coordinating caseworker: the first one always (org. f:
+    appointed at the latest there), a later one when the case is a team case (two or more
+    centers, e.g. after `teams.add_center`)."""
+    from ungehus_tui.services.teams import coordinator_of, team_centers
+
+    if meeting.kind != MeetingKind.TEAM_MEETING:
+        return
+    person_id = meeting.person_id
+    if not meeting.is_first and len(team_centers(session, person_id)) < 2:
+        return
+    if coordinator_of(session, person_id) is None:
+        raise ValidationFailed(
+            {
+                "coordinator": "Teammødet kan ikke registreres som holdt uden en "
+                "koordinerende sagsbehandler: udpeg en"
+            }
+        )
+
+
+def appoint_coordinator(ctx: Ctx, actor: Actor, person_id: int, staff_id: int) -> Assignment:
+    """Appoint the coordinating caseworker outside a meeting (the team agreed it); they then
+    hold the young person (the previous holder stays on the team)."""
+    with write_session(ctx.engine) as session:
+        require_person_access(session, actor, person_id, Action.RECORD_OUTCOME)
+        if not person_or_404(session, person_id).case_open:
+            raise Conflict("Sagen er lukket")
+        _appoint_coordinator(session, actor, person_id, staff_id)
+        audit.record(session, actor, "COORDINATOR", person_id=person_id)
+        check_holder_invariant(session, person_id)
+        holder = holder_of(session, person_id)
+        assert holder is not None
+        return holder
+
+
 def record_outcome(
     ctx: Ctx,
     actor: Actor,
@@ -162,20 +197,7 @@ def record_outcome(
         if status == MeetingStatus.HELD:
             if coordinator_staff_id is not None:
                 _appoint_coordinator(session, actor, person_id, coordinator_staff_id)
-            if (
-                meeting.kind == MeetingKind.TEAM_MEETING
-                and meeting.is_first
-                and not any(
-                    a.kind == AssignmentKind.COORDINATOR
-                    for a in active_assignments(session, person_id)
-                )
-            ):
-                raise ValidationFailed(
-                    {
-                        "coordinator": "Det første teammøde kan ikke registreres som holdt uden en "
-                        "koordinerende sagsbehandler: udpeg en"
-                    }
-                )
+            _require_coordinator(session, meeting)
             if contact_person is not None:
                 appoint_contact_person_in(session, actor, person_id, contact_person)
             if plan is not None:
