@@ -79,6 +79,14 @@ class AssignmentKind(StrEnum):
     CONTACT_PERSON = "CONTACT_PERSON"  # kontaktperson (org. f)
 
 
+class ContactPersonKind(StrEnum):
+    """Who a contact person may be (org. f)."""
+
+    MUNICIPAL = "MUNICIPAL"  # a municipal employee (a staff member, or named)
+    ENTERPRISE = "ENTERPRISE"  # an employee of a municipal enterprise
+    EXTERNAL = "EXTERNAL"  # an adult outside the municipal organisation
+
+
 class HandoverKind(StrEnum):
     COLLEAGUE = "COLLEAGUE"
     EXTERNAL = "EXTERNAL"  # school, employer, FGU ...

@@ -198,6 +198,8 @@ ACTION_NAMES_DA: dict[str, str] = {
     "CONSENT_GIVE": "samtykke givet",
     "CONSENT_WITHDRAW": "samtykke trukket tilbage",
     "CONTACT_PERSON": "kontaktperson sat",
+    "CONTACT_PERSON_AGREEMENT": "aftale om kontaktperson efter 25 år",
+    "CONTACT_PERSON_END": "kontaktperson afsluttet (forankret)",
     "COORDINATOR": "koordinerende sagsbehandler udpeget",
     "EXPORT": "eksport",
     "EXPORT_CPR": "eksport med CPR",

@@ -9,8 +9,10 @@ Rules kept here:
 - EDUCATION_START / JOB_START / EXTERNAL go to an outside actor (school, employer, FGU; with a
   contact name) and close only when that actor's acknowledgement is recorded
   (`acknowledge_external`): then every staff assignment ends, the outside actor is recorded as
-  the (non-staff) holder, contact persons end with a CONTACT_PERSON_END task each, and the case
-  closes. A refusal from the outside actor is recorded by the sender with `reject_handover`.
+  the (non-staff) holder, and the case closes. A contact person goes on (org. f: it ends by a
+  recorded anchoring judgement, not on the first day) with a CONTACT_PERSON_END task to judge
+  the anchoring (`outcomes.end_contact_person`). A refusal from the outside actor is recorded
+  by the sender with `reject_handover`.
 - Every function calls `assignments.check_holder_invariant` before commit.
 """
 
@@ -305,24 +307,23 @@ def acknowledge_external(
         cal = work_calendar(session)
         due = cal.add_working_days(today(), ctx.settings.contact_person_end_working_days)
         for a in active_assignments(session, person_id):
-            if a.kind == AssignmentKind.CONTACT_PERSON and a.staff_id is not None:
-                session.add(
-                    Task(
-                        person_id=person_id,
-                        kind=TaskKind.CONTACT_PERSON_END,
-                        staff_id=a.staff_id,
-                        due=due,
-                        note=f"{anchor}: afslut kontaktpersonforløbet med den unge",
-                        created_by=actor.id,
+            if a.kind == AssignmentKind.CONTACT_PERSON:
+                # The contact person goes on until the young person is anchored: a recorded
+                # judgement (`outcomes.end_contact_person`), not the first day (org. f).
+                if a.staff_id is not None:
+                    session.add(
+                        Task(
+                            person_id=person_id,
+                            kind=TaskKind.CONTACT_PERSON_END,
+                            staff_id=a.staff_id,
+                            due=due,
+                            note=f"{anchor}: vurdér om den unge er forankret, og afslut "
+                            "så kontaktpersonforløbet",
+                            created_by=actor.id,
+                        )
                     )
-                )
-            end_assignment(
-                a,
-                anchor
-                if a.kind == AssignmentKind.CONTACT_PERSON
-                else (f"Overdraget til {handover.to_external}"),
-                session,
-            )
+                continue
+            end_assignment(a, f"Overdraget til {handover.to_external}", session)
         outside = f"{handover.to_external} (kontakt: {handover.to_external_contact})"
         new_assignment(
             session,
