@@ -95,5 +95,6 @@ class PlanDialog(FormDialog[PlanIn]):
                 self.query_one("#short", Input).value,
                 self.query_one("#long", Input).value,
                 items,
+                base_version=self.current.base_version if self.current else 0,
             )
         )

@@ -206,11 +206,37 @@ def render_html(report: Report, generated: dt.datetime | None = None) -> str:
             '<p class="note">Overdragelser til uddannelse eller job, hvor modtagerens '
             "kvittering er registreret i kvartalet.</p>",
         ),
+        _deadline_section(report),
     ]
     return (
         '<!DOCTYPE html><html lang="da"><head><meta charset="utf-8">'
         f"<title>Styregrupperapport {escape(report.quarter.label)}</title>"
         f"<style>{CSS}</style></head><body>{''.join(body)}</body></html>\n"
+    )
+
+
+DEADLINE_DA = {
+    "DROPOUT_CONTACT": "Kontakt inden 5 arbejdsdage",
+    "ACTIVITY_OFFER": "Tilbud om aktivitet inden 30 dage",
+}
+DEADLINE_STATES = (("MET", "Overholdt"), ("MISSED", "Overskredet"), ("OPEN", "Frist ikke nået"))
+
+
+def deadline_rows(report: Report) -> list[list[str]]:
+    """Education-duty deadlines with a due day in the quarter: met, missed, still open."""
+    return [
+        [DEADLINE_DA.get(k, k), *(num(report.deadlines[k][s]) for s, _ in DEADLINE_STATES)]
+        for k in DEADLINE_DA
+        if k in report.deadlines
+    ]
+
+
+def _deadline_section(report: Report) -> str:
+    return _section(
+        "Frafald: uddannelsespligtens frister",
+        _table(["Frist", *(name for _, name in DEADLINE_STATES)], deadline_rows(report)),
+        '<p class="note">Frafald meldt til Ungehuset: kontakt inden 5 arbejdsdage og tilbud '
+        "om ny aktivitet inden 30 dage; frister der falder i kvartalet.</p>",
     )
 
 
