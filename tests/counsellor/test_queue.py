@@ -23,7 +23,8 @@ def test_queue_has_every_kind_sorted_by_due(ctx, actor_for, scenario):
     }
     assert [i.due for i in items] == sorted(i.due for i in items)
     # GUARDIAN_MISSING comes from the list import (tests/dataio/test_import.py)
-    assert counts(items) == {**{k.value: 1 for k in QueueKind}, "GUARDIAN_MISSING": 0}
+    seven = {k.value for k in list(QueueKind)[:7]}
+    assert counts(items) == {k.value: int(k.value in seven) for k in QueueKind}
     assert all(i.cpr_masked.endswith("-XXXX") for i in items)
     only = queue_for(ctx, actor_for("cai.vejl.1"), kinds=["OUTREACH"])
     assert [i.person_name for i in only] == ["Frede Udebliversen"]

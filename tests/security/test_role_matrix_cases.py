@@ -15,7 +15,17 @@ from typing import Any
 
 from ungehus_tui.data.engine import write_session
 from ungehus_tui.data.models import Handover, Task
-from ungehus_tui.services import booking, cases, handover_watch, handovers, outcomes, plans, queue
+from ungehus_tui.services import (
+    booking,
+    cases,
+    handover_watch,
+    handovers,
+    outcomes,
+    outreach,
+    plans,
+    queue,
+    teams,
+)
 
 CPR = "0607024567"  # fictitious, born 2002
 LOGINS = ("rec.1", "cbu.vejl.1", "cai.besk.1", "cbu.leder", "cai.leder", "it.admin")
@@ -170,5 +180,68 @@ CASEWORK: list[Case] = [
         "handover_watch.turning_18_handovers",
         lambda e, a: handover_watch.turning_18_handovers(e.ctx, a),
         COUNSELLORS | LEADERS | ADMIN,
+    ),
+    # Issue 13: casework after the first meeting (the gate is tested; a call may still be
+    # refused after it, e.g. no contact person to end).
+    Case(
+        "booking.propose_for_case",
+        lambda e, a: booking.propose_for_case(e.ctx, a, e.person_id, "FOLLOW_UP"),
+        DESK_ROW,
+    ),
+    Case(
+        "booking.book_for_case",
+        lambda e, a: booking.book_for_case(e.ctx, a, e.person_id, "FOLLOW_UP", e.slot),
+        DESK_ROW,
+    ),
+    Case("plans.plan_view", lambda e, a: plans.plan_view(e.ctx, a, e.person_id), CASE_READ),
+    Case(
+        "plans.end_intervention",
+        lambda e, a: plans.end_intervention(e.ctx, a, e.person_id, 0, dt.date(2026, 6, 1)),
+        HOLDER,
+    ),
+    Case(
+        "plans.remove_intervention",
+        lambda e, a: plans.remove_intervention(e.ctx, a, e.person_id, 0),
+        HOLDER,
+    ),
+    Case(
+        "outcomes.appoint_coordinator",
+        lambda e, a: outcomes.appoint_coordinator(e.ctx, a, e.person_id, e.holder.id),
+        HOLDER,
+    ),
+    Case(
+        "outcomes.end_contact_person",
+        lambda e, a: outcomes.end_contact_person(e.ctx, a, e.person_id, "Forankret i job"),
+        HOLDER,
+    ),
+    Case(
+        "outcomes.agree_continuation",
+        lambda e, a: outcomes.agree_continuation(e.ctx, a, e.person_id, dt.date(2030, 1, 1)),
+        HOLDER,
+    ),
+    Case(
+        "teams.add_center",
+        lambda e, a: teams.add_center(e.ctx, a, e.person_id, "CHP", e.outsider.id),
+        HOLDER,
+    ),
+    Case(
+        "teams.remove_center",
+        lambda e, a: teams.remove_center(e.ctx, a, e.person_id, "CKFB", "Færdig"),
+        HOLDER,
+    ),
+    Case(
+        "teams.record_situation_change",
+        lambda e, a: teams.record_situation_change(e.ctx, a, e.person_id, "Ny situation"),
+        HOLDER,
+    ),
+    Case(
+        "outreach.import_dropouts",
+        lambda e, a: outreach.import_dropouts(e.ctx, a, b"cpr;name;reported_on\r\n"),
+        ADMIN,
+    ),
+    Case(
+        "outreach.add_outreach_items",
+        lambda e, a: outreach.add_outreach_items(e.ctx, a, [e.person_id]),
+        ADMIN,
     ),
 ]

@@ -8,6 +8,7 @@ import typer
 from ungehus_tui.cli import (
     audit,
     backup,
+    contact_person,
     core,
     export,
     importing,
@@ -26,7 +27,19 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (core, staff, triage, export, importing, report, queue, audit, backup, retention):
+for module in (
+    core,
+    staff,
+    triage,
+    export,
+    importing,
+    report,
+    queue,
+    contact_person,
+    audit,
+    backup,
+    retention,
+):
     module.register(app)
 
 

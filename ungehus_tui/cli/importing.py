@@ -25,6 +25,13 @@ console = Console(highlight=False)
 
 IMPORT_HELP = """Register young people from a list (CSV or JSON lines).
 
+--kind list (default): the plain list import below. --kind outreach: the same, then one
+OUTREACH item in a CAI education counsellor's queue per 15-24-year-old not already in a CAI
+counsellor's queue. --kind dropouts: a drop-out report (columns cpr, name, reported_on as
+dd-mm-yyyy, optional institution) for 15-24-year-olds: each young person is registered or
+matched and the responsible counsellor gets DROPOUT_CONTACT (due 5 working days after
+reported_on) and ACTIVITY_OFFER (due 30 days after it); re-importing changes nothing.
+
 Columns: cpr and name (or navn) required; phone, email, situation, guardian_name,
 guardian_phone optional. Each row is validated as the desk validates; a young person already
 registered is matched by CPR (empty phone/e-mail filled in), never duplicated. Re-importing
@@ -40,6 +47,12 @@ Exit codes: 0 every row is in; 1 some rows were rejected (see the counts and the
 file) or the import failed; 2 unusable file, nothing written (not UTF-8 text, missing
 cpr/name column, a column named twice).
 """
+
+
+class ListKind(StrEnum):
+    LIST = "list"
+    OUTREACH = "outreach"
+    DROPOUTS = "dropouts"
 
 
 class ListDialect(StrEnum):
@@ -65,6 +78,7 @@ def register(app: typer.Typer) -> None:
         dialect: Annotated[
             ListDialect, typer.Option("--dialect", help="File dialect")
         ] = ListDialect.AUTO,
+        kind: Annotated[ListKind, typer.Option("--kind", help="What the list is")] = ListKind.LIST,
         db: DbOption = None,
         as_login: AsOption = None,
     ) -> None:
@@ -80,6 +94,9 @@ def register(app: typer.Typer) -> None:
         target = rejects or default_rejects(file)
         # before any row is committed: the reasons must have somewhere to go
         check_writable(target, "rejects file", code=2)
+        if kind is ListKind.DROPOUTS:
+            _dropouts(file, raw, chosen, target, db, as_login)
+            return
         with clean_errors():
             ctx = open_store(settings_for(db))
             actor = cli_actor(ctx, as_login)
@@ -95,6 +112,10 @@ def register(app: typer.Typer) -> None:
                     )
             except UnusableFile as exc:
                 fail(f"Unusable file {file.name}: {exc}", code=2)
+            if kind is ListKind.OUTREACH:
+                from ungehus_tui.services.outreach import add_outreach_items
+
+                result.outreach = add_outreach_items(ctx, actor, result.person_ids)
         if result.rejected:
             try:
                 write_rejects(target, result)
@@ -117,5 +138,42 @@ def register(app: typer.Typer) -> None:
                 f"{result.guardian_missing} under 18 uden forælder/værge: registreret med "
                 "opgaven 'Forælder/værge mangler' til rådgiveren"
             )
+        if kind is ListKind.OUTREACH:
+            console.print(f"{result.outreach} opsøgende opgaver lagt i CAI's arbejdskøer")
         if result.rejected:
             raise typer.Exit(1)
+
+
+def _dropouts(
+    file: Path,
+    raw: bytes,
+    chosen: object,
+    rejects: Path | None,
+    db: str | None,
+    as_login: str | None,
+) -> None:
+    from ungehus_tui.services.importer import write_rejects
+    from ungehus_tui.services.outreach import import_dropouts
+    from ungehus_tui.services.tabular import UnusableFile
+    from ungehus_tui.store import open_store
+
+    with clean_errors():
+        ctx = open_store(settings_for(db))
+        actor = cli_actor(ctx, as_login)
+        try:
+            result = import_dropouts(ctx, actor, raw, dialect=chosen, source=str(file))  # type: ignore[arg-type]
+        except UnusableFile as exc:
+            fail(f"Unusable file {file.name}: {exc}", code=2)
+    target = rejects or default_rejects(file)
+    if result.rejected:
+        write_rejects(target, result)  # type: ignore[arg-type]
+    console.print(
+        shown(
+            f"{result.rows} frafald: {result.registered} nye, {result.matched} fandtes i "
+            f"forvejen, {result.already} allerede i en kø, {result.rejected} afvist"
+            + (f" (se {target})" if result.rejected else "")
+        )
+    )
+    console.print(f"{result.items} opgaver lagt i arbejdskøerne (kontakt og tilbud om aktivitet)")
+    if result.rejected:
+        raise typer.Exit(1)

@@ -24,12 +24,20 @@ handovers_app = typer.Typer(
 )
 
 
+queue_app = typer.Typer(
+    help="The work queue of a staff member; `queue done TASK` records a task as done.",
+    invoke_without_command=True,
+)
+
+
 def register(app: typer.Typer) -> None:
-    app.command("queue")(queue)
+    app.add_typer(queue_app, name="queue")
     app.add_typer(handovers_app, name="handovers")
 
 
+@queue_app.callback(invoke_without_command=True)
 def queue(
+    context: typer.Context,
     db: DbOption = None,
     as_login: AsOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON list on stdout")] = False,
@@ -38,7 +46,11 @@ def queue(
         typer.Option("--kind", help="Only this kind (repeatable), e.g. OUTREACH"),
     ] = None,
 ) -> None:
-    """The work queue of a staff member, sorted by due date (masked CPR numbers)."""
+    """The work queue of a staff member, sorted by due date (masked CPR numbers). Overdue
+    items say 'overskredet'; a 15-17-year-old's first contact is marked '!! 15-17'. A leader's
+    queue is the center's, with a column naming whose each item is."""
+    if context.invoked_subcommand is not None:
+        return
     from ungehus_tui.services.queue import counts, is_center_queue, kind_names, queue_for
     from ungehus_tui.store import open_store
 
@@ -50,18 +62,56 @@ def queue(
         typer.echo(json_text([i.as_json() for i in items]))
         return
     names = kind_names(actor)
+    center = is_center_queue(actor)
     title = f"Arbejdskø: {actor.name}"
-    if is_center_queue(actor):
+    if center:
         title = f"Centerets arbejdskø ({actor.center_code}): {actor.name}"
-    table = Table("Frist", "Type", "Navn", "CPR", "Detaljer", title=shown(title))
+    columns = ["Frist", "Type", *(["Hvis"] if center else []), "Navn", "CPR", "Detaljer"]
+    table = Table(*columns, title=shown(title))
     for i in items:
-        due = f"[red]{i.due:%d-%m-%Y}[/]" if i.overdue else f"{i.due:%d-%m-%Y}"
+        due = f"{i.due:%d-%m-%Y}" + (f" {i.status_da}" if i.overdue else "")
+        what = names[i.kind] + (" !! 15-17" if i.education_duty else "")
+        style = "bold red" if i.priority == 2 else ("red" if i.overdue else None)
+        whose = [shown(i.holder_name or "")] if center else []
         table.add_row(
-            due, names[i.kind], shown(i.person_name), shown(i.cpr_masked), shown(i.detail_da)
+            due,
+            what,
+            *whose,
+            shown(i.person_name),
+            shown(i.cpr_masked),
+            shown(i.detail_da),
+            style=style,
         )
     console.print(table)
     summary = ", ".join(f"{names[k]}: {n}" for k, n in counts(items).items() if n)
-    console.print(f"{len(items)} punkter" + (f" ({summary})" if summary else ""))
+    overdue = sum(1 for i in items if i.overdue)
+    console.print(
+        f"{len(items)} punkter"
+        + (f" ({summary})" if summary else "")
+        + (f"; {overdue} overskredet" if overdue else "")
+    )
+
+
+@queue_app.command("done")
+def done(
+    task_id: Annotated[int, typer.Argument(help="The task's id (task_id in queue --json)")],
+    note: Annotated[
+        str | None,
+        typer.Option("--note", help="What was done (required for an activity offer)"),
+    ] = None,
+    db: DbOption = None,
+    as_login: AsOption = None,
+) -> None:
+    """Record a task in the queue as done: a drop-out contact, an activity offer (say which
+    with --note), outreach, a refused handover acted on, a revised plan ..."""
+    from ungehus_tui.services.outcomes import complete_task
+    from ungehus_tui.store import open_store
+
+    with clean_errors():
+        ctx = open_store(settings_for(db))
+        actor = cli_actor(ctx, as_login)
+        task = complete_task(ctx, actor, task_id, note)
+    console.print(shown(f"Opgave {task.id} udført ({task.kind})"))
 
 
 @handovers_app.command("check")

@@ -23,7 +23,8 @@ console = Console(highlight=False)
 
 REPORT_HELP = """The quarterly steering report: new young people per center and age band, days
 to the first meeting, coordinating caseworkers in team cases, pending handovers, 15-17-year-olds
-without an activity, and outcomes. Aggregated figures only (leaders and IT).
+without an activity, outcomes, and the drop-out deadlines met and missed. Aggregated
+figures only (leaders and IT).
 
 With --out, also writes one self-contained HTML page (inline SVG charts, printable).
 
@@ -89,6 +90,13 @@ def show(data) -> None:
     for k in sorted(data.pending):
         row = data.pending[k]
         t.add_row(shown(KIND_DA.get(k, k)), *(num(row[b]) for b in names), num(sum(row.values())))
+    console.print(t)
+    from ungehus_tui.services.report_html import DEADLINE_STATES, deadline_rows
+
+    title = "Frafald: uddannelsespligtens frister"
+    t = Table("Frist", *(name for _, name in DEADLINE_STATES), title=title)
+    for row in deadline_rows(data):
+        t.add_row(*row)
     console.print(t)
     t = Table("Center (holder)", "Unge", title="15-17-årige uden aktivitet")
     for c, n in sorted(data.idle_minors.items()):

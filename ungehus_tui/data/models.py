@@ -213,6 +213,16 @@ class Assignment(SQLModel, table=True):
     contact_role: str | None = Field(default=None, max_length=40)
     holds: bool = False
     paid_by: str | None = Field(default=None, max_length=120)  # contact person financing
+    # A contact person (org. f, revision 0003): a municipal employee (staff, or named here),
+    # an employee of a municipal enterprise or an adult outside the municipality, with the
+    # common competence requirements confirmed; `agreed_until` records an agreement to go on
+    # after the young person's 25th birthday.
+    contact_kind: str | None = Field(default=None, max_length=24)  # ContactPersonKind
+    contact_name: str | None = Field(default=None, max_length=200)
+    contact_org: str | None = Field(default=None, max_length=200)
+    contact_phone: str | None = Field(default=None, max_length=40)
+    competence_confirmed: bool | None = None
+    agreed_until: dt.date | None = None
     started_at: dt.datetime = Field(default_factory=_now)
     ended_at: dt.datetime | None = None
     end_reason: str | None = Field(default=None, max_length=200)

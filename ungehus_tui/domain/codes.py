@@ -79,6 +79,14 @@ class AssignmentKind(StrEnum):
     CONTACT_PERSON = "CONTACT_PERSON"  # kontaktperson (org. f)
 
 
+class ContactPersonKind(StrEnum):
+    """Who a contact person may be (org. f)."""
+
+    MUNICIPAL = "MUNICIPAL"  # a municipal employee (a staff member, or named)
+    ENTERPRISE = "ENTERPRISE"  # an employee of a municipal enterprise
+    EXTERNAL = "EXTERNAL"  # an adult outside the municipal organisation
+
+
 class HandoverKind(StrEnum):
     COLLEAGUE = "COLLEAGUE"
     EXTERNAL = "EXTERNAL"  # school, employer, FGU ...
@@ -99,6 +107,10 @@ class TaskKind(StrEnum):
     FIRST_CONTACT = "FIRST_CONTACT"
     CONTACT_PERSON_END = "CONTACT_PERSON_END"
     GUARDIAN_MISSING = "GUARDIAN_MISSING"  # a 15-17 registered by list import without one
+    DROPOUT_CONTACT = "DROPOUT_CONTACT"  # a reported drop-out: contact within 5 working days
+    ACTIVITY_OFFER = "ACTIVITY_OFFER"  # ... and a new activity offered within 30 days
+    HANDOVER_REJECTED = "HANDOVER_REJECTED"  # the sender still holds: act on the refusal
+    PLAN_REVISION = "PLAN_REVISION"  # new intake / changed situation: revise the plan
 
 
 class InterventionArea(StrEnum):
@@ -106,6 +118,12 @@ class InterventionArea(StrEnum):
     JOB = "JOB"
     OTHER = "OTHER"  # beyond education/job: needs consent (org. b)
 
+
+AREA_NAMES_DA: dict[str, str] = {
+    "EDUCATION": "uddannelse",
+    "JOB": "job",
+    "OTHER": "andet",
+}
 
 CENTER_NAMES_DA: dict[str, str] = {
     "CBU": "Center for Børn og Unge",

@@ -26,6 +26,8 @@ from ungehus_tui.services.queue import (
 from ungehus_tui.widgets.safe import cell, plain
 
 KINDS = list(QueueKind)
+# Keys 1-9 filter; further kinds are counted in "Alle" (the screen's layout is being redone).
+FILTER_KEYS = min(len(KINDS), 9)
 # The table shows the most urgent rows; a leader's center queue on a large database can hold
 # tens of thousands of items, and filling a DataTable with all of them takes seconds.
 MAX_ROWS = 1000
@@ -52,7 +54,7 @@ class QueueScreen(UngehusScreen):
     CSS_PATH = "queue.tcss"
     BINDINGS = [
         Binding("0", "filter(0)", "Alle", id="queue.filter.all", tooltip="Vis alle typer"),
-        *[_filter_binding(n) for n in range(1, len(KINDS) + 1)],
+        *[_filter_binding(n) for n in range(1, FILTER_KEYS + 1)],
         Binding("r", "refresh", "Opdatér", id="queue.refresh", tooltip="Hent køen igen"),
         Binding("enter", "open_case", "Åbn sag", id="queue.open", tooltip="Åbn den unges sag"),
     ]
@@ -103,7 +105,10 @@ class QueueScreen(UngehusScreen):
         names = kind_names(self.actor)
         parts = [f"[b]0[/] Alle {len(self.items)}"]
         for n, kind in enumerate(KINDS, start=1):
-            text = f"[b]{n}[/] {names[kind]} {per_kind[kind]}"
+            if n > FILTER_KEYS and not per_kind[kind]:
+                continue
+            key = f"[b]{n}[/] " if n <= FILTER_KEYS else ""
+            text = f"{key}{names[kind]} {per_kind[kind]}"
             parts.append(f"[reverse]{text}[/]" if kind == self.kind_filter else text)
         shown = [
             (i, item)
@@ -118,9 +123,12 @@ class QueueScreen(UngehusScreen):
         table.clear()
         for i, item in shown:
             due = f"{item.due:%d-%m-%Y}"
+            if item.overdue:  # said in words, not only in red; a 15-17 first contact in bold
+                style = "bold red" if item.priority == 2 else "red"
+                due = f"[{style}]{due} {item.status_da}[/]"
             table.add_row(
-                f"[red]{due}[/]" if item.overdue else due,
-                names[item.kind],
+                due,
+                names[item.kind] + (" [b]!! 15-17[/]" if item.education_duty else ""),
                 cell(item.person_name),
                 cell(item.cpr_masked),
                 cell(item.detail_da),

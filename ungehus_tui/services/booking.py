@@ -1,4 +1,12 @@
-"""Booking the first meeting after triage: propose the earliest slots that fit, then book one.
+"""Booking a meeting: propose the earliest slots that fit, then book one. The first meeting
+after triage (`propose(ctx, actor, intake_id)`, `book(ctx, actor, intake_id, slot)`) or any
+later meeting of an open case (`propose_for_case` / `book_for_case`, or `intake_id` None with
+`person_id` and `kind`): FOLLOW_UP (a follow-up conversation with the holder) or TEAM_MEETING
+(a follow-up team meeting with the case's current team, one professional per center). A case
+meeting uses the same slot search, rooms, participants, no double booking and .ics files; its
+professionals are the case's own (`booking_plan.case_plan_in`), the case stays as it is, and
+only someone on the case (or the desk) may book it. Outcomes are recorded for every meeting
+(`outcomes.record_outcome`).
 
 `propose` reads the intake's current triage decision (DOMAIN.md T1): one professional per
 involved center, the young person, a guardian for under-18s, and a room with a seat for each.
@@ -41,18 +49,29 @@ from ungehus_tui.domain import slots as slotmod
 from ungehus_tui.domain.codes import CENTER_NAMES_DA, MeetingStatus, ParticipantKind
 from ungehus_tui.services import arrivals, assignments, audit, booking_text, ics
 from ungehus_tui.services.booking_plan import (
+    CASE_KIND_DA,
     Plan,
     StaffPick,
     candidates,
+    case_plan_in,
     clashes,
     load_busy,
     plan_in,
 )
 from ungehus_tui.services.context import Actor, Ctx
 from ungehus_tui.services.errors import Conflict, NotFound, ServiceError, ValidationFailed
-from ungehus_tui.services.permissions import Action, allowed, require
+from ungehus_tui.services.permissions import Action, allowed, require, require_person_access
 
-__all__ = ["Booking", "Proposal", "Slot", "StaffPick", "book", "propose"]
+__all__ = [
+    "Booking",
+    "Proposal",
+    "Slot",
+    "StaffPick",
+    "book",
+    "book_for_case",
+    "propose",
+    "propose_for_case",
+]
 
 TAKEN_DA = "Tiden er lige blevet optaget – vælg en anden"
 ALREADY_DA = "Der er allerede booket et første møde for denne henvendelse"
@@ -69,9 +88,9 @@ class Slot:
 
 @dataclass(frozen=True)
 class Proposal:
-    intake_id: int
+    intake_id: int | None  # None: a later meeting of the case
     person_id: int
-    kind: str  # MeetingKind: FIRST_CONVERSATION or TEAM_MEETING (T1)
+    kind: str  # MeetingKind: FIRST_CONVERSATION or TEAM_MEETING (T1); FOLLOW_UP
     minutes: int
     slots: tuple[Slot, ...]
     deadline: dt.date | None  # 15-17: last day for the first contact
@@ -92,10 +111,48 @@ class Booking:
     summary_da: str
 
 
-def propose(
-    ctx: Ctx, actor: Actor, intake_id: int, *, from_day: dt.date | None = None, limit: int = 12
+def _plan_for(
+    session: Session,
+    ctx: Ctx,
+    actor: Actor,
+    intake_id: int | None,
+    person_id: int | None,
+    kind: str | None,
+) -> Plan:
+    today = clock.today()
+    if intake_id is not None:
+        return plan_in(session, ctx.settings, work_calendar(session), intake_id, today)
+    if person_id is None or kind is None:
+        raise ValidationFailed({"kind": CASE_KIND_DA})
+    require_person_access(session, actor, person_id, Action.BOOK)
+    return case_plan_in(session, ctx.settings, person_id, kind, today)
+
+
+def propose_for_case(
+    ctx: Ctx,
+    actor: Actor,
+    person_id: int,
+    kind: str,
+    *,
+    from_day: dt.date | None = None,
+    limit: int = 12,
 ) -> Proposal:
-    """The earliest `limit` slots for the intake's first meeting, from `from_day` (or today)."""
+    """The earliest slots for a later meeting of the open case (FOLLOW_UP or TEAM_MEETING)."""
+    return propose(ctx, actor, None, person_id=person_id, kind=kind, from_day=from_day, limit=limit)
+
+
+def propose(
+    ctx: Ctx,
+    actor: Actor,
+    intake_id: int | None,
+    *,
+    person_id: int | None = None,
+    kind: str | None = None,
+    from_day: dt.date | None = None,
+    limit: int = 12,
+) -> Proposal:
+    """The earliest `limit` slots for the intake's first meeting (or, `intake_id` None, the
+    case's meeting of `kind`), from `from_day` (or today)."""
     require(actor, Action.BOOK)
     settings = ctx.settings
     now = clock.now()
@@ -104,11 +161,19 @@ def propose(
     last = first + dt.timedelta(days=settings.booking_horizon_days)
     with read_session(ctx.engine) as session:
         cal = work_calendar(session)
-        plan = plan_in(session, settings, cal, intake_id, today)
+        plan = _plan_for(session, ctx, actor, intake_id, person_id, kind)
         cands = [candidates(session, need, now) for need in plan.needs]
         rooms = session.execute(select(Room)).scalars().all()
         empty = Proposal(
-            intake_id, plan.person_id, plan.kind, plan.minutes, (), plan.deadline, None, None, None
+            plan.intake_id,
+            plan.person_id,
+            plan.kind,
+            plan.minutes,
+            (),
+            plan.deadline,
+            None,
+            None,
+            None,
         )
         for need, found in zip(plan.needs, cands, strict=True):
             if not found:
@@ -219,18 +284,47 @@ def _pick(staff: list[Staff], wanted: int | None, default: Staff, field: str) ->
     return chosen
 
 
+def book_for_case(
+    ctx: Ctx,
+    actor: Actor,
+    person_id: int,
+    kind: str,
+    slot: Slot,
+    *,
+    leader_id: int | None = None,
+) -> Booking:
+    """Book `slot` as a later meeting of the open case (FOLLOW_UP or TEAM_MEETING)."""
+    return book(ctx, actor, None, slot, person_id=person_id, kind=kind, leader_id=leader_id)
+
+
+def _first_already_booked(session: Session, plan: Plan) -> bool:
+    if not plan.is_first:
+        return False
+    already = session.execute(
+        select(col(Meeting.id)).where(
+            col(Meeting.intake_id) == plan.intake_id,
+            col(Meeting.is_first).is_(True),
+            col(Meeting.status) == str(MeetingStatus.BOOKED),
+        )
+    ).first()
+    return already is not None
+
+
 def book(
     ctx: Ctx,
     actor: Actor,
-    intake_id: int,
+    intake_id: int | None,
     slot: Slot,
     *,
+    person_id: int | None = None,
+    kind: str | None = None,
     coordinator_id: int | None = None,
     leader_id: int | None = None,
     serve_arrival: bool = False,
 ) -> Booking:
-    """Book `slot` as the intake's first meeting and open the case (one transaction); then
-    write one .ics per participant. Raises `Conflict` when the slot was taken meanwhile.
+    """Book `slot` as the intake's first meeting and open the case (one transaction), or
+    (`intake_id` None) as the case's meeting of `kind`; then write one .ics per participant.
+    Raises `Conflict` when the slot was taken meanwhile.
 
     With `serve_arrival` (the desk books for the young person in front of it), their open
     arrival today leaves the waiting list in the same transaction, audited: a booking that
@@ -238,8 +332,7 @@ def book(
     require(actor, Action.BOOK)
     settings = ctx.settings
     with write_session(ctx.engine) as session:
-        cal = work_calendar(session)
-        plan = plan_in(session, settings, cal, intake_id, clock.today())
+        plan = _plan_for(session, ctx, actor, intake_id, person_id, kind)
         _lock(session, [p.id for p in slot.staff], slot.room_id, plan.person_id)
         staff, room = _check_slot(session, plan, slot, ctx)
         coordinator = _pick(staff, coordinator_id, staff[0], "coordinator_id")
@@ -247,20 +340,13 @@ def book(
         staff_ids = [s.id or 0 for s in staff]
         if clashes(session, staff_ids, room.id or 0, plan.person_id, slot.start, slot.end):
             raise Conflict(TAKEN_DA)
-        already = session.execute(
-            select(col(Meeting.id)).where(
-                col(Meeting.intake_id) == intake_id,
-                col(Meeting.is_first).is_(True),
-                col(Meeting.status) == str(MeetingStatus.BOOKED),
-            )
-        ).first()
-        if already:
+        if _first_already_booked(session, plan):
             raise Conflict(ALREADY_DA)
         meeting = Meeting(
             person_id=plan.person_id,
-            intake_id=intake_id,
+            intake_id=plan.intake_id,
             kind=plan.kind,
-            is_first=True,
+            is_first=plan.is_first,
             start=slot.start,
             end=slot.end,
             room_id=room.id or 0,
@@ -273,21 +359,22 @@ def book(
         assert meeting.id is not None
         parts = _participants(meeting.id, plan, staff)
         session.add_all(parts)
-        team = [
-            assignments.TeamMember(need.center, s.id or 0, need.role or s.contact_role)
-            for need, s in zip(plan.needs, staff, strict=True)
-        ]
-        lead_center = coordinator.center_code or plan.lead_center
-        assignments.open_case_in(
-            session, actor, plan.person_id, team, lead_center, plan.team_meeting
-        )
+        if plan.is_first:
+            team = [
+                assignments.TeamMember(need.center, s.id or 0, need.role or s.contact_role)
+                for need, s in zip(plan.needs, staff, strict=True)
+            ]
+            lead_center = coordinator.center_code or plan.lead_center
+            assignments.open_case_in(
+                session, actor, plan.person_id, team, lead_center, plan.team_meeting
+            )
         audit.record(
             session,
             actor,
             "BOOK",
             person_id=plan.person_id,
-            purpose="booking af første møde",
-            detail=f"meeting={meeting.id} intake={intake_id} kind={plan.kind} room={room.id}",
+            purpose="booking af første møde" if plan.is_first else "booking af opfølgende møde",
+            detail=f"meeting={meeting.id} intake={plan.intake_id} kind={plan.kind} room={room.id}",
         )
         if serve_arrival:
             _serve_open_arrival(session, actor, plan.person_id)

@@ -1,5 +1,6 @@
-"""What a booking needs, read from the database: the intake's current triage decision turned
-into required participants, the candidate professionals per center, and busy times.
+"""What a booking needs, read from the database: the intake's current triage decision (a first
+meeting) or the case's current team (any later meeting: `case_plan_in`) turned into required
+participants, the candidate professionals per center, and busy times.
 
 Queries are bounded for a large database (100,000 young people, thousands of meetings):
 busy times are read only for meetings that overlap the search window (range on the indexed
@@ -45,13 +46,15 @@ class Need:
 
     center: str
     role: str | None
+    staff_id: int | None = None  # a case meeting: the case's own professional, nobody else
 
 
 @dataclass(frozen=True)
 class Plan:
-    """The required participants and rules of a first booking for one intake."""
+    """The required participants and rules of a booking: a first meeting for one intake, or a
+    later meeting of an open case (`intake_id` None, `is_first` False)."""
 
-    intake_id: int
+    intake_id: int | None
     person_id: int
     person_name: str
     person_email: str | None
@@ -64,6 +67,7 @@ class Plan:
     needs: tuple[Need, ...]  # the lead center first
     deadline: dt.date | None
     seats: int
+    is_first: bool = True
 
 
 def plan_in(
@@ -114,6 +118,57 @@ def plan_in(
     )
 
 
+CASE_KINDS = (MeetingKind.FOLLOW_UP, MeetingKind.TEAM_MEETING)
+CASE_KIND_DA = "Vælg opfølgende samtale eller opfølgende teammøde"
+
+
+def case_plan_in(
+    session: Session, settings: Settings, person_id: int, kind: str, today: dt.date
+) -> Plan:
+    """A later meeting of an open case: a FOLLOW_UP conversation with the holder, or a
+    TEAM_MEETING with one professional per center of the case's current team (the holder's
+    center first); the people are the case's own, not any colleague of the center."""
+    from ungehus_tui.services.assignments import active_assignments
+
+    if kind not in CASE_KINDS:
+        raise ServiceError(CASE_KIND_DA)
+    person = session.get(YoungPerson, person_id)
+    if person is None or person.anonymised_at is not None:
+        raise NotFound("Den unge findes ikke")
+    if not person.case_open:
+        raise ServiceError("Sagen er lukket: der kan ikke bookes møder")
+    team = [
+        a
+        for a in active_assignments(session, person_id)
+        if a.staff_id is not None and a.kind != "CONTACT_PERSON"
+    ]
+    team.sort(key=lambda a: (not a.holds, a.kind != "COORDINATOR", a.id or 0))
+    if not team or not team[0].holds:
+        raise ServiceError("Sagen har ingen holder at booke med")
+    needs: list[Need] = []
+    for a in team if kind == MeetingKind.TEAM_MEETING else team[:1]:
+        if all(n.center != a.center_code for n in needs):
+            needs.append(Need(str(a.center_code), a.contact_role, a.staff_id))
+    under18 = age_on(person.birth_date, today) < 18
+    is_team = kind == MeetingKind.TEAM_MEETING
+    return Plan(
+        intake_id=None,
+        person_id=person_id,
+        person_name=person.name,
+        person_email=person.email,
+        guardian_name=person.guardian_name,
+        under18=under18,
+        kind=str(kind),
+        minutes=settings.team_meeting_minutes if is_team else settings.first_conversation_minutes,
+        team_meeting=is_team,
+        lead_center=needs[0].center,
+        needs=tuple(needs),
+        deadline=None,
+        seats=len(needs) + 1 + (1 if under18 else 0),
+        is_first=False,
+    )
+
+
 def upcoming_counts(session: Session, staff_ids: Sequence[int], now: dt.datetime) -> dict[int, int]:
     """Booked meetings from now on, per staff member."""
     if not staff_ids:
@@ -134,7 +189,13 @@ def upcoming_counts(session: Session, staff_ids: Sequence[int], now: dt.datetime
 
 def candidates(session: Session, need: Need, now: dt.datetime) -> list[StaffPick]:
     """Active counsellors of the center with the role, fewest upcoming meetings first (then
-    by id); when nobody has the role, any active counsellor of the center."""
+    by id); when nobody has the role, any active counsellor of the center. A need naming its
+    professional (a case meeting) has just that one, when active."""
+    if need.staff_id is not None:
+        own = session.get(Staff, need.staff_id)
+        if own is None or not own.active:
+            return []
+        return [StaffPick(need.staff_id, own.name, need.center, own.contact_role)]
     base = select(Staff).where(
         col(Staff.active).is_(True),
         col(Staff.role) == str(AccessRole.COUNSELLOR),

@@ -31,7 +31,7 @@ from ungehus_tui.services import audit
 from ungehus_tui.services.casework import age_today, person_or_404, staff_names
 from ungehus_tui.services.context import Actor, Ctx
 from ungehus_tui.services.permissions import Action, require_person_access
-from ungehus_tui.services.plans import InterventionIn, PlanIn, current_plan_in
+from ungehus_tui.services.plans import PlanIn, PlanView, plan_view_in
 
 KIND_DA = {
     "CONTACT": "kontakt",
@@ -109,7 +109,8 @@ class CaseView:
     consents: list[OpenItem] = field(default_factory=list)
     plan_lines: list[str] = field(default_factory=list)
     open_tasks: list[OpenItem] = field(default_factory=list)
-    plan_in: PlanIn | None = None
+    plan_in: PlanIn | None = None  # the current plan to edit (ids and base_version kept)
+    plan: PlanView | None = None  # the current plan with each intervention's consent state
 
     @property
     def holder_da(self) -> str:
@@ -274,33 +275,15 @@ def case_view_in(session: Session, person_id: int) -> CaseView:
             pending.to_staff_id,
             f"{HANDOVER_DA.get(pending.kind, pending.kind)}: {who(pending.from_staff_id)} → {to}",
         )
-    current = current_plan_in(session, person_id)
+    plan_view = plan_view_in(session, person_id)
     plan_lines: list[str] = []
     plan_in = None
-    if current is not None:
-        plan, items = current
-        plan_in = PlanIn(
-            plan.short_term_goals,
-            plan.long_term_goals,
-            [
-                InterventionIn(i.center_code, i.area, i.description, i.starts_on, i.ends_on)
-                for i in items
-            ],
-        )
-        plan_lines.append(f"Version {plan.version}")
-        plan_lines.append(f"Kort sigt: {plan.short_term_goals or '-'}")
-        plan_lines.append(f"Langt sigt: {plan.long_term_goals or '-'}")
-        for item in items:
-            span = ""
-            if item.starts_on:
-                span = (
-                    f" ({item.starts_on:%d-%m-%Y}–{item.ends_on:%d-%m-%Y})"
-                    if item.ends_on
-                    else (f" (fra {item.starts_on:%d-%m-%Y})")
-                )
-            plan_lines.append(
-                f"• {item.center_code} [{item.area.lower()}] {item.description}{span}"
-            )
+    if plan_view is not None:
+        plan_in = plan_view.as_in()
+        plan_lines.append(f"Version {plan_view.version}")
+        plan_lines.append(f"Kort sigt: {plan_view.short_term_goals or '-'}")
+        plan_lines.append(f"Langt sigt: {plan_view.long_term_goals or '-'}")
+        plan_lines.extend(item.line_da() for item in plan_view.interventions)
     return CaseView(
         person_id=person_id,
         name=person.name,
@@ -323,6 +306,7 @@ def case_view_in(session: Session, person_id: int) -> CaseView:
         ],
         plan_lines=plan_lines,
         plan_in=plan_in,
+        plan=plan_view,
         open_tasks=[
             OpenItem(t.id or 0, f"{t.kind.lower()} frist {t.due:%d-%m-%Y}: {t.note or ''}")
             for t in tasks

@@ -2,7 +2,9 @@
 
 An education-plan intervention outside education and work needs an active consent for its
 center (`services/plans.py`). Withdrawing does not edit the plan: it returns the interventions
-of the current plan that rested on the consent, so the counsellor can change the plan.
+of the current plan that rested on the consent, so the counsellor can change the plan; the
+plan shows them marked (`plans.InterventionView.consent_withdrawn`) and saving the rest of the
+plan keeps them (never refused for it) until they are ended or removed.
 """
 
 from __future__ import annotations

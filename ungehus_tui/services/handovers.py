@@ -9,8 +9,10 @@ Rules kept here:
 - EDUCATION_START / JOB_START / EXTERNAL go to an outside actor (school, employer, FGU; with a
   contact name) and close only when that actor's acknowledgement is recorded
   (`acknowledge_external`): then every staff assignment ends, the outside actor is recorded as
-  the (non-staff) holder, contact persons end with a CONTACT_PERSON_END task each, and the case
-  closes. A refusal from the outside actor is recorded by the sender with `reject_handover`.
+  the (non-staff) holder, and the case closes. A contact person goes on (org. f: it ends by a
+  recorded anchoring judgement, not on the first day) with a CONTACT_PERSON_END task to judge
+  the anchoring (`outcomes.end_contact_person`). A refusal from the outside actor is recorded
+  by the sender with `reject_handover`.
 - Every function calls `assignments.check_holder_invariant` before commit.
 """
 
@@ -135,6 +137,7 @@ def offer_handover_in(
         updated_at=stamp,
     )
     session.add(handover)
+    _close_rejected_tasks(session, actor, person_id)
     session.flush()
     audit.record(session, actor, "HANDOVER_OFFER", person_id=person_id, detail=kind)
     check_holder_invariant(session, person_id)
@@ -216,10 +219,49 @@ def reject_handover(ctx: Ctx, actor: Actor, handover_id: int, reason: str) -> Ha
             raise ValidationFailed({"reason": "Skriv en begrundelse for afvisningen"})
         _answer(handover, actor, HandoverStatus.REJECTED, reason)
         session.add(handover)
+        if handover.from_staff_id is not None:
+            _rejected_task(session, actor, handover, str(handover.response_reason))
         session.flush()
         audit.record(session, actor, "HANDOVER_REJECT", person_id=handover.person_id)
         check_holder_invariant(session, handover.person_id)
         return handover
+
+
+REJECTED_PREFIX = "Overdragelse afvist: "
+
+
+def _rejected_task(session: Session, actor: Actor, handover: Handover, reason: str) -> None:
+    """Work for the sender, who still holds the young person (kædeansvar): act on the refusal
+    (offer someone else, or carry on) by the next working day. Closed by `complete_task` or
+    by the sender's next offer for the young person."""
+    assert handover.from_staff_id is not None
+    due = work_calendar(session).add_working_days(today(), 1)
+    session.add(
+        Task(
+            person_id=handover.person_id,
+            kind=TaskKind.HANDOVER_REJECTED,
+            staff_id=handover.from_staff_id,
+            due=due,
+            note=(REJECTED_PREFIX + reason)[:500],
+            created_by=actor.id,
+        )
+    )
+
+
+def _close_rejected_tasks(session: Session, actor: Actor, person_id: int) -> None:
+    """The sender acted on a refusal (a new offer): their refusal items are done."""
+    stamp = now()
+    for task in session.execute(
+        select(Task).where(
+            col(Task.person_id) == person_id,
+            col(Task.staff_id) == actor.id,
+            col(Task.kind) == TaskKind.HANDOVER_REJECTED,
+            col(Task.done_at).is_(None),
+        )
+    ).scalars():
+        task.done_at = stamp
+        task.updated_at = stamp
+        session.add(task)
 
 
 def withdraw_handover(
@@ -265,24 +307,23 @@ def acknowledge_external(
         cal = work_calendar(session)
         due = cal.add_working_days(today(), ctx.settings.contact_person_end_working_days)
         for a in active_assignments(session, person_id):
-            if a.kind == AssignmentKind.CONTACT_PERSON and a.staff_id is not None:
-                session.add(
-                    Task(
-                        person_id=person_id,
-                        kind=TaskKind.CONTACT_PERSON_END,
-                        staff_id=a.staff_id,
-                        due=due,
-                        note=f"{anchor}: afslut kontaktpersonforløbet med den unge",
-                        created_by=actor.id,
+            if a.kind == AssignmentKind.CONTACT_PERSON:
+                # The contact person goes on until the young person is anchored: a recorded
+                # judgement (`outcomes.end_contact_person`), not the first day (org. f).
+                if a.staff_id is not None:
+                    session.add(
+                        Task(
+                            person_id=person_id,
+                            kind=TaskKind.CONTACT_PERSON_END,
+                            staff_id=a.staff_id,
+                            due=due,
+                            note=f"{anchor}: vurdér om den unge er forankret, og afslut "
+                            "så kontaktpersonforløbet",
+                            created_by=actor.id,
+                        )
                     )
-                )
-            end_assignment(
-                a,
-                anchor
-                if a.kind == AssignmentKind.CONTACT_PERSON
-                else (f"Overdraget til {handover.to_external}"),
-                session,
-            )
+                continue
+            end_assignment(a, f"Overdraget til {handover.to_external}", session)
         outside = f"{handover.to_external} (kontakt: {handover.to_external_contact})"
         new_assignment(
             session,

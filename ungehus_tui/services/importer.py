@@ -109,6 +109,8 @@ class ImportResult:
     guardian_missing: int = 0  # 15-17s registered without a guardian (a task each)
     rejects: list[tuple[dict[str, str], str]] = field(default_factory=list)
     header: list[str] = field(default_factory=list)
+    person_ids: list[int] = field(default_factory=list)  # registered or matched, in order
+    outreach: int = 0  # OUTREACH items made (`import --kind outreach`)
 
 
 def _columns(header: list[str]) -> dict[str, str]:
@@ -210,6 +212,7 @@ def import_list(
         result.matched += counts[1]
         result.updated += counts[2]
         result.guardian_missing += counts[3]
+        result.person_ids.extend(counts[4])
         done += len(batch)
         if progress:
             progress(done, len(rows))
@@ -227,9 +230,10 @@ def import_list(
     return result
 
 
-def _commit_batch(
-    ctx: Ctx, actor: Actor, batch: list[PersonIn], *, guardian_days: int
-) -> tuple[int, int, int, int]:
+Counts = tuple[int, int, int, int, list[int]]
+
+
+def _commit_batch(ctx: Ctx, actor: Actor, batch: list[PersonIn], *, guardian_days: int) -> Counts:
     for attempt in range(RETRIES):
         try:
             with write_session(ctx.engine) as session:
@@ -241,16 +245,17 @@ def _commit_batch(
     raise ServiceError("Importen kunne ikke gemmes")  # pragma: no cover
 
 
-def _apply(
-    session: Session, actor: Actor, batch: list[PersonIn], guardian_days: int
-) -> tuple[int, int, int, int]:
+def _apply(session: Session, actor: Actor, batch: list[PersonIn], guardian_days: int) -> Counts:
     session.exec(select(AuditHead).where(AuditHead.id == 1).with_for_update()).first()
     registered = matched = updated = guardian_missing = 0
+    ids: list[int] = []
     guardian_due = None
     for data in batch:
         existing = find_by_cpr(session, data.cpr)
         if existing is None:
             person, _ = register_person_in(session, actor, data, guardian_required=False)
+            assert person.id is not None
+            ids.append(person.id)
             registered += 1
             if not person.guardian_name and cprmod.age_on(person.birth_date, today()) < 18:
                 if guardian_due is None:
@@ -258,6 +263,8 @@ def _apply(
                 _guardian_task(session, actor, person.id, guardian_due)
                 guardian_missing += 1
             continue
+        assert existing.id is not None
+        ids.append(existing.id)
         changed = False
         for attr in ("phone", "email", "guardian_name", "guardian_phone"):
             value = getattr(data, attr)
@@ -274,7 +281,7 @@ def _apply(
         else:
             matched += 1
     session.flush()
-    return registered, matched, updated, guardian_missing
+    return registered, matched, updated, guardian_missing, ids
 
 
 def _guardian_task(session: Session, actor: Actor, person_id: int | None, due: dt.date) -> None:

@@ -107,6 +107,10 @@ def record_intake_in(
         detail=f"intake={intake.id} decision={row.id} rules={row.rules} "
         f"ruleset={row.ruleset_version}",
     )
+    if person.case_open:  # the team revises the plan after a new intake (org. b)
+        from ungehus_tui.services.teams import queue_plan_revision_in
+
+        queue_plan_revision_in(session, actor, person_id, f"ny visitation {facts.on:%d-%m-%Y}")
     return intake, row
 
 

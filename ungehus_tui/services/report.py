@@ -18,6 +18,10 @@ Definitions (the issue is silent on the details; these are the product's):
   before the reference time onwards. By the holder's center. `case_open` is today's flag.
 - Outcomes: EDUCATION_START / JOB_START handovers acknowledged (ACCEPTED) in the quarter, by
   the sending staff member's center.
+- Education-duty deadlines (drop-outs, `services/outreach.py`): DROPOUT_CONTACT (contact within
+  5 working days) and ACTIVITY_OFFER (activity within 30 days) tasks whose due date falls in
+  the quarter: met (done on or before the due day), missed (done later, or not done and the
+  due day has passed by the reference time), open (not done, due day not yet passed).
 
 Counts run as SQL aggregates; the new young people of one quarter (thousands at most) are
 fetched as one row each to compute bands, waits and percentiles.
@@ -43,6 +47,7 @@ from ungehus_tui.data.models import (
     Intake,
     Meeting,
     Staff,
+    Task,
     TriageDecision,
     YoungPerson,
 )
@@ -59,6 +64,9 @@ AS_: Any = Assignment.__table__.c  # type: ignore[attr-defined]
 HO: Any = Handover.__table__.c  # type: ignore[attr-defined]
 ST: Any = Staff.__table__.c  # type: ignore[attr-defined]
 TD: Any = TriageDecision.__table__.c  # type: ignore[attr-defined]
+TK: Any = Task.__table__.c  # type: ignore[attr-defined]
+DEADLINE_KINDS = ("DROPOUT_CONTACT", "ACTIVITY_OFFER")
+MET, MISSED, OPEN = "MET", "MISSED", "OPEN"
 BANDS = ("15-17", "18-24", "25-29")
 UNTRIAGED = "Ikke visiteret"
 NO_HOLDER = "Ingen holder"
@@ -119,6 +127,8 @@ class Report:
     pending: dict[str, Counter[str]] = field(default_factory=dict)  # kind -> bucket -> n
     idle_minors: Counter[str] = field(default_factory=Counter)  # center -> n
     outcomes: dict[str, Counter[str]] = field(default_factory=dict)  # kind -> center -> n
+    # DROPOUT_CONTACT / ACTIVITY_OFFER -> MET / MISSED / OPEN -> n
+    deadlines: dict[str, Counter[str]] = field(default_factory=dict)
 
     @property
     def new_total(self) -> int:
@@ -212,7 +222,24 @@ def steering_report(ctx: Ctx, actor: Actor, quarter: Quarter) -> Report:
         _pending(session, report, reference)
         _idle_minors(session, report, reference)
         _outcomes(session, report, start, end)
+        _deadlines(session, report, quarter, reference)
     return report
+
+
+def _deadlines(session: Session, report: Report, quarter: Quarter, reference: dt.datetime) -> None:
+    ref_day = clock.local(reference).date()
+    rows = session.execute(
+        select(TK.kind, TK.due, TK.done_at).where(
+            TK.kind.in_(DEADLINE_KINDS), TK.due >= quarter.first_day, TK.due < quarter.end_day
+        )
+    )
+    report.deadlines = {k: Counter({MET: 0, MISSED: 0, OPEN: 0}) for k in DEADLINE_KINDS}
+    for kind, due, done in rows:
+        if done is not None and done < reference:
+            state = MET if clock.local(done).date() <= due else MISSED
+        else:
+            state = MISSED if due < ref_day else OPEN
+        report.deadlines[kind][state] += 1
 
 
 def _team_cases(session: Session, report: Report, start: dt.datetime, end: dt.datetime) -> None:

@@ -110,6 +110,7 @@ def render_html(report: Report, generated: dt.datetime | None = None) -> str:
         _pending(report),
         _idle(report),
         _outcomes(report),
+        _deadline_section(report),
     ]
     return (
         '<!DOCTYPE html><html lang="da"><head><meta charset="utf-8">'
@@ -240,6 +241,31 @@ def _outcomes(report: Report) -> str:
         bar_chart("Udfald i kvartalet", outcome_totals),
         '<p class="note">Overdragelser til uddannelse eller job, hvor modtagerens '
         "kvittering er registreret i kvartalet.</p>",
+    )
+
+
+DEADLINE_DA = {
+    "DROPOUT_CONTACT": "Kontakt inden 5 arbejdsdage",
+    "ACTIVITY_OFFER": "Tilbud om aktivitet inden 30 dage",
+}
+DEADLINE_STATES = (("MET", "Overholdt"), ("MISSED", "Overskredet"), ("OPEN", "Frist ikke nået"))
+
+
+def deadline_rows(report: Report) -> list[list[str]]:
+    """Education-duty deadlines with a due day in the quarter: met, missed, still open."""
+    return [
+        [DEADLINE_DA.get(k, k), *(num(report.deadlines[k][s]) for s, _ in DEADLINE_STATES)]
+        for k in DEADLINE_DA
+        if k in report.deadlines
+    ]
+
+
+def _deadline_section(report: Report) -> str:
+    return _section(
+        "Frafald: uddannelsespligtens frister",
+        _table(["Frist", *(name for _, name in DEADLINE_STATES)], deadline_rows(report)),
+        '<p class="note">Frafald meldt til Ungehuset: kontakt inden 5 arbejdsdage og tilbud '
+        "om ny aktivitet inden 30 dage; frister der falder i kvartalet.</p>",
     )
 
 
