@@ -51,7 +51,7 @@ def queue(
     queue is the center's, with a column naming whose each item is."""
     if context.invoked_subcommand is not None:
         return
-    from ungehus_tui.services.queue import counts, is_center_queue, kind_names, queue_for
+    from ungehus_tui.services.casework.queue import counts, is_center_queue, kind_names, queue_for
     from ungehus_tui.store import open_store
 
     with clean_errors():
@@ -104,7 +104,7 @@ def done(
 ) -> None:
     """Record a task in the queue as done: a drop-out contact, an activity offer (say which
     with --note), outreach, a refused handover acted on, a revised plan ..."""
-    from ungehus_tui.services.outcomes import complete_task
+    from ungehus_tui.services.casework.outcomes import complete_task
     from ungehus_tui.store import open_store
 
     with clean_errors():
@@ -122,7 +122,7 @@ def check(
 ) -> None:
     """Offer every 18-year-old still held in CBU to CAI (idempotent; run it nightly) and list
     stale handovers. Without --as it runs as the system."""
-    from ungehus_tui.services import handover_watch
+    from ungehus_tui.services.casework import handover_watch
     from ungehus_tui.store import open_store
 
     with clean_errors():
@@ -167,7 +167,7 @@ def stale(
     days: Annotated[int | None, typer.Option(help="Working days (default from settings)")] = None,
 ) -> None:
     """Handovers pending for at least N working days (the watchdog)."""
-    from ungehus_tui.services import handover_watch
+    from ungehus_tui.services.casework import handover_watch
     from ungehus_tui.store import open_store
 
     with clean_errors():
