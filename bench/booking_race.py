@@ -32,8 +32,8 @@ def _settings(db: str):  # type: ignore[no-untyped-def]
 
 def _desk(db: str, login: str, intake_id: int, slots: list[Any], start: Any) -> tuple[str, str]:
     from ungehus_tui.data.engine import read_session
-    from ungehus_tui.services.booking import book
     from ungehus_tui.services.context import actor_by_login
+    from ungehus_tui.services.desk.booking import book
     from ungehus_tui.services.errors import Conflict
     from ungehus_tui.store import open_store
 
@@ -59,10 +59,10 @@ def measure(target: Target) -> Metric:
     from ungehus_tui.data.engine import read_session
     from ungehus_tui.domain import clock
     from ungehus_tui.domain.triage import Facts
-    from ungehus_tui.services.booking import propose
     from ungehus_tui.services.context import actor_by_login
-    from ungehus_tui.services.intake import record_intake
-    from ungehus_tui.services.people import PersonIn, register_person
+    from ungehus_tui.services.desk.booking import propose
+    from ungehus_tui.services.desk.intake import record_intake
+    from ungehus_tui.services.desk.people import PersonInput, register_person
     from ungehus_tui.store import open_store
 
     before = target.scalar(OVERLAPS)
@@ -71,7 +71,9 @@ def measure(target: Target) -> Metric:
         actor = actor_by_login(session, "rec.1")
     intakes: list[int] = []
     for i, number in enumerate(free_cprs(target, PROCESSES)):
-        person, _ = register_person(ctx, actor, PersonIn(cpr=number, name=f"Prøve Bookingsen {i}"))
+        person, _ = register_person(
+            ctx, actor, PersonInput(cpr=number, name=f"Prøve Bookingsen {i}")
+        )
         assert person.id is not None
         intake, _ = record_intake(
             ctx, actor, person.id, Facts(cpr=number, on=clock.today(), situation="ingen")

@@ -18,7 +18,7 @@ def _has(module: str) -> bool:
 
 
 def export(target: Target, demo: Callable[[int], Target], quick: bool) -> Metric:
-    if not _has("ungehus_tui.services.export"):
+    if not _has("ungehus_tui.services.dataio.export"):
         return Metric.missing("the export (services/export.py) has not landed", goal="<= 3")
     from bench import export_bench
 
@@ -38,7 +38,7 @@ def export_peak(export_metric: Metric) -> Metric:
 
 
 def queue_open(target: Target) -> Metric:
-    if not _has("ungehus_tui.services.queue"):
+    if not _has("ungehus_tui.services.casework.queue"):
         return Metric.missing("the counsellor queue (services/queue.py) has not landed")
     from bench import queue_bench
 
@@ -54,7 +54,7 @@ def intake_keys() -> Metric:
 
 
 def double_bookings(target: Target) -> Metric:
-    if not _has("ungehus_tui.services.booking"):
+    if not _has("ungehus_tui.services.desk.booking"):
         return Metric.missing("booking (services/booking.py) has not landed", goal="0")
     from bench import booking_race
 

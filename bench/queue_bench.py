@@ -21,7 +21,7 @@ def measure(target: Target, runs: int = 20) -> Metric:
     from ungehus_tui.settings import load_settings
     from ungehus_tui.store import open_store
 
-    queue_for = importlib.import_module("ungehus_tui.services.queue").queue_for
+    queue_for = importlib.import_module("ungehus_tui.services.casework.queue").queue_for
     ctx = open_store(load_settings(db=target.url, data_dir=CACHE))
     with read_session(ctx.engine) as session:
         staff = session.exec(

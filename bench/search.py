@@ -58,7 +58,7 @@ def measure(target: Target, count: int = 1000) -> Metric:
 
     from ungehus_tui.data.engine import make_engine, read_once
     from ungehus_tui.domain import clock
-    from ungehus_tui.services.people import search_in
+    from ungehus_tui.services.desk.people import search_in
 
     clock.set_zone("Europe/Copenhagen")
     terms = prefixes(target, count)

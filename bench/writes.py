@@ -52,7 +52,7 @@ def free_cprs(target: Target, count: int) -> list[str]:
 def _register_worker(url: str, numbers: list[str], start: Any) -> list[str]:
     from ungehus_tui.data.engine import read_session
     from ungehus_tui.services.context import actor_by_login
-    from ungehus_tui.services.people import PersonIn, register_person
+    from ungehus_tui.services.desk.people import PersonInput, register_person
     from ungehus_tui.settings import load_settings
     from ungehus_tui.store import open_store
 
@@ -63,7 +63,7 @@ def _register_worker(url: str, numbers: list[str], start: Any) -> list[str]:
     start.wait(120)
     for i, number in enumerate(numbers):
         try:
-            register_person(ctx, actor, PersonIn(cpr=number, name=f"{MARK} {i}"))
+            register_person(ctx, actor, PersonInput(cpr=number, name=f"{MARK} {i}"))
         except Exception as exc:
             errors.append(f"{type(exc).__name__}: {exc}".splitlines()[0][:200])
         except BaseException:

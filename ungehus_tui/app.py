@@ -23,17 +23,17 @@ from ungehus_tui.app_lock import LOCK_BINDINGS, LockingApp
 from ungehus_tui.data.engine import read_session
 from ungehus_tui.data.models import Staff
 from ungehus_tui.domain.text import visible
+from ungehus_tui.screens.desk import DeskScreen
 from ungehus_tui.screens.queue import QueueScreen
-from ungehus_tui.screens.reception import ReceptionScreen
+from ungehus_tui.services.access.permissions import Action, allowed
 from ungehus_tui.services.context import Actor, Ctx, actor_by_login, set_process_source
-from ungehus_tui.services.permissions import Action, allowed
 
 
 class UngehusApp(LockingApp):
     TITLE = "Ungehus"
     SUB_TITLE = "Ungehuset · Slagelse Kommune"
     CSS_PATH = "app.tcss"
-    MODES = {"reception": ReceptionScreen, "queue": QueueScreen}
+    MODES = {"reception": DeskScreen, "queue": QueueScreen}
     DEFAULT_MODE = "reception"
     BINDINGS = [
         Binding(
@@ -132,7 +132,7 @@ class UngehusApp(LockingApp):
             while len(self.screen_stack) > 1:
                 await self.pop_screen()
             screen = self.screen
-            if isinstance(screen, ReceptionScreen):
+            if isinstance(screen, DeskScreen):
                 await screen.run_action(action)
 
         self.call_later(run)

@@ -15,8 +15,8 @@ from ungehus_tui.data.engine import StoreError, make_engine, resolve_url
 from ungehus_tui.data.models import AuditHead
 from ungehus_tui.data.org import load_org, read_org
 from ungehus_tui.domain import clock
-from ungehus_tui.services import audit
-from ungehus_tui.services.audit import GENESIS
+from ungehus_tui.services.access import audit
+from ungehus_tui.services.access.audit import GENESIS
 from ungehus_tui.services.context import Ctx
 from ungehus_tui.settings import Settings
 

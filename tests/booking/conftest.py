@@ -12,8 +12,8 @@ import pytest
 from tests.cprgen import born, make_cpr
 from ungehus_tui.domain import clock
 from ungehus_tui.domain.triage import Facts
-from ungehus_tui.services.intake import record_intake
-from ungehus_tui.services.people import PersonIn, register_person
+from ungehus_tui.services.desk.intake import record_intake
+from ungehus_tui.services.desk.people import PersonInput, register_person
 
 # Monday 2 March 2026, 08:00 local: no public holiday within two weeks.
 MONDAY = dt.datetime(2026, 3, 2, 8, 0)
@@ -37,7 +37,7 @@ def make_intake(ctx, reception, monday) -> Callable[..., int]:  # type: ignore[n
         number = make_cpr(birth)
         guardian = {"guardian_name": f"Testforælder {n}"} if age < 18 else {}
         person, _ = register_person(
-            ctx, reception, PersonIn(cpr=number, name=f"Testung Nummer{n} Prøvesen", **guardian)
+            ctx, reception, PersonInput(cpr=number, name=f"Testung Nummer{n} Prøvesen", **guardian)
         )
         assert person.id is not None
         intake, _ = record_intake(

@@ -20,8 +20,8 @@ def run(
 
     from ungehus_tui.data.engine import read_session
     from ungehus_tui.domain import clock
-    from ungehus_tui.services.booking import book
     from ungehus_tui.services.context import Ctx, actor_by_login
+    from ungehus_tui.services.desk.booking import book
     from ungehus_tui.services.errors import Conflict
     from ungehus_tui.settings import load_settings
     from ungehus_tui.store import open_store

@@ -19,7 +19,7 @@ from ungehus_tui.data.models import (
     YoungPerson,
 )
 from ungehus_tui.domain import clock
-from ungehus_tui.services import booking
+from ungehus_tui.services.desk import booking
 from ungehus_tui.services.errors import Conflict, ServiceError, ValidationFailed
 
 
@@ -134,7 +134,7 @@ def test_past_and_off_hours_slots_are_refused(ctx, reception, make_intake) -> No
 
 
 def _waiting(ctx, reception) -> list[int | None]:  # type: ignore[no-untyped-def]
-    from ungehus_tui.services import arrivals
+    from ungehus_tui.services.desk import arrivals
 
     return [w.person_id for w in arrivals.waiting_list(ctx, reception)]
 
@@ -142,7 +142,7 @@ def _waiting(ctx, reception) -> list[int | None]:  # type: ignore[no-untyped-def
 def test_book_serves_the_open_arrival_in_its_transaction(ctx, reception, make_intake, ids):  # type: ignore[no-untyped-def]
     """The desk books for the young person in front of it: their arrival leaves the waiting
     list with the booking, audited (it was a second call from the booking screen)."""
-    from ungehus_tui.services import arrivals
+    from ungehus_tui.services.desk import arrivals
 
     intake = make_intake(20)
     person_id = ids.person(intake)
@@ -159,7 +159,7 @@ def test_book_serves_the_open_arrival_in_its_transaction(ctx, reception, make_in
 
 
 def test_a_failed_booking_leaves_the_arrival_waiting(ctx, reception, make_intake, ids):  # type: ignore[no-untyped-def]
-    from ungehus_tui.services import arrivals
+    from ungehus_tui.services.desk import arrivals
 
     first, second = make_intake(20), make_intake(21)
     arrivals.record_arrival(ctx, reception, ids.person(second), "NEW")
@@ -171,7 +171,7 @@ def test_a_failed_booking_leaves_the_arrival_waiting(ctx, reception, make_intake
 
 
 def test_book_without_serve_arrival_leaves_the_waiting_list_alone(ctx, reception, make_intake, ids):  # type: ignore[no-untyped-def]
-    from ungehus_tui.services import arrivals
+    from ungehus_tui.services.desk import arrivals
 
     intake = make_intake(20)
     arrivals.record_arrival(ctx, reception, ids.person(intake), "NEW")

@@ -12,8 +12,9 @@ from sqlmodel import select
 from ungehus_tui.data.engine import read_session
 from ungehus_tui.data.models import Assignment, Meeting, MeetingParticipant
 from ungehus_tui.domain import clock
-from ungehus_tui.services import booking, outcomes, teams
+from ungehus_tui.services.casework import outcomes, teams
 from ungehus_tui.services.context import actor_by_login
+from ungehus_tui.services.desk import booking
 from ungehus_tui.services.errors import Conflict, PermissionDenied, ServiceError
 
 

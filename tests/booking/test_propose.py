@@ -10,10 +10,10 @@ from sqlmodel import select
 from ungehus_tui.data.engine import write_session
 from ungehus_tui.data.models import ClosedDay, Room
 from ungehus_tui.domain import clock
-from ungehus_tui.services import booking
 from ungehus_tui.services.context import Ctx
+from ungehus_tui.services.desk import booking
+from ungehus_tui.services.desk.intake import current_decision, override_decision
 from ungehus_tui.services.errors import PermissionDenied, ServiceError
-from ungehus_tui.services.intake import current_decision, override_decision
 
 MON = dt.date(2026, 3, 2)
 

@@ -15,8 +15,8 @@ from tests.booking.race_worker import run
 from ungehus_tui.data.engine import read_session
 from ungehus_tui.data.models import Meeting, MeetingParticipant
 from ungehus_tui.domain import clock
-from ungehus_tui.services import booking
-from ungehus_tui.services.booking import Slot, StaffPick
+from ungehus_tui.services.desk import booking
+from ungehus_tui.services.desk.booking import Slot, StaffPick
 
 MON = dt.date(2026, 3, 2)
 
@@ -38,7 +38,7 @@ def test_two_processes_never_double_book(ctx, reception, make_intake, ids, db_ur
     same_person = make_intake(22)
     # A second intake of the same young person (e.g. a new situation the same week).
     from ungehus_tui.domain.triage import Facts
-    from ungehus_tui.services.intake import record_intake
+    from ungehus_tui.services.desk.intake import record_intake
 
     with read_session(ctx.engine) as s:
         from ungehus_tui.data.models import YoungPerson

@@ -42,9 +42,9 @@ def new_case(
     from ungehus_tui.data.engine import read_session, write_session
     from ungehus_tui.data.models import Intake
     from ungehus_tui.domain.cpr import century_digit_for
-    from ungehus_tui.services.assignments import TeamMember, open_case_in
+    from ungehus_tui.services.casework.assignments import TeamMember, open_case_in
     from ungehus_tui.services.context import actor_by_login
-    from ungehus_tui.services.people import PersonIn, register_person_in
+    from ungehus_tui.services.desk.people import PersonInput, register_person_in
 
     today = clock.today()
     born = birth or today.replace(year=today.year - age) - dt.timedelta(days=40)
@@ -56,7 +56,7 @@ def new_case(
         members = [actor_by_login(session, login) for login in (holder, *team)]
     with write_session(ctx.engine) as session:
         person, _ = register_person_in(
-            session, rec, PersonIn(number, person_name, guardian_name="Forælder Prøvesen")
+            session, rec, PersonInput(number, person_name, guardian_name="Forælder Prøvesen")
         )
         assert person.id is not None
         session.add(
@@ -140,7 +140,7 @@ def make_meeting(ctx, actor_for):  # type: ignore[no-untyped-def]
 
 def holders(ctx, person_id: int) -> list[int | None]:  # type: ignore[no-untyped-def]
     from ungehus_tui.data.engine import read_session
-    from ungehus_tui.services.assignments import active_assignments
+    from ungehus_tui.services.casework.assignments import active_assignments
 
     with read_session(ctx.engine) as session:
         return [a.staff_id for a in active_assignments(session, person_id) if a.holds]
@@ -149,8 +149,8 @@ def holders(ctx, person_id: int) -> list[int | None]:  # type: ignore[no-untyped
 @pytest.fixture
 def scenario(ctx, actor_for, make_case, make_meeting) -> dict[str, int]:  # type: ignore[no-untyped-def]
     """One of each queue kind for cai.vejl.1 ('Demo Vejleder Ekko'); name -> person id."""
-    from ungehus_tui.services import handovers as ho
-    from ungehus_tui.services import outcomes
+    from ungehus_tui.services.casework import handovers as ho
+    from ungehus_tui.services.casework import outcomes
 
     me, colleague, besk = actor_for("cai.vejl.1"), actor_for("cai.vejl.2"), actor_for("cai.besk.1")
     past = FROZEN - dt.timedelta(days=1)
@@ -178,7 +178,7 @@ def scenario(ctx, actor_for, make_case, make_meeting) -> dict[str, int]:  # type
     outcomes.record_outcome(ctx, me, make_meeting(p, past, ["cai.vejl.1"]), "NO_SHOW")
     out["Frede Udebliversen"] = p
     p = make_case("cai.besk.1", name="Gry Ankersen").person_id
-    outcomes.appoint_contact_person(ctx, besk, p, outcomes.ContactPersonIn(me.id, "CAI"))
+    outcomes.appoint_contact_person(ctx, besk, p, outcomes.ContactPersonInput(me.id, "CAI"))
     h = ho.offer_handover(
         ctx,
         besk,

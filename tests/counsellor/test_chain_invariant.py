@@ -22,9 +22,9 @@ from tests.counsellor.conftest import FROZEN, new_case
 from ungehus_tui.data.engine import read_session
 from ungehus_tui.data.models import Handover, YoungPerson
 from ungehus_tui.domain import clock
-from ungehus_tui.services import handover_watch as watch
-from ungehus_tui.services import handovers as ho
-from ungehus_tui.services.assignments import active_assignments
+from ungehus_tui.services.casework import handover_watch as watch
+from ungehus_tui.services.casework import handovers as ho
+from ungehus_tui.services.casework.assignments import active_assignments
 from ungehus_tui.services.context import Actor, Ctx, actor_by_login
 from ungehus_tui.services.errors import ServiceError
 from ungehus_tui.settings import load_settings

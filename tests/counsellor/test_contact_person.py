@@ -14,11 +14,11 @@ from tests.counsellor.conftest import FROZEN
 from ungehus_tui.cli import app as cli_app
 from ungehus_tui.data.engine import read_session
 from ungehus_tui.data.models import Assignment
-from ungehus_tui.services import cases, outcomes
-from ungehus_tui.services import handovers as ho
+from ungehus_tui.services.casework import cases, outcomes
+from ungehus_tui.services.casework import handovers as ho
+from ungehus_tui.services.casework.outcomes import ContactPersonInput
+from ungehus_tui.services.casework.queue import queue_for
 from ungehus_tui.services.errors import PermissionDenied, ValidationFailed
-from ungehus_tui.services.outcomes import ContactPersonIn
-from ungehus_tui.services.queue import queue_for
 
 
 def _cp(ctx, person_id: int) -> list[Assignment]:  # type: ignore[no-untyped-def]
@@ -39,7 +39,7 @@ def test_an_adult_outside_the_municipality_needs_name_org_phone_and_competence(
     case = make_case("cai.vejl.1")
     with pytest.raises(ValidationFailed) as err:
         outcomes.appoint_contact_person(
-            ctx, a, case.person_id, ContactPersonIn(None, "CAI", "EXTERNAL", "Bent Mentor")
+            ctx, a, case.person_id, ContactPersonInput(None, "CAI", "EXTERNAL", "Bent Mentor")
         )
     assert set(err.value.errors) == {"organisation", "phone", "competence_confirmed"}
     with pytest.raises(ValidationFailed) as err:
@@ -47,10 +47,10 @@ def test_an_adult_outside_the_municipality_needs_name_org_phone_and_competence(
             ctx,
             a,
             case.person_id,
-            ContactPersonIn(None, "CAI", "NOBODY", "Bent", "Klub", "12345678", True),
+            ContactPersonInput(None, "CAI", "NOBODY", "Bent", "Klub", "12345678", True),
         )
     assert "kind" in err.value.errors
-    cp = ContactPersonIn(
+    cp = ContactPersonInput(
         None,
         "CAI og idrætsklubben",
         "EXTERNAL",
@@ -76,7 +76,7 @@ def test_an_adult_outside_the_municipality_needs_name_org_phone_and_competence(
         ctx,
         a,
         other.person_id,
-        ContactPersonIn(
+        ContactPersonInput(
             None, "CAI", "ENTERPRISE", "Lis Forsyning", "Slagelse Forsyning", "1", True
         ),
     )
@@ -88,7 +88,7 @@ def test_contact_person_goes_on_after_education_starts_until_an_anchoring_judgem
 ):
     a, besk = actor_for("cai.vejl.1"), actor_for("cai.besk.1")
     case = make_case("cai.vejl.1")
-    outcomes.appoint_contact_person(ctx, a, case.person_id, ContactPersonIn(besk.id, "CAI"))
+    outcomes.appoint_contact_person(ctx, a, case.person_id, ContactPersonInput(besk.id, "CAI"))
     h = ho.offer_handover(
         ctx, a, case.person_id, kind="EDUCATION_START", to_external="EUC", to_external_contact="X"
     )
@@ -111,17 +111,17 @@ def test_contact_person_goes_on_after_education_starts_until_an_anchoring_judgem
 def test_after_25_only_by_an_agreement_with_an_end_date(ctx, actor_for, make_case):
     a, besk = actor_for("cai.vejl.1"), actor_for("cai.besk.1")
     young = make_case("cai.vejl.1", age=24)
-    outcomes.appoint_contact_person(ctx, a, young.person_id, ContactPersonIn(besk.id, "CAI"))
+    outcomes.appoint_contact_person(ctx, a, young.person_id, ContactPersonInput(besk.id, "CAI"))
     with pytest.raises(ValidationFailed) as err:  # before the 25th birthday: no agreement
         outcomes.agree_continuation(ctx, a, young.person_id, FROZEN.date() + dt.timedelta(30))
     assert "25-års" in err.value.message
     old = make_case("cai.vejl.1", age=25)
     with pytest.raises(ValidationFailed) as err:
-        outcomes.appoint_contact_person(ctx, a, old.person_id, ContactPersonIn(besk.id, "CAI"))
+        outcomes.appoint_contact_person(ctx, a, old.person_id, ContactPersonInput(besk.id, "CAI"))
     assert "agreed_until" in err.value.errors
     until = dt.date(2026, 12, 31)
     outcomes.appoint_contact_person(
-        ctx, a, old.person_id, ContactPersonIn(besk.id, "CAI", agreed_until=until)
+        ctx, a, old.person_id, ContactPersonInput(besk.id, "CAI", agreed_until=until)
     )
     assert _cp(ctx, old.person_id)[0].agreed_until == until
     outcomes.agree_continuation(ctx, a, old.person_id, dt.date(2027, 3, 31), "Forlænget")

@@ -9,11 +9,11 @@ from tests.counsellor.conftest import holders
 from ungehus_tui.data.engine import read_session
 from ungehus_tui.data.models import Assignment, Handover, Task, YoungPerson
 from ungehus_tui.domain import clock
-from ungehus_tui.services import handover_watch as watch
-from ungehus_tui.services import handovers as ho
-from ungehus_tui.services.assignments import active_assignments
+from ungehus_tui.services.casework import handover_watch as watch
+from ungehus_tui.services.casework import handovers as ho
+from ungehus_tui.services.casework.assignments import active_assignments
+from ungehus_tui.services.casework.outcomes import ContactPersonInput, appoint_contact_person
 from ungehus_tui.services.errors import Conflict, PermissionDenied, ValidationFailed
-from ungehus_tui.services.outcomes import ContactPersonIn, appoint_contact_person
 
 
 def test_colleague_offer_keeps_sender_holding_until_accepted(ctx, actor_for, make_case):
@@ -84,7 +84,7 @@ def test_external_needs_contact_and_closes_only_on_acknowledgement(ctx, actor_fo
     a = actor_for("cai.vejl.1")
     case = make_case("cai.vejl.1")
     appoint_contact_person(
-        ctx, a, case.person_id, ContactPersonIn(actor_for("cai.besk.1").id, "CAI")
+        ctx, a, case.person_id, ContactPersonInput(actor_for("cai.besk.1").id, "CAI")
     )
     with pytest.raises(ValidationFailed) as err:
         ho.offer_handover(ctx, a, case.person_id, kind="EDUCATION_START", to_external="FGU")

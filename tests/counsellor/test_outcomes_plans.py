@@ -8,10 +8,10 @@ from sqlmodel import select
 from tests.counsellor.conftest import FROZEN, holders
 from ungehus_tui.data.engine import read_session
 from ungehus_tui.data.models import Assignment, EducationPlan, Meeting, Task
-from ungehus_tui.services import cases, consents, outcomes, plans
+from ungehus_tui.services.casework import cases, consents, outcomes, plans
+from ungehus_tui.services.casework.outcomes import ContactPersonInput
+from ungehus_tui.services.casework.plans import InterventionInput, PlanInput
 from ungehus_tui.services.errors import Conflict, PermissionDenied, ValidationFailed
-from ungehus_tui.services.outcomes import ContactPersonIn
-from ungehus_tui.services.plans import InterventionIn, PlanIn
 
 PAST = FROZEN - dt.timedelta(days=1)
 
@@ -60,12 +60,12 @@ def test_first_team_meeting_needs_coordinator(ctx, actor_for, make_case, make_me
         "HELD",
         "Godt møde",
         coordinator_staff_id=cbu.id,
-        contact_person=ContactPersonIn(actor_for("cai.besk.1").id, "CAI, Ungeindsatsen"),
+        contact_person=ContactPersonInput(actor_for("cai.besk.1").id, "CAI, Ungeindsatsen"),
         stu_decision="Ikke relevant",
-        plan=PlanIn(
+        plan=PlanInput(
             "Møde op hver uge",
             "Uddannelse",
-            [InterventionIn("CAI", "EDUCATION", "Vejledning", dt.date(2026, 3, 11))],
+            [InterventionInput("CAI", "EDUCATION", "Vejledning", dt.date(2026, 3, 11))],
         ),
     )
     assert holders(ctx, case.person_id) == [cbu.id]
@@ -84,22 +84,22 @@ def test_contact_person_needs_eighth_grade_and_payer(ctx, actor_for, make_case):
     a = actor_for("cbu.vejl.1")
     case = make_case("cbu.vejl.1", age=15, grade=7)
     with pytest.raises(ValidationFailed) as err:
-        outcomes.appoint_contact_person(ctx, a, case.person_id, ContactPersonIn(a.id, ""))
+        outcomes.appoint_contact_person(ctx, a, case.person_id, ContactPersonInput(a.id, ""))
     assert set(err.value.errors) == {"paid_by", "contact_person"}
 
 
 def test_plan_versions_and_consent_rule(ctx, actor_for, make_case):
     a = actor_for("cai.vejl.1")
     case = make_case("cai.vejl.1")
-    housing = InterventionIn(
+    housing = InterventionInput(
         "CKFB", "OTHER", "Hjælp til bolig", dt.date(2026, 4, 1), dt.date(2026, 6, 1)
     )
     with pytest.raises(ValidationFailed) as err:
-        plans.save_plan(ctx, a, case.person_id, PlanIn("Bolig", "Job", [housing]))
+        plans.save_plan(ctx, a, case.person_id, PlanInput("Bolig", "Job", [housing]))
     assert "kræver den unges samtykke til Center for Kultur" in err.value.message
     consent = consents.give_consent(ctx, a, case.person_id, "CKFB", "Boligrådgivning")
-    plans.save_plan(ctx, a, case.person_id, PlanIn("Bolig", "Job", [housing]))
-    plans.save_plan(ctx, a, case.person_id, PlanIn("Bolig og job", "Job", [housing]))
+    plans.save_plan(ctx, a, case.person_id, PlanInput("Bolig", "Job", [housing]))
+    plans.save_plan(ctx, a, case.person_id, PlanInput("Bolig og job", "Job", [housing]))
     with read_session(ctx.engine) as s:
         versions = s.exec(
             select(EducationPlan.version).where(EducationPlan.person_id == case.person_id)
@@ -117,11 +117,11 @@ def test_strangers_cannot_see_or_change_the_case(ctx, actor_for, make_case):
     with pytest.raises(PermissionDenied):
         cases.case_timeline(ctx, other, case.person_id)
     with pytest.raises(PermissionDenied):
-        plans.save_plan(ctx, other, case.person_id, PlanIn("x", "y"))
+        plans.save_plan(ctx, other, case.person_id, PlanInput("x", "y"))
 
 
 def test_reestablish_contact_person_reopens_closed_case(ctx, actor_for, make_case):
-    from ungehus_tui.services import handovers as ho
+    from ungehus_tui.services.casework import handovers as ho
 
     a = actor_for("cai.vejl.1")
     case = make_case("cai.vejl.1", age=21)
@@ -136,11 +136,11 @@ def test_reestablish_contact_person_reopens_closed_case(ctx, actor_for, make_cas
     ho.acknowledge_external(ctx, a, h.id, acknowledged_by="Mester")
     assert holders(ctx, case.person_id) == [None]
     outcomes.reestablish_contact_person(
-        ctx, a, case.person_id, ContactPersonIn(actor_for("cai.besk.1").id, "CAI"), "UNEMPLOYED"
+        ctx, a, case.person_id, ContactPersonInput(actor_for("cai.besk.1").id, "CAI"), "UNEMPLOYED"
     )
     assert holders(ctx, case.person_id) == [a.id]
     old = make_case("cai.vejl.1", age=26)
     with pytest.raises(ValidationFailed):
         outcomes.reestablish_contact_person(
-            ctx, a, old.person_id, ContactPersonIn(a.id, "CAI"), "DROP_OUT"
+            ctx, a, old.person_id, ContactPersonInput(a.id, "CAI"), "DROP_OUT"
         )

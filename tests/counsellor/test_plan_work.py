@@ -9,18 +9,18 @@ import datetime as dt
 import pytest
 
 from tests.counsellor.conftest import FROZEN
-from ungehus_tui.services import cases, consents, outcomes, plans
+from ungehus_tui.services.casework import cases, consents, outcomes, plans
+from ungehus_tui.services.casework.plans import InterventionInput, PlanInput
 from ungehus_tui.services.errors import Conflict, NotFound, ValidationFailed
-from ungehus_tui.services.plans import InterventionIn, PlanIn
 
 PAST = FROZEN - dt.timedelta(days=1)
-SCHOOL = InterventionIn("CAI", "EDUCATION", "Brobygning", dt.date(2026, 4, 1))
-HOUSING = InterventionIn("CKFB", "OTHER", "Hjælp til bolig", dt.date(2026, 4, 1))
+SCHOOL = InterventionInput("CAI", "EDUCATION", "Brobygning", dt.date(2026, 4, 1))
+HOUSING = InterventionInput("CKFB", "OTHER", "Hjælp til bolig", dt.date(2026, 4, 1))
 
 
 def _plan_with_housing(ctx, a, person_id):  # type: ignore[no-untyped-def]
     consent = consents.give_consent(ctx, a, person_id, "CKFB", "Boligrådgivning")
-    plans.save_plan(ctx, a, person_id, PlanIn("Bolig", "Job", [SCHOOL, HOUSING]))
+    plans.save_plan(ctx, a, person_id, PlanInput("Bolig", "Job", [SCHOOL, HOUSING]))
     return consent
 
 
@@ -41,21 +41,21 @@ def test_withdrawn_consent_marks_its_intervention_and_never_blocks_the_plan(
     # Saving the rest of the plan (as the plan dialog does: the current interventions kept,
     # a goal changed) works; the carried-over intervention stays marked.
     assert view.plan_in is not None
-    edited = PlanIn("Bolig snart", "Job", view.plan_in.interventions, base_version=1)
+    edited = PlanInput("Bolig snart", "Job", view.plan_in.interventions, base_version=1)
     plans.save_plan(ctx, a, case.person_id, edited)
     # An editor that passes no ids carries over by center, area and description.
-    plans.save_plan(ctx, a, case.person_id, PlanIn("Bolig snart", "Job i år", [SCHOOL, HOUSING]))
+    plans.save_plan(ctx, a, case.person_id, PlanInput("Bolig snart", "Job i år", [SCHOOL, HOUSING]))
     again = cases.case_timeline(ctx, a, case.person_id).plan
     assert again is not None and again.version == 3
     assert [i.consent_withdrawn for i in again.interventions] == [False, True]
     # A NEW intervention beyond education and job still needs an active consent.
-    new = InterventionIn("CKFB", "OTHER", "Fritidsjob via klub")
+    new = InterventionInput("CKFB", "OTHER", "Fritidsjob via klub")
     with pytest.raises(ValidationFailed) as err:
-        plans.save_plan(ctx, a, case.person_id, PlanIn("x", "y", [SCHOOL, HOUSING, new]))
+        plans.save_plan(ctx, a, case.person_id, PlanInput("x", "y", [SCHOOL, HOUSING, new]))
     assert "kræver den unges samtykke" in err.value.message
     # A fresh consent replaces the withdrawn one: the mark goes.
     consents.give_consent(ctx, a, case.person_id, "CKFB", "Bolig igen")
-    plans.save_plan(ctx, a, case.person_id, PlanIn("x", "y", [SCHOOL, HOUSING]))
+    plans.save_plan(ctx, a, case.person_id, PlanInput("x", "y", [SCHOOL, HOUSING]))
     last = cases.case_timeline(ctx, a, case.person_id).plan
     assert last is not None and not any(i.consent_withdrawn for i in last.interventions)
 
@@ -99,13 +99,13 @@ def test_goals_from_the_outcome_dialog_keep_the_interventions(
     case = make_case("cai.vejl.1")
     _plan_with_housing(ctx, a, case.person_id)
     mid = make_meeting(case.person_id, PAST, ["cai.vejl.1"])
-    # The outcome dialog sends only the goals: PlanIn(short, long).
-    outcomes.record_outcome(ctx, a, mid, "HELD", plan=PlanIn("Nye mål", "Langt"))
+    # The outcome dialog sends only the goals: PlanInput(short, long).
+    outcomes.record_outcome(ctx, a, mid, "HELD", plan=PlanInput("Nye mål", "Langt"))
     view = plans.plan_view(ctx, a, case.person_id)
     assert view is not None and view.version == 2 and view.short_term_goals == "Nye mål"
     assert [i.description for i in view.interventions] == ["Brobygning", "Hjælp til bolig"]
     # An explicit empty list is still "no interventions".
-    plans.save_plan(ctx, a, case.person_id, PlanIn("Mål", "", []))
+    plans.save_plan(ctx, a, case.person_id, PlanInput("Mål", "", []))
     view = plans.plan_view(ctx, a, case.person_id)
     assert view is not None and view.interventions == []
 
@@ -113,19 +113,19 @@ def test_goals_from_the_outcome_dialog_keep_the_interventions(
 def test_the_second_of_two_editors_is_told_who_saved(ctx, actor_for, make_case):
     a, b = actor_for("cai.vejl.1"), actor_for("cbu.vejl.1")
     case = make_case("cai.vejl.1", team=["cbu.vejl.1"])
-    plans.save_plan(ctx, a, case.person_id, PlanIn("Start", "", [SCHOOL]))
+    plans.save_plan(ctx, a, case.person_id, PlanInput("Start", "", [SCHOOL]))
     mine = cases.case_timeline(ctx, a, case.person_id).plan_in
     theirs = cases.case_timeline(ctx, b, case.person_id).plan_in
     assert mine is not None and theirs is not None and mine.base_version == 1
-    plans.save_plan(ctx, b, case.person_id, PlanIn("Deres mål", "", theirs.interventions, 1))
+    plans.save_plan(ctx, b, case.person_id, PlanInput("Deres mål", "", theirs.interventions, 1))
     with pytest.raises(Conflict) as err:
-        plans.save_plan(ctx, a, case.person_id, PlanIn("Mine mål", "", mine.interventions, 1))
+        plans.save_plan(ctx, a, case.person_id, PlanInput("Mine mål", "", mine.interventions, 1))
     b_name = b.name
     assert b_name in err.value.message and "version 2" in err.value.message
     view = plans.plan_view(ctx, a, case.person_id)
     assert view is not None and (view.version, view.short_term_goals) == (2, "Deres mål")
     # Nobody had a plan yet: base_version 0 is checked too.
     other = make_case("cai.vejl.1")
-    plans.save_plan(ctx, a, other.person_id, PlanIn("Først", "", [], base_version=0))
+    plans.save_plan(ctx, a, other.person_id, PlanInput("Først", "", [], base_version=0))
     with pytest.raises(Conflict):
-        plans.save_plan(ctx, a, other.person_id, PlanIn("Også først", "", [], base_version=0))
+        plans.save_plan(ctx, a, other.person_id, PlanInput("Også først", "", [], base_version=0))

@@ -6,7 +6,7 @@ import json
 from typer.testing import CliRunner
 
 from ungehus_tui.cli import app as cli_app
-from ungehus_tui.services.queue import QueueKind, counts, queue_for
+from ungehus_tui.services.casework.queue import QueueKind, counts, queue_for
 
 
 def test_queue_has_every_kind_sorted_by_due(ctx, actor_for, scenario):
@@ -53,7 +53,7 @@ def test_leader_sees_the_centers_queue_with_whose_it_is(ctx, actor_for, scenario
     """A leader's queue is everyone's in their center (read-only oversight): the same items,
     each saying whose it is; an offer between two of the center's own staff is one line,
     'offered to the center'. Another center's leader sees none of it."""
-    from ungehus_tui.services.queue import kind_names
+    from ungehus_tui.services.casework.queue import kind_names
 
     leader = actor_for("cai.leder")
     items = queue_for(ctx, leader)

@@ -10,9 +10,9 @@ from typer.testing import CliRunner
 
 from ungehus_tui.cli import app as cli_app
 from ungehus_tui.domain import clock
-from ungehus_tui.services import handovers as ho
-from ungehus_tui.services import outcomes
-from ungehus_tui.services.queue import queue_for
+from ungehus_tui.services.casework import handovers as ho
+from ungehus_tui.services.casework import outcomes
+from ungehus_tui.services.casework.queue import queue_for
 
 from .conftest import FROZEN, holders
 

@@ -9,10 +9,10 @@ import datetime as dt
 import pytest
 
 from tests.counsellor.conftest import FROZEN, holders
-from ungehus_tui.services import outcomes, plans, teams
+from ungehus_tui.services.casework import outcomes, plans, teams
+from ungehus_tui.services.casework.plans import PlanInput
+from ungehus_tui.services.casework.queue import queue_for
 from ungehus_tui.services.errors import Conflict, PermissionDenied, ValidationFailed
-from ungehus_tui.services.plans import PlanIn
-from ungehus_tui.services.queue import queue_for
 
 PAST = FROZEN - dt.timedelta(days=1)
 
@@ -36,7 +36,7 @@ def test_a_single_center_case_brings_in_another_center_and_needs_a_coordinator(
     leader = queue_for(ctx, actor_for("cai.leder"), kinds=["COORDINATOR_MISSING"])
     assert [i.holder_name for i in leader] == [me.name]
     # The CHP professional now works on the case.
-    plans.save_plan(ctx, chp, case.person_id, PlanIn("Mål", ""))
+    plans.save_plan(ctx, chp, case.person_id, PlanInput("Mål", ""))
     # The 'coordinator required' refusal, on a team case that really has none.
     mid = make_meeting(
         case.person_id, PAST, [me.login, chp.login], kind="TEAM_MEETING", is_first=True
@@ -76,7 +76,7 @@ def test_a_team_shrinks_but_never_loses_its_holder(ctx, actor_for, make_case):
     teams.remove_center(ctx, me, case.person_id, "CBU", "Skolen er slut")
     assert holders(ctx, case.person_id) == [me.id]
     with pytest.raises(PermissionDenied):  # the CBU professional has left the case
-        plans.save_plan(ctx, cbu, case.person_id, PlanIn("x", ""))
+        plans.save_plan(ctx, cbu, case.person_id, PlanInput("x", ""))
     with pytest.raises(Conflict):
         teams.remove_center(ctx, me, case.person_id, "CBU", "Igen")
 
@@ -87,7 +87,7 @@ def test_a_changed_situation_or_new_intake_asks_the_coordinator_to_revise_the_pl
     from ungehus_tui.data.engine import read_session
     from ungehus_tui.data.models import YoungPerson
     from ungehus_tui.domain.triage_model import Facts
-    from ungehus_tui.services.intake import record_intake
+    from ungehus_tui.services.desk.intake import record_intake
 
     me, cbu = actor_for("cai.vejl.1"), actor_for("cbu.vejl.1")
     case = make_case("cai.vejl.1", team=["cbu.vejl.1"])  # me: coordinator
@@ -97,7 +97,7 @@ def test_a_changed_situation_or_new_intake_asks_the_coordinator_to_revise_the_pl
         "Revidér planen: situationen er ændret (Droppet ud af EUX)"
     ]
     assert queue_for(ctx, cbu, kinds=["PLAN_REVISION"]) == []
-    plans.save_plan(ctx, cbu, case.person_id, PlanIn("Ny plan", ""))  # saving closes it
+    plans.save_plan(ctx, cbu, case.person_id, PlanInput("Ny plan", ""))  # saving closes it
     assert queue_for(ctx, me, kinds=["PLAN_REVISION"]) == []
     with read_session(ctx.engine) as session:
         cpr = session.get(YoungPerson, case.person_id).cpr  # type: ignore[union-attr]

@@ -16,10 +16,10 @@ from ungehus_tui.cli import app
 from ungehus_tui.data.engine import read_session
 from ungehus_tui.data.models import Task, YoungPerson
 from ungehus_tui.domain import clock
-from ungehus_tui.services import outcomes
+from ungehus_tui.services.casework import outcomes
+from ungehus_tui.services.casework.queue import queue_for
+from ungehus_tui.services.dataio.report import Quarter, steering_report
 from ungehus_tui.services.errors import ValidationFailed
-from ungehus_tui.services.queue import queue_for
-from ungehus_tui.services.report import Quarter, steering_report
 
 runner = CliRunner()
 MINOR = cpr_for(dt.date(2010, 8, 9), 201)  # 15 on 1 April 2026

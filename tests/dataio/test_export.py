@@ -19,10 +19,10 @@ from ungehus_tui.data import migrate
 from ungehus_tui.data.engine import read_session
 from ungehus_tui.data.models import AuditEvent, ExportWatermark, YoungPerson
 from ungehus_tui.domain import clock
-from ungehus_tui.services import retention
+from ungehus_tui.services.dataio import retention
+from ungehus_tui.services.dataio.export import pseudonym, run_export, watermark
+from ungehus_tui.services.dataio.tabular import Dialect, neutralise
 from ungehus_tui.services.errors import PermissionDenied, ServiceError
-from ungehus_tui.services.export import pseudonym, run_export, watermark
-from ungehus_tui.services.tabular import Dialect, neutralise
 
 LATER = T0 + dt.timedelta(hours=1)
 

@@ -16,11 +16,11 @@ from tests.dataio.conftest import T0
 from tests.dataio.test_export_rows import build
 from ungehus_tui.data.models import Intake
 from ungehus_tui.domain import clock
-from ungehus_tui.services.export import pseudonym, run_export
-from ungehus_tui.services.export_copy import copy_plan
-from ungehus_tui.services.export_entities import entities
-from ungehus_tui.services.export_rows import pseudonymiser
-from ungehus_tui.services.tabular import EXTENSIONS, Dialect, RowWriter
+from ungehus_tui.services.dataio.export import pseudonym, run_export
+from ungehus_tui.services.dataio.export_copy import copy_plan
+from ungehus_tui.services.dataio.export_entities import entities
+from ungehus_tui.services.dataio.export_rows import pseudonymiser
+from ungehus_tui.services.dataio.tabular import EXTENSIONS, Dialect, RowWriter
 
 HOSTILE = [
     'Semi;ko "ci", ko',

@@ -16,10 +16,10 @@ from sqlalchemy import Engine
 
 from tests.dataio.conftest import T0, World, at
 from ungehus_tui.domain import clock
-from ungehus_tui.services.export import pseudonym
-from ungehus_tui.services.export_entities import entities
-from ungehus_tui.services.export_rows import Plan, cells, plan_for, pseudonymiser
-from ungehus_tui.services.tabular import Dialect, cell
+from ungehus_tui.services.dataio.export import pseudonym
+from ungehus_tui.services.dataio.export_entities import entities
+from ungehus_tui.services.dataio.export_rows import Plan, cells, plan_for, pseudonymiser
+from ungehus_tui.services.dataio.tabular import Dialect, cell
 
 KEY = "test-pseudonym-key-0123456789"
 UTC = dt.UTC

@@ -15,9 +15,9 @@ from ungehus_tui.data.engine import read_session, write_session
 from ungehus_tui.data.models import Assignment, AuditEvent, Task, YoungPerson
 from ungehus_tui.domain import clock
 from ungehus_tui.domain.codes import TaskKind
-from ungehus_tui.services.people import PersonIn, register_person
-from ungehus_tui.services.queue import queue_for
-from ungehus_tui.services.tabular import Dialect, detect_dialect, read_rows
+from ungehus_tui.services.casework.queue import queue_for
+from ungehus_tui.services.dataio.tabular import Dialect, detect_dialect, read_rows
+from ungehus_tui.services.desk.people import PersonInput, register_person
 
 runner = CliRunner()
 
@@ -57,7 +57,7 @@ def count(ctx) -> int:  # type: ignore[no-untyped-def]
 
 def test_import_with_bad_rows_rejects_file_and_idempotence(ctx, actor_for, db_url, tmp_path):
     clock.set_now(T0)
-    register_person(ctx, actor_for("rec.1"), PersonIn(KNOWN, "Noah Testholm"))
+    register_person(ctx, actor_for("rec.1"), PersonInput(KNOWN, "Noah Testholm"))
     path = tmp_path / "opsoegning.csv"
     path.write_text(outreach_list(), encoding="utf-8")
 

@@ -9,9 +9,9 @@ from typer.testing import CliRunner
 
 from tests.dataio.conftest import World, at
 from ungehus_tui.cli import app
+from ungehus_tui.services.dataio.report import Quarter, percentile, steering_report
+from ungehus_tui.services.dataio.report_html import render_html
 from ungehus_tui.services.errors import PermissionDenied, ValidationFailed
-from ungehus_tui.services.report import Quarter, percentile, steering_report
-from ungehus_tui.services.report_html import render_html
 
 D = dt.date
 

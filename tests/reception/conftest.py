@@ -40,6 +40,6 @@ async def settle(app, pilot, rounds: int = 3) -> None:  # type: ignore[no-untype
 
 
 def teen(cpr: str, name: str = "Freja Prøvesen"):  # type: ignore[no-untyped-def]
-    from ungehus_tui.services.people import PersonIn
+    from ungehus_tui.services.desk.people import PersonInput
 
-    return PersonIn(cpr=cpr, name=name, phone="01234567", guardian_name="Hanne Prøvesen")
+    return PersonInput(cpr=cpr, name=name, phone="01234567", guardian_name="Hanne Prøvesen")

@@ -11,7 +11,8 @@ from tests.reception.conftest import cpr_aged
 from ungehus_tui.data.engine import read_session
 from ungehus_tui.data.models import Consent, DeskArrival, Intake, YoungPerson
 from ungehus_tui.domain import clock
-from ungehus_tui.services import arrivals, desk, people
+from ungehus_tui.services.desk import arrivals, people
+from ungehus_tui.services.desk import walk_in as desk
 from ungehus_tui.services.errors import ValidationFailed
 
 pytestmark = pytest.mark.usefixtures("frozen")
@@ -19,8 +20,8 @@ pytestmark = pytest.mark.usefixtures("frozen")
 TEEN = desk.Answers(situation="ingen", social_case=True)
 
 
-def _teen(cpr: str, name: str = "Freja Prøvesen") -> people.PersonIn:
-    return people.PersonIn(cpr=cpr, name=name, phone="01234567", guardian_name="Hanne Prøvesen")
+def _teen(cpr: str, name: str = "Freja Prøvesen") -> people.PersonInput:
+    return people.PersonInput(cpr=cpr, name=name, phone="01234567", guardian_name="Hanne Prøvesen")
 
 
 def test_walk_in_registers_triages_consents_and_records_arrival(ctx, reception):

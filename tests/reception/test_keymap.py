@@ -48,10 +48,10 @@ def test_every_binding_has_an_id_and_a_tooltip() -> None:
 
 def test_the_keymap_table_is_read_from_config_toml(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     config = tmp_path / "config.toml"
-    config.write_text('[keymap]\n"reception.new" = "f8"\n"mode.queue" = "ctrl+k"\n')
+    config.write_text('[keymap]\n"desk.new" = "f8"\n"mode.queue" = "ctrl+k"\n')
     monkeypatch.setenv("UNGEHUS_CONFIG", str(config))
     settings = load_settings(data_dir=tmp_path)
-    assert settings.keymap == {"reception.new": "f8", "mode.queue": "ctrl+k"}
+    assert settings.keymap == {"desk.new": "f8", "mode.queue": "ctrl+k"}
 
 
 @pytest.mark.parametrize("rebound", [True, False])
@@ -59,7 +59,7 @@ async def test_a_rebound_desk_key_works_in_the_real_app(ctx, frozen, rebound) ->
     """The new-young-person key moved from Ctrl+N to F8: F8 opens registration with the typed
     CPR number, the footer says F8, and Ctrl+N no longer does it."""
     if rebound:
-        keymap = {"reception.new": "f8"}
+        keymap = {"desk.new": "f8"}
         ctx = dataclasses.replace(ctx, settings=ctx.settings.model_copy(update={"keymap": keymap}))
     app = make_app(ctx)
     new_key, old_key = ("f8", "ctrl+n") if rebound else ("ctrl+n", "f8")
@@ -71,7 +71,7 @@ async def test_a_rebound_desk_key_works_in_the_real_app(ctx, frozen, rebound) ->
         await settle(app, pilot)
         await pilot.press(old_key)
         await settle(app, pilot)
-        assert type(app.screen).__name__ == "ReceptionScreen"
+        assert type(app.screen).__name__ == "DeskScreen"
         await pilot.press(new_key)
         await settle(app, pilot)
         assert type(app.screen).__name__ == "RegistrationScreen"

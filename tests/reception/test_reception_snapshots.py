@@ -10,7 +10,8 @@ from textual.widgets import Input
 
 from tests.reception.conftest import cpr_aged, settle, teen
 from ungehus_tui.app import make_app
-from ungehus_tui.services import arrivals, desk
+from ungehus_tui.services.desk import arrivals
+from ungehus_tui.services.desk import walk_in as desk
 
 SIZE = (120, 36)
 SOCIAL = desk.Answers(situation="ingen", social_case=True)

@@ -14,7 +14,8 @@ from ungehus_tui.app import make_app
 from ungehus_tui.data.engine import read_session, write_session
 from ungehus_tui.data.models import DeskArrival, Staff, YoungPerson
 from ungehus_tui.domain import clock
-from ungehus_tui.services import arrivals, desk
+from ungehus_tui.services.desk import arrivals
+from ungehus_tui.services.desk import walk_in as desk
 
 SOCIAL = desk.Answers(situation="ingen", social_case=True)
 
@@ -61,7 +62,7 @@ async def test_age_refusal_registers_nothing(ctx, frozen):
         await settle(app, pilot)
         await pilot.press("ctrl+n")
         await settle(app, pilot)
-        assert type(app.screen).__name__ == "ReceptionScreen"
+        assert type(app.screen).__name__ == "DeskScreen"
         await pilot.press("escape", *cpr_aged(30))
         await settle(app, pilot)
         assert "jobcenteret" in str(app.screen.query_one("#refusal", Static).render())
@@ -161,7 +162,7 @@ async def test_waiting_list_question_and_served(ctx, reception, frozen):
 
 
 async def test_check_in_for_todays_meeting_links_the_meeting(ctx, reception, frozen):
-    from ungehus_tui.services import booking
+    from ungehus_tui.services.desk import booking
 
     walk = desk.register_walk_in(ctx, reception, teen(cpr_aged(17)), SOCIAL, [])
     arrivals.serve_person(ctx, reception, walk.person_id)
@@ -190,7 +191,7 @@ async def test_counsellor_at_the_desk_searches_without_reception_keys(ctx, recep
     arrival keys: no 'Din rolle ... giver ikke adgang' message on start or every 30 s."""
     from textual.widgets import Footer
 
-    from ungehus_tui.screens.reception import ReceptionScreen
+    from ungehus_tui.screens.desk import DeskScreen
     from ungehus_tui.widgets.waiting import WaitingPanel
 
     desk.register_walk_in(ctx, reception, teen(cpr_aged(19), "Søren Prøvesen"), desk.Answers("job"))
@@ -200,7 +201,7 @@ async def test_counsellor_at_the_desk_searches_without_reception_keys(ctx, recep
         await app.switch_mode("reception")
         await settle(app, pilot)
         screen = app.screen
-        assert isinstance(screen, ReceptionScreen)
+        assert isinstance(screen, DeskScreen)
         assert not screen.query_one(WaitingPanel).display
         assert [n.message for n in app._notifications] == []
         footer_keys = {k.key for k in screen.query_one(Footer).query("FooterKey")}  # type: ignore[attr-defined]

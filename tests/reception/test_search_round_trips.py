@@ -12,8 +12,8 @@ from sqlalchemy import event, text
 
 from tests.reception.conftest import cpr_aged
 from ungehus_tui.data import engine as engine_mod
-from ungehus_tui.services import people
-from ungehus_tui.services.people import PersonIn
+from ungehus_tui.services.desk import people
+from ungehus_tui.services.desk.people import PersonInput
 
 NAMES = ["Hans Hansen", "Søren Hansen", "Sofie Hansen-Berg", "Hanne Ibsen", "Ali Fiktiv"]
 
@@ -21,7 +21,7 @@ NAMES = ["Hans Hansen", "Søren Hansen", "Sofie Hansen-Berg", "Hanne Ibsen", "Al
 @pytest.fixture
 def registered(ctx, reception):  # type: ignore[no-untyped-def]
     for i, name in enumerate(NAMES):
-        people.register_person(ctx, reception, PersonIn(cpr_aged(20, days=i + 1), name))
+        people.register_person(ctx, reception, PersonInput(cpr_aged(20, days=i + 1), name))
 
 
 def _statements(ctx) -> tuple[list[tuple[str, bool]], Any]:  # type: ignore[no-untyped-def]

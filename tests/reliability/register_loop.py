@@ -15,7 +15,7 @@ import sys
 from ungehus_tui.data.engine import read_session
 from ungehus_tui.domain.cpr import century_digit_for
 from ungehus_tui.services.context import actor_by_login
-from ungehus_tui.services.people import PersonIn, register_person
+from ungehus_tui.services.desk.people import PersonInput, register_person
 from ungehus_tui.settings import load_settings
 from ungehus_tui.store import open_store
 
@@ -34,7 +34,7 @@ def main(url: str, first: int, count: int) -> None:
     for index in range(first, first + count):
         number = cpr_for(index)
         register_person(
-            ctx, actor, PersonIn(cpr=number, name=f"Prøve Crashsen {index}", phone="01234567")
+            ctx, actor, PersonInput(cpr=number, name=f"Prøve Crashsen {index}", phone="01234567")
         )
         print(number, flush=True)
 

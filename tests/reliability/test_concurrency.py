@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from tests.reliability.register_loop import cpr_for
 from ungehus_tui.data.engine import read_session
 from ungehus_tui.data.models import AuditEvent, AuditHead, YoungPerson
-from ungehus_tui.services.audit import GENESIS, event_hash
+from ungehus_tui.services.access.audit import GENESIS, event_hash
 
 WORKERS = 4
 EACH = 12
@@ -21,7 +21,7 @@ EACH = 12
 def _register(url: str, worker: int, start: mp.synchronize.Event) -> list[str]:
     """One desk: register EACH young people; return the errors it saw (as text)."""
     from ungehus_tui.services.context import actor_by_login
-    from ungehus_tui.services.people import PersonIn, register_person
+    from ungehus_tui.services.desk.people import PersonInput, register_person
     from ungehus_tui.settings import load_settings
     from ungehus_tui.store import open_store
 
@@ -35,7 +35,7 @@ def _register(url: str, worker: int, start: mp.synchronize.Event) -> list[str]:
             index = 5000 + worker * EACH + i
             try:
                 register_person(
-                    ctx, actor, PersonIn(cpr=cpr_for(index), name=f"Prøve Parallelsen {index}")
+                    ctx, actor, PersonInput(cpr=cpr_for(index), name=f"Prøve Parallelsen {index}")
                 )
             except Exception:
                 errors.append(traceback.format_exc(limit=3))

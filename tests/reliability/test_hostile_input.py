@@ -24,9 +24,9 @@ from ungehus_tui.data.models import (
 )
 from ungehus_tui.domain import clock
 from ungehus_tui.domain.triage import Facts
+from ungehus_tui.services.desk.intake import record_intake
+from ungehus_tui.services.desk.people import PersonInput, register_person, validate_person
 from ungehus_tui.services.errors import ServiceError
-from ungehus_tui.services.intake import record_intake
-from ungehus_tui.services.people import PersonIn, register_person, validate_person
 
 TODAY = dt.date(2026, 3, 2)
 COUNTED = (YoungPerson, PersonNameToken, AuditEvent, Intake, TriageDecision)
@@ -104,7 +104,7 @@ HYPOTHESIS = settings(
 def test_register_person_refuses_cleanly_and_writes_nothing(ctx, reception, fields) -> None:
     clock.set_now(dt.datetime(2026, 3, 2, 10, 0))
     before = _counts(ctx)
-    data = PersonIn(**fields)
+    data = PersonInput(**fields)
     try:
         validate_person(data, on=TODAY)
         valid = True
@@ -150,7 +150,7 @@ def _facts_fields():  # type: ignore[no-untyped-def]
 @given(fields=_facts_fields())
 def test_record_intake_refuses_cleanly_and_writes_nothing(ctx, reception, fields) -> None:
     clock.set_now(dt.datetime(2026, 3, 2, 10, 0))
-    person, _ = register_person(ctx, reception, PersonIn(cpr=VALID_CPR, name="Anna Prøvesen"))
+    person, _ = register_person(ctx, reception, PersonInput(cpr=VALID_CPR, name="Anna Prøvesen"))
     assert person.id is not None
     before = _counts(ctx)
     try:

@@ -13,9 +13,9 @@ from typer.testing import CliRunner
 
 from ungehus_tui.cli import app
 from ungehus_tui.data.engine import write_session
-from ungehus_tui.services import audit
-from ungehus_tui.services.audit_query import verify_chain
-from ungehus_tui.services.export import run_export
+from ungehus_tui.services.access import audit
+from ungehus_tui.services.access.audit_query import verify_chain
+from ungehus_tui.services.dataio.export import run_export
 from ungehus_tui.settings import load_settings
 from ungehus_tui.store import init_store, open_store
 

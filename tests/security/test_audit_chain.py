@@ -5,14 +5,15 @@ from typer.testing import CliRunner
 
 from ungehus_tui.cli import app
 from ungehus_tui.data.engine import write_session
-from ungehus_tui.services import audit, people
-from ungehus_tui.services.audit_query import person_events, verify_chain
+from ungehus_tui.services.access import audit
+from ungehus_tui.services.access.audit_query import person_events, verify_chain
+from ungehus_tui.services.desk import people
 
 CPR = "0101054321"  # fictitious, born 2005
 
 
 def _fill(ctx, actor, n: int = 20) -> int:  # type: ignore[no-untyped-def]
-    person, _ = people.register_person(ctx, actor, people.PersonIn(CPR, "Test Prøvesen"))
+    person, _ = people.register_person(ctx, actor, people.PersonInput(CPR, "Test Prøvesen"))
     assert person.id is not None
     with write_session(ctx.engine) as s:
         for i in range(n):

@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 from ungehus_tui.cli import app
 from ungehus_tui.data.engine import read_session, write_session
 from ungehus_tui.data.models import AuditEvent, Staff
-from ungehus_tui.services import audit
-from ungehus_tui.services.audit_query import verify_chain
+from ungehus_tui.services.access import audit
+from ungehus_tui.services.access.audit_query import verify_chain
 from ungehus_tui.services.context import local_origin
 
 CPR = "0101054321"  # fictitious

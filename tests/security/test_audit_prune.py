@@ -14,8 +14,9 @@ from typer.testing import CliRunner
 from ungehus_tui.cli import app
 from ungehus_tui.data.engine import write_session
 from ungehus_tui.domain import clock
-from ungehus_tui.services import audit, retention
-from ungehus_tui.services.audit_query import verify_chain
+from ungehus_tui.services.access import audit
+from ungehus_tui.services.access.audit_query import verify_chain
+from ungehus_tui.services.dataio import retention
 from ungehus_tui.settings import SettingsError, load_settings
 
 runner = CliRunner()

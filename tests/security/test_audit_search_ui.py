@@ -10,9 +10,9 @@ from tests.reception.conftest import cpr_aged, frozen, settle, teen
 from ungehus_tui.app import UngehusApp, make_app
 from ungehus_tui.data.engine import read_session
 from ungehus_tui.data.models import AuditEvent
-from ungehus_tui.screens.reception import SEARCH_SETTLE_SECONDS, ReceptionScreen
-from ungehus_tui.services import desk
-from ungehus_tui.services.audit_query import verify_chain
+from ungehus_tui.screens.desk import SEARCH_SETTLE_SECONDS, DeskScreen
+from ungehus_tui.services.access.audit_query import verify_chain
+from ungehus_tui.services.desk import walk_in as desk
 
 __all__ = ["frozen"]  # the desk clock fixture of tests/reception
 
@@ -47,7 +47,7 @@ async def test_typing_pause_logs_the_term_once(ctx, reception, frozen) -> None: 
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(app, pilot)
         screen = app.screen
-        assert isinstance(screen, ReceptionScreen)
+        assert isinstance(screen, DeskScreen)
         await pilot.press(*"sør")
         await settle(app, pilot)
         clock.t += SEARCH_SETTLE_SECONDS - 0.1  # still typing: nothing yet
@@ -81,6 +81,7 @@ async def test_enter_logs_the_term_and_opening_a_result_too(ctx, reception, froz
     first, _ = _register(ctx, reception, "Mads Eksempelgaard", 20)
     second, _ = _register(ctx, reception, "Mads Prøvegaard", 21)
     app = make_app(ctx, actor=reception)
+    app.idle_clock = FakeClock()  # a slow machine never makes a typing pause the test did not
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(app, pilot)
         await pilot.press(*"mads", "enter")  # Enter, at once, no pause
@@ -88,7 +89,7 @@ async def test_enter_logs_the_term_and_opening_a_result_too(ctx, reception, froz
         assert type(app.screen).__name__ == "PersonScreen"
         await pilot.press("escape")
         await settle(app, pilot)
-        assert type(app.screen).__name__ == "ReceptionScreen"
+        assert type(app.screen).__name__ == "DeskScreen"
         await pilot.press("escape", *"mads p")
         await settle(app, pilot)
         table = app.screen.query_one("#results", DataTable)
@@ -107,6 +108,7 @@ async def test_enter_logs_the_term_and_opening_a_result_too(ctx, reception, froz
 async def test_a_cpr_search_is_logged_as_typed_and_never_shown(ctx, reception, frozen) -> None:  # type: ignore[no-untyped-def]
     pid, cpr = _register(ctx, reception, "Freja Prøvesen", 17)
     app = make_app(ctx, actor=reception)
+    app.idle_clock = FakeClock()  # a slow machine never makes a typing pause the test did not
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(app, pilot)
         await pilot.press(*cpr)
@@ -128,7 +130,7 @@ async def test_an_emptied_field_starts_a_new_search(ctx, reception, frozen) -> N
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(app, pilot)
         screen = app.screen
-        assert isinstance(screen, ReceptionScreen)
+        assert isinstance(screen, DeskScreen)
         await pilot.press(*"ærø", "enter")
         await settle(app, pilot)
         await pilot.press("escape")  # back from the person: field still 'ærø'

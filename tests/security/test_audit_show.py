@@ -11,8 +11,9 @@ from typer.testing import CliRunner
 
 from ungehus_tui.cli import app
 from ungehus_tui.cli import audit as audit_cli
-from ungehus_tui.services import desk, people
-from ungehus_tui.services.audit_query import ACTION_NAMES_DA
+from ungehus_tui.services.access.audit_query import ACTION_NAMES_DA
+from ungehus_tui.services.desk import people
+from ungehus_tui.services.desk import walk_in as desk
 
 CPR = "0101054321"  # fictitious, born 2005
 OTHER = "0202064322"
@@ -39,8 +40,8 @@ def test_searches_that_found_the_person_by_name_or_cpr(  # type: ignore[no-untyp
     ctx, reception, db_url, monkeypatch
 ) -> None:
     monkeypatch.setattr(audit_cli.console, "width", 220)
-    people.register_person(ctx, reception, people.PersonIn(CPR, "Freja Prøvesen"))
-    people.register_person(ctx, reception, people.PersonIn(OTHER, "Mads Eksempel"))
+    people.register_person(ctx, reception, people.PersonInput(CPR, "Freja Prøvesen"))
+    people.register_person(ctx, reception, people.PersonInput(OTHER, "Mads Eksempel"))
     people.audit_search(ctx, reception, "frej")  # found her by name
     people.audit_search(ctx, reception, "prøvesen fr")  # by two name words
     people.audit_search(ctx, reception, "010105 4321")  # her CPR with a space
@@ -66,7 +67,7 @@ def test_searches_that_found_the_person_by_name_or_cpr(  # type: ignore[no-untyp
 
 def test_hostile_terms_are_not_rich_markup(ctx, reception, db_url, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(audit_cli.console, "width", 220)
-    person, _ = people.register_person(ctx, reception, people.PersonIn(CPR, "Freja Prøvesen"))
+    person, _ = people.register_person(ctx, reception, people.PersonInput(CPR, "Freja Prøvesen"))
     assert person.id is not None
     desk.person_card(ctx, reception, person.id, search_term="[bold]frej")
     out = _show(db_url)

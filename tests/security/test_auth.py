@@ -8,7 +8,7 @@ from sqlmodel import select
 from ungehus_tui.data.engine import read_session
 from ungehus_tui.data.models import AuditEvent
 from ungehus_tui.domain import clock
-from ungehus_tui.services import auth, staff
+from ungehus_tui.services.access import auth, staff
 from ungehus_tui.services.errors import PermissionDenied, ValidationFailed
 
 PW = "rigtig-kode-42"

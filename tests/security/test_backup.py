@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from ungehus_tui.cli import app
-from ungehus_tui.services import backup
+from ungehus_tui.services.dataio import backup
 from ungehus_tui.services.errors import ServiceError
 
 pytestmark = pytest.mark.sqlite_only
@@ -21,7 +21,7 @@ import sys
 from ungehus_tui.settings import load_settings
 from ungehus_tui.store import open_store
 from ungehus_tui.data.engine import read_session, write_session
-from ungehus_tui.services import audit
+from ungehus_tui.services.access import audit
 from ungehus_tui.services.context import actor_by_login
 ctx = open_store(load_settings(db=sys.argv[1]))
 with read_session(ctx.engine) as s:

@@ -7,7 +7,7 @@ from textual.widgets import Input
 
 from ungehus_tui.app import make_app
 from ungehus_tui.screens.change_password import ChangePasswordDialog
-from ungehus_tui.services import auth
+from ungehus_tui.services.access import auth
 
 
 async def _fill(pilot, old: str, new: str, repeat: str) -> None:  # type: ignore[no-untyped-def]

@@ -30,18 +30,11 @@ from ungehus_tui.data.models import (
 )
 from ungehus_tui.data.org import OrgFileError, default_org_path, read_org
 from ungehus_tui.domain import clock
-from ungehus_tui.services import (
-    arrivals,
-    consents,
-    desk,
-    handovers,
-    importer,
-    intake,
-    outcomes,
-    people,
-    plans,
-)
-from ungehus_tui.services import staff as staff_svc
+from ungehus_tui.services.access import staff as staff_svc
+from ungehus_tui.services.casework import consents, handovers, outcomes, plans
+from ungehus_tui.services.dataio import importer
+from ungehus_tui.services.desk import arrivals, intake, people
+from ungehus_tui.services.desk import walk_in as desk
 from ungehus_tui.services.errors import ValidationFailed
 
 ESC_TITLE = "\x1b]0;pwned\x07"
@@ -112,7 +105,7 @@ def test_registration_refuses_each_person_field(
     good = {"cpr": MINOR, "name": "Ida Prøvesen", "guardian_name": "Bo Prøvesen"}
     good.update(phone="12345678", email="ida@eksempel.dk", guardian_phone="87654321")
     good[field] = f"{good[field][:3]}{char}{good[field][3:]}"
-    data = people.PersonIn(**good)
+    data = people.PersonInput(**good)
     refused(ctx, lambda: people.register_person(ctx, reception, data), field, code, label)
     refused(
         ctx,
@@ -125,7 +118,7 @@ def test_registration_refuses_each_person_field(
 
 def test_danish_letters_and_accents_still_pass(ctx, reception, frozen) -> None:  # type: ignore[no-untyped-def]
     person, created = people.register_person(
-        ctx, reception, people.PersonIn(ADULT, "Åse Ærø-Øberg Renée Müller")
+        ctx, reception, people.PersonInput(ADULT, "Åse Ærø-Øberg Renée Müller")
     )
     assert created and person.name == "Åse Ærø-Øberg Renée Müller"
 
@@ -182,7 +175,9 @@ def test_casework_texts_are_refused(ctx, actor_for, frozen, char, code) -> None:
     )
     refused(
         ctx,
-        lambda: outcomes.appoint_contact_person(ctx, me, pid, outcomes.ContactPersonIn(me.id, bad)),
+        lambda: outcomes.appoint_contact_person(
+            ctx, me, pid, outcomes.ContactPersonInput(me.id, bad)
+        ),
         "paid_by",
         code,
         "Hvem der betaler",
@@ -191,22 +186,22 @@ def test_casework_texts_are_refused(ctx, actor_for, frozen, char, code) -> None:
     if char != "\n":
         refused(
             ctx,
-            lambda: plans.save_plan(ctx, me, pid, plans.PlanIn(bad, "")),
+            lambda: plans.save_plan(ctx, me, pid, plans.PlanInput(bad, "")),
             "short_term_goals",
             code,
             "Målene på kort sigt",
         )
         refused(
             ctx,
-            lambda: plans.save_plan(ctx, me, pid, plans.PlanIn("Mål", bad)),
+            lambda: plans.save_plan(ctx, me, pid, plans.PlanInput("Mål", bad)),
             "long_term_goals",
             code,
             "Målene på langt sigt",
         )
-    item = plans.InterventionIn("CAI", "EDUCATION", bad)
+    item = plans.InterventionInput("CAI", "EDUCATION", bad)
     refused(
         ctx,
-        lambda: plans.save_plan(ctx, me, pid, plans.PlanIn("Mål", "", [item])),
+        lambda: plans.save_plan(ctx, me, pid, plans.PlanInput("Mål", "", [item])),
         "interventions[0]",
         code,
         "Beskrivelsen af indsatsen",
@@ -285,7 +280,7 @@ def test_casework_texts_are_refused(ctx, actor_for, frozen, char, code) -> None:
 def test_override_reason_and_task_note_are_refused(ctx, actor_for, frozen, char, code) -> None:  # type: ignore[no-untyped-def]
     rec, me = actor_for("rec.1"), actor_for("cai.vejl.1")
     walk = desk.register_walk_in(
-        ctx, rec, people.PersonIn(ADULT, "Anna Prøvesen"), desk.Answers("ingen")
+        ctx, rec, people.PersonInput(ADULT, "Anna Prøvesen"), desk.Answers("ingen")
     )
     refused(
         ctx,

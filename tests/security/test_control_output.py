@@ -24,7 +24,7 @@ from ungehus_tui.cli import app as cli_app
 from ungehus_tui.data.engine import read_session, write_session
 from ungehus_tui.data.models import YoungPerson
 from ungehus_tui.domain import clock
-from ungehus_tui.services import arrivals, people
+from ungehus_tui.services.desk import arrivals, people
 
 TITLE = "\x1b]0;pwned\x07"
 CLEAR = "\x1b[2J"

@@ -23,7 +23,7 @@ from ungehus_tui.cli import app
 from ungehus_tui.data.engine import read_session
 from ungehus_tui.data.models import StoreMeta
 from ungehus_tui.data.org import default_org_path
-from ungehus_tui.services import auth
+from ungehus_tui.services.access import auth
 from ungehus_tui.services.errors import PermissionDenied
 
 PW = "sikker-kode-2026"
@@ -74,13 +74,13 @@ def _init(url: str) -> None:
 
 def _with_person(url: str, ctx_for: Callable[[str], Any]) -> None:
     from ungehus_tui.services.context import actor_by_login
-    from ungehus_tui.services.people import PersonIn, register_person
+    from ungehus_tui.services.desk.people import PersonInput, register_person
 
     _init(url)
     ctx = ctx_for(url)
     with read_session(ctx.engine) as s:
         rec = actor_by_login(s, "rec.1")
-    register_person(ctx, rec, PersonIn(make_cpr(dt.date(2008, 5, 17)), "Ægte Person"))
+    register_person(ctx, rec, PersonInput(make_cpr(dt.date(2008, 5, 17)), "Ægte Person"))
 
 
 def _with_admin_password(url: str, ctx_for: Callable[[str], Any]) -> None:

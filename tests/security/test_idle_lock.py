@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from ungehus_tui.app import UngehusApp
 from ungehus_tui.screens.sign_in import SignInScreen
-from ungehus_tui.services import auth
+from ungehus_tui.services.access import auth
 
 PW = "laas-op-kode-7"
 

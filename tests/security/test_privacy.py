@@ -15,7 +15,7 @@ async def test_privacy_key_shows_initials_on_the_waiting_list() -> None:
     from textual.reactive import reactive
     from textual.widgets import DataTable
 
-    from ungehus_tui.services.arrivals import Waiting
+    from ungehus_tui.services.desk.arrivals import Waiting
     from ungehus_tui.widgets.waiting import WaitingPanel
 
     class Desk(App[None]):

@@ -15,8 +15,9 @@ from ungehus_tui.data.models import (
     YoungPerson,
 )
 from ungehus_tui.domain import clock
-from ungehus_tui.services import people, retention
-from ungehus_tui.services.audit_query import verify_chain
+from ungehus_tui.services.access.audit_query import verify_chain
+from ungehus_tui.services.dataio import retention
+from ungehus_tui.services.desk import people
 
 # fictitious; 7th digit 4 with year 00-36 -> 2000s
 OLD_QUIET = "0203044111"  # registered 2021, nothing since -> anonymised
@@ -36,7 +37,7 @@ def _known_data_set(ctx, reception) -> dict[str, int]:  # type: ignore[no-untype
         p, _ = people.register_person(
             ctx,
             reception,
-            people.PersonIn(cpr, name, phone="0011 2233", guardian_name="Forælder Test"),
+            people.PersonInput(cpr, name, phone="0011 2233", guardian_name="Forælder Test"),
         )
         assert p.id is not None
         ids[cpr] = p.id
@@ -60,7 +61,7 @@ def _known_data_set(ctx, reception) -> dict[str, int]:  # type: ignore[no-untype
                 created_by=reception.id,
             )
         )
-    p, _ = people.register_person(ctx, reception, people.PersonIn(NEW, "Ny Testesen"))
+    p, _ = people.register_person(ctx, reception, people.PersonInput(NEW, "Ny Testesen"))
     assert p.id is not None
     ids[NEW] = p.id
     clock.set_now(dt.datetime(2026, 3, 2, 9, 0))

@@ -16,7 +16,8 @@ from ungehus_tui.cli import app
 from ungehus_tui.data.engine import read_session
 from ungehus_tui.data.models import AuditEvent, YoungPerson
 from ungehus_tui.domain import clock
-from ungehus_tui.services import people, retention
+from ungehus_tui.services.dataio import retention
+from ungehus_tui.services.desk import people
 from ungehus_tui.services.errors import ValidationFailed
 
 
@@ -25,7 +26,7 @@ def one_year_quiet(ctx, reception) -> int:  # type: ignore[no-untyped-def]
     """A young person registered a year ago, nothing since (36 months keep them; 0 not)."""
     clock.set_now(dt.datetime.now() - dt.timedelta(days=365))
     person, _ = people.register_person(
-        ctx, reception, people.PersonIn(make_cpr(dt.date(2005, 3, 4)), "Stille Prøvesen")
+        ctx, reception, people.PersonInput(make_cpr(dt.date(2005, 3, 4)), "Stille Prøvesen")
     )
     clock.set_now(None)
     assert person.id is not None

@@ -41,23 +41,11 @@ from tests.security.test_role_matrix_cases import (
 from ungehus_tui.data.engine import write_session
 from ungehus_tui.data.models import Assignment, YoungPerson
 from ungehus_tui.domain.triage import Facts
-from ungehus_tui.services import (
-    arrivals,
-    audit_query,
-    auth,
-    backup,
-    booking,
-    consents,
-    desk,
-    export,
-    importer,
-    intake,
-    people,
-    report,
-    retention,
-    staff,
-    triage_view,
-)
+from ungehus_tui.services.access import audit_query, auth, staff
+from ungehus_tui.services.casework import consents
+from ungehus_tui.services.dataio import backup, export, importer, report, retention
+from ungehus_tui.services.desk import arrivals, booking, intake, people, triage_view
+from ungehus_tui.services.desk import walk_in as desk
 from ungehus_tui.services.errors import PermissionDenied, ServiceError
 
 
@@ -100,7 +88,7 @@ def _nobody_waiting(env: Env) -> None:
 def _walk_in(env: Env, actor: Any) -> object:
     _nobody_waiting(env)
     return desk.register_walk_in(
-        env.ctx, actor, people.PersonIn(CPR, "Test Prøvesen"), ANSWERS, allow_similar=True
+        env.ctx, actor, people.PersonInput(CPR, "Test Prøvesen"), ANSWERS, allow_similar=True
     )
 
 
@@ -120,7 +108,7 @@ CASES: list[Case] = [
     ),
     Case(
         "people.register_person",
-        lambda e, a: people.register_person(e.ctx, a, people.PersonIn(CPR, "Test Prøvesen")),
+        lambda e, a: people.register_person(e.ctx, a, people.PersonInput(CPR, "Test Prøvesen")),
         DESK | ADMIN,
     ),
     Case(
@@ -234,7 +222,7 @@ def env(ctx, actor_for, tmp_path: Path) -> Env:  # type: ignore[no-untyped-def]
 
     clock.set_now(dt.datetime(2026, 3, 2, 10, 0))
     rec = actor_for("rec.1")
-    person, _ = people.register_person(ctx, rec, people.PersonIn(CPR, "Test Prøvesen"))
+    person, _ = people.register_person(ctx, rec, people.PersonInput(CPR, "Test Prøvesen"))
     assert person.id is not None
     the_intake, decision = intake.record_intake(
         ctx, rec, person.id, Facts(cpr=CPR, on=dt.date(2026, 3, 2), situation="ingen")

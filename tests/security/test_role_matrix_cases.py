@@ -15,8 +15,7 @@ from typing import Any
 
 from ungehus_tui.data.engine import write_session
 from ungehus_tui.data.models import Handover, Task
-from ungehus_tui.services import (
-    booking,
+from ungehus_tui.services.casework import (
     cases,
     handover_watch,
     handovers,
@@ -26,6 +25,7 @@ from ungehus_tui.services import (
     queue,
     teams,
 )
+from ungehus_tui.services.desk import booking
 
 CPR = "0607024567"  # fictitious, born 2002
 LOGINS = ("rec.1", "cbu.vejl.1", "cai.besk.1", "cbu.leder", "cai.leder", "it.admin")
@@ -108,8 +108,8 @@ def _meeting_id(env: Env) -> int:
     return env.meeting_id
 
 
-def _contact_person(env: Env) -> outcomes.ContactPersonIn:
-    return outcomes.ContactPersonIn(staff_id=env.holder.id, paid_by="UU")
+def _contact_person(env: Env) -> outcomes.ContactPersonInput:
+    return outcomes.ContactPersonInput(staff_id=env.holder.id, paid_by="UU")
 
 
 CASEWORK: list[Case] = [
@@ -117,7 +117,7 @@ CASEWORK: list[Case] = [
     Case("cases.case_timeline", lambda e, a: cases.case_timeline(e.ctx, a, e.person_id), CASE_READ),
     Case(
         "plans.save_plan",
-        lambda e, a: plans.save_plan(e.ctx, a, e.person_id, plans.PlanIn("Mål", "Langt mål")),
+        lambda e, a: plans.save_plan(e.ctx, a, e.person_id, plans.PlanInput("Mål", "Langt mål")),
         HOLDER,
     ),
     Case(

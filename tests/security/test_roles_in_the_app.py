@@ -7,9 +7,9 @@ import pytest
 from textual.widgets import Footer
 
 from ungehus_tui.app import UngehusApp
-from ungehus_tui.screens.reception import ReceptionScreen
+from ungehus_tui.screens.desk import DeskScreen
 from ungehus_tui.screens.sign_in import SignInScreen
-from ungehus_tui.services import auth
+from ungehus_tui.services.access import auth
 
 
 def footer_keys(app: UngehusApp) -> set[str]:
@@ -31,7 +31,7 @@ async def test_no_queue_key_for_roles_without_a_queue(ctx, actor_for, login) -> 
         assert "f3" not in footer_keys(app) and "f2" in footer_keys(app)
         await pilot.press("f3")
         await settle(app, pilot)
-        assert app.is_running and isinstance(app.screen, ReceptionScreen)
+        assert app.is_running and isinstance(app.screen, DeskScreen)
         assert app.current_mode == "reception"
         app._cmd_mode_queue()  # the command palette's "Kø", if it were reached another way
         await settle(app, pilot)

@@ -14,7 +14,7 @@ from textual.widgets import OptionList, Static
 from ungehus_tui.app import UngehusApp
 from ungehus_tui.app_lock import SignInApp
 from ungehus_tui.domain import clock
-from ungehus_tui.services import auth
+from ungehus_tui.services.access import auth
 
 PW = "rigtig-kode-42"
 

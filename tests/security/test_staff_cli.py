@@ -4,7 +4,7 @@ import pytest
 from typer.testing import CliRunner
 
 from ungehus_tui.cli import app
-from ungehus_tui.services import auth
+from ungehus_tui.services.access import auth
 
 PW = "sikker-kode-2026"
 

@@ -15,8 +15,8 @@ from ungehus_tui.data.models import AuditEvent, Intake, TriageDecision, YoungPer
 from ungehus_tui.domain.folding import fold
 from ungehus_tui.domain.triage import RULESET_VERSION, Contact, Facts, decide
 from ungehus_tui.services.context import Actor, Ctx
+from ungehus_tui.services.desk.intake import current_decision, override_decision, record_intake
 from ungehus_tui.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from ungehus_tui.services.intake import current_decision, override_decision, record_intake
 
 ON = dt.date(2024, 8, 1)
 

@@ -34,7 +34,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _read_anchor(path: Path):
-    from ungehus_tui.services.audit import parse_anchor
+    from ungehus_tui.services.access.audit import parse_anchor
 
     try:
         text = path.read_text(encoding="utf-8")
@@ -61,7 +61,7 @@ def verify(
     ] = None,
 ) -> None:
     """Walk the hash chain; exit 0 when intact, 1 naming the first broken event."""
-    from ungehus_tui.services.audit_query import verify_chain
+    from ungehus_tui.services.access.audit_query import verify_chain
     from ungehus_tui.store import open_store
 
     head = _read_anchor(anchor) if anchor is not None else None
@@ -91,7 +91,7 @@ def verify(
 def head(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Print the chain's head (events appended, last hash): save it outside the database and
     check later with `audit verify --anchor FILE`."""
-    from ungehus_tui.services import audit
+    from ungehus_tui.services.access import audit
     from ungehus_tui.store import open_store
 
     with clean_errors():
@@ -118,7 +118,7 @@ def show(
 ) -> None:
     """Every logged use of one young person (for a subject access request), the searches
     that found them included; itself logged."""
-    from ungehus_tui.services.audit_query import person_events
+    from ungehus_tui.services.access.audit_query import person_events
     from ungehus_tui.store import open_store
 
     with clean_errors():

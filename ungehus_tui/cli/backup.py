@@ -33,7 +33,7 @@ def backup(
     """Take a consistent copy while others keep working (SQLite online backup API).
 
     For PostgreSQL use pg_dump (the command says how)."""
-    from ungehus_tui.services import backup as svc
+    from ungehus_tui.services.dataio import backup as svc
     from ungehus_tui.store import open_store
 
     with clean_errors():
@@ -50,7 +50,7 @@ def restore(
     """Check a backup (integrity, audit chain) and copy it to a new database file.
 
     Stop the app, move the old database away, restore to its path, start again."""
-    from ungehus_tui.services import backup as svc
+    from ungehus_tui.services.dataio import backup as svc
 
     with clean_errors():
         chain = svc.restore(backup_file, to)

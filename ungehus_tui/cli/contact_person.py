@@ -59,14 +59,14 @@ def _day(text: str | None) -> dt.date | None:
 
 def _contact(ctx, staff, paid_by, kind, name, org, phone, competent, until):
     from ungehus_tui.data.engine import read_session
+    from ungehus_tui.services.casework.outcomes import ContactPersonInput
     from ungehus_tui.services.context import actor_by_login
-    from ungehus_tui.services.outcomes import ContactPersonIn
 
     staff_id = None
     if staff:  # an unknown or disabled login is a ServiceError: one clear line
         with read_session(ctx.engine) as session:
             staff_id = actor_by_login(session, staff).id
-    return ContactPersonIn(
+    return ContactPersonInput(
         staff_id, paid_by, kind.upper(), name, org, phone, competent, _day(until)
     )
 
@@ -87,7 +87,7 @@ def appoint(
 ) -> None:
     """Appoint a contact person: a staff member (--staff) or someone named (--name, --org,
     --phone, --competence-confirmed)."""
-    from ungehus_tui.services.outcomes import appoint_contact_person
+    from ungehus_tui.services.casework.outcomes import appoint_contact_person
     from ungehus_tui.store import open_store
 
     with clean_errors():
@@ -108,7 +108,7 @@ def end(
     as_login: AsOption = None,
 ) -> None:
     """End the contact person by a recorded anchoring judgement (education or steady job)."""
-    from ungehus_tui.services.outcomes import end_contact_person
+    from ungehus_tui.services.casework.outcomes import end_contact_person
     from ungehus_tui.store import open_store
 
     with clean_errors():
@@ -134,7 +134,7 @@ def reestablish(
 ) -> None:
     """Re-establish a contact person on drop-out or unemployment before 25 (a closed case is
     reopened with you as holder)."""
-    from ungehus_tui.services.outcomes import reestablish_contact_person
+    from ungehus_tui.services.casework.outcomes import reestablish_contact_person
     from ungehus_tui.store import open_store
 
     with clean_errors():
@@ -154,7 +154,7 @@ def extend(
     as_login: AsOption = None,
 ) -> None:
     """Record the agreement that the contact person goes on after 25, with its end date."""
-    from ungehus_tui.services.outcomes import agree_continuation
+    from ungehus_tui.services.casework.outcomes import agree_continuation
     from ungehus_tui.store import open_store
 
     day = _day(until)

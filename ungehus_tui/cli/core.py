@@ -10,7 +10,7 @@ from rich.console import Console
 from ungehus_tui.cli.common import AsOption, DbOption, clean_errors, fail, settings_for
 
 if TYPE_CHECKING:
-    from ungehus_tui.data.demo import DemoState
+    from ungehus_tui.demo.seed import DemoState
     from ungehus_tui.settings import Settings
 
 console = Console(highlight=False)
@@ -29,7 +29,7 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def init(db: DbOption = None) -> None:
         """Create or upgrade the database and load the organisation file. Idempotent."""
-        from ungehus_tui.services import auth
+        from ungehus_tui.services.access import auth
         from ungehus_tui.store import init_store
 
         with clean_errors():
@@ -50,7 +50,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Fill a new, empty database with plainly fictitious demo data (staff, young people,
         cases) and mark it as a demo database. Refuses any other database (exit 1)."""
-        from ungehus_tui.data.demo import fill_demo
+        from ungehus_tui.demo.seed import fill_demo
         from ungehus_tui.store import init_store
 
         with clean_errors():
@@ -96,8 +96,8 @@ def _refusal(reason: str) -> str:
 
 def _demo_state(settings: Settings) -> DemoState:
     """The database's demo state, read before anything is written (no migration, no org)."""
-    from ungehus_tui.data.demo import demo_state
     from ungehus_tui.data.org import read_org
+    from ungehus_tui.demo.seed import demo_state
     from ungehus_tui.store import engine_for, friendly_errors
 
     org = read_org(settings.org_file)
@@ -114,8 +114,8 @@ def _run(*, db: str | None, demo: bool, as_login: str | None) -> None:
     `--demo` and only on a database carrying the demo marker (exit 2 elsewhere); without
     `--demo` it fills in the login. `--demo` fills an empty database with demo data first and
     refuses (exit 1) a database that is neither empty nor a demo one."""
-    from ungehus_tui.data.demo import fill_demo
-    from ungehus_tui.services import auth
+    from ungehus_tui.demo.seed import fill_demo
+    from ungehus_tui.services.access import auth
     from ungehus_tui.store import start_store
 
     with clean_errors():
@@ -145,8 +145,8 @@ def _run(*, db: str | None, demo: bool, as_login: str | None) -> None:
 
     try:
         if demo and as_login:
-            from ungehus_tui.data.demo import is_demo_store
             from ungehus_tui.data.engine import read_session
+            from ungehus_tui.data.meta import is_demo_store
 
             with clean_errors(), read_session(ctx.engine) as session:
                 marked = is_demo_store(session)
@@ -165,7 +165,7 @@ def _run(*, db: str | None, demo: bool, as_login: str | None) -> None:
 
 def _demo_passwords(ctx: object) -> None:
     """Demo databases only: staff without a password get the documented demo password."""
-    from ungehus_tui.services import auth
+    from ungehus_tui.services.access import auth
 
     if auth.set_demo_passwords(ctx):  # type: ignore[arg-type]
         console.print(

@@ -65,10 +65,10 @@ def register(app: typer.Typer) -> None:
         db: DbOption = None,
         as_login: AsOption = None,
     ) -> None:
+        from ungehus_tui.services.dataio.export import run_export
+        from ungehus_tui.services.dataio.export_entities import entities
+        from ungehus_tui.services.dataio.tabular import Dialect
         from ungehus_tui.services.errors import Conflict
-        from ungehus_tui.services.export import run_export
-        from ungehus_tui.services.export_entities import entities
-        from ungehus_tui.services.tabular import Dialect
         from ungehus_tui.store import open_store
 
         chosen = Dialect.JSONL if fmt is Format.JSONL else Dialect(dialect.value)

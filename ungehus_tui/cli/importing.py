@@ -82,8 +82,8 @@ def register(app: typer.Typer) -> None:
         db: DbOption = None,
         as_login: AsOption = None,
     ) -> None:
-        from ungehus_tui.services.importer import import_list, write_rejects
-        from ungehus_tui.services.tabular import Dialect, UnusableFile
+        from ungehus_tui.services.dataio.importer import import_list, write_rejects
+        from ungehus_tui.services.dataio.tabular import Dialect, UnusableFile
         from ungehus_tui.store import open_store
 
         try:
@@ -113,7 +113,7 @@ def register(app: typer.Typer) -> None:
             except UnusableFile as exc:
                 fail(f"Unusable file {file.name}: {exc}", code=2)
             if kind is ListKind.OUTREACH:
-                from ungehus_tui.services.outreach import add_outreach_items
+                from ungehus_tui.services.casework.outreach import add_outreach_items
 
                 result.outreach = add_outreach_items(ctx, actor, result.person_ids)
         if result.rejected:
@@ -152,9 +152,9 @@ def _dropouts(
     db: str | None,
     as_login: str | None,
 ) -> None:
-    from ungehus_tui.services.importer import write_rejects
-    from ungehus_tui.services.outreach import import_dropouts
-    from ungehus_tui.services.tabular import UnusableFile
+    from ungehus_tui.services.casework.outreach import import_dropouts
+    from ungehus_tui.services.dataio.importer import write_rejects
+    from ungehus_tui.services.dataio.tabular import UnusableFile
     from ungehus_tui.store import open_store
 
     with clean_errors():

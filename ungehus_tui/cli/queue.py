@@ -20,7 +20,7 @@ from ungehus_tui.cli.common import (
 from ungehus_tui.services.context import Actor
 
 if TYPE_CHECKING:
-    from ungehus_tui.services.queue import QueueItem
+    from ungehus_tui.services.casework.queue import QueueItem
 
 console = Console(highlight=False)
 handovers_app = typer.Typer(
@@ -55,7 +55,7 @@ def queue(
     queue is the center's, with a column naming whose each item is."""
     if context.invoked_subcommand is not None:
         return
-    from ungehus_tui.services.queue import is_center_queue, kind_names, queue_for
+    from ungehus_tui.services.casework.queue import is_center_queue, kind_names, queue_for
     from ungehus_tui.store import open_store
 
     with clean_errors():
@@ -98,7 +98,7 @@ def _queue_table(
 
 def _queue_summary(items: list[QueueItem], names: dict[str, str]) -> str:
     """'N punkter (per kind); M overskredet'."""
-    from ungehus_tui.services.queue import counts
+    from ungehus_tui.services.casework.queue import counts
 
     summary = ", ".join(f"{names[k]}: {n}" for k, n in counts(items).items() if n)
     overdue = sum(1 for i in items if i.overdue)
@@ -121,7 +121,7 @@ def done(
 ) -> None:
     """Record a task in the queue as done: a drop-out contact, an activity offer (say which
     with --note), outreach, a refused handover acted on, a revised plan ..."""
-    from ungehus_tui.services.outcomes import complete_task
+    from ungehus_tui.services.casework.outcomes import complete_task
     from ungehus_tui.store import open_store
 
     with clean_errors():
@@ -139,7 +139,7 @@ def check(
 ) -> None:
     """Offer every 18-year-old still held in CBU to CAI (idempotent; run it nightly) and list
     stale handovers. Without --as it runs as the system."""
-    from ungehus_tui.services import handover_watch
+    from ungehus_tui.services.casework import handover_watch
     from ungehus_tui.store import open_store
 
     with clean_errors():
@@ -184,7 +184,7 @@ def stale(
     days: Annotated[int | None, typer.Option(help="Working days (default from settings)")] = None,
 ) -> None:
     """Handovers pending for at least N working days (the watchdog)."""
-    from ungehus_tui.services import handover_watch
+    from ungehus_tui.services.casework import handover_watch
     from ungehus_tui.store import open_store
 
     with clean_errors():

@@ -45,8 +45,8 @@ def register(app: typer.Typer) -> None:
         db: DbOption = None,
         as_login: AsOption = None,
     ) -> None:
-        from ungehus_tui.services.report import Quarter, steering_report
-        from ungehus_tui.services.report_html import render_html
+        from ungehus_tui.services.dataio.report import Quarter, steering_report
+        from ungehus_tui.services.dataio.report_html import render_html
         from ungehus_tui.store import open_store
 
         with clean_errors():
@@ -64,8 +64,8 @@ def register(app: typer.Typer) -> None:
 
 
 def show(data) -> None:
-    from ungehus_tui.services.report import AGE_BUCKETS, BANDS, OVER
-    from ungehus_tui.services.report_html import KIND_DA, center_name, num, pct
+    from ungehus_tui.services.dataio.report import AGE_BUCKETS, BANDS, OVER
+    from ungehus_tui.services.dataio.report_html import KIND_DA, center_name, num, pct
 
     console.rule(f"Styregrupperapport – {data.quarter.label}")
     t = Table("Center", *BANDS, "I alt", title="Nye unge pr. center og aldersgruppe")
@@ -91,7 +91,7 @@ def show(data) -> None:
         row = data.pending[k]
         t.add_row(shown(KIND_DA.get(k, k)), *(num(row[b]) for b in names), num(sum(row.values())))
     console.print(t)
-    from ungehus_tui.services.report_html import DEADLINE_STATES, deadline_rows
+    from ungehus_tui.services.dataio.report_html import DEADLINE_STATES, deadline_rows
 
     title = "Frafald: uddannelsespligtens frister"
     t = Table("Frist", *(name for _, name in DEADLINE_STATES), title=title)

@@ -11,7 +11,7 @@ from ungehus_tui.cli.common import AsOption, DbOption, clean_errors, cli_actor, 
 from ungehus_tui.domain.clock import local
 
 if TYPE_CHECKING:
-    from ungehus_tui.services.retention import AuditPrune
+    from ungehus_tui.services.dataio.retention import AuditPrune
 
 console = Console(highlight=False)
 
@@ -28,7 +28,7 @@ def retention(
     as_login: AsOption = None,
 ) -> None:
     """List (dry run) or anonymise young people with no activity for retention_months."""
-    from ungehus_tui.services import retention as svc
+    from ungehus_tui.services.dataio import retention as svc
     from ungehus_tui.store import open_store
 
     with clean_errors():

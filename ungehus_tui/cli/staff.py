@@ -96,7 +96,7 @@ def add(
 ) -> None:
     """Add a staff member (needs an ADMIN as --as). Without a password they cannot sign in
     until `staff reset-password`; a set password must be changed at first sign-in."""
-    from ungehus_tui.services import staff as svc
+    from ungehus_tui.services.access import staff as svc
     from ungehus_tui.store import open_store
 
     with clean_errors():
@@ -124,7 +124,7 @@ def disable(
     as_login: AsOption = None,
 ) -> None:
     """Disable a login: no sign-in, no CLI use (needs an ADMIN as --as)."""
-    from ungehus_tui.services import staff as svc
+    from ungehus_tui.services.access import staff as svc
     from ungehus_tui.store import open_store
 
     with clean_errors():
@@ -147,7 +147,7 @@ def reset_password(
     First run: while no administrator has a password, an ADMIN login's password can be set
     without --as (this is how the first administrator is created)."""
     from ungehus_tui.data.engine import read_session
-    from ungehus_tui.services import auth
+    from ungehus_tui.services.access import auth
     from ungehus_tui.store import open_store
 
     with clean_errors():

@@ -44,26 +44,26 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class MunicipalityIn(_Strict):
+class MunicipalityInput(_Strict):
     name: Plain
     house: Plain = "Ungehuset"
     address: Plain = ""
     timezone: str = "Europe/Copenhagen"
 
 
-class CenterIn(_Strict):
+class CenterInput(_Strict):
     code: CenterCode
     name: Plain = Field(min_length=1)
     roles: list[ContactRole] = Field(default_factory=list)
 
 
-class RoomIn(_Strict):
+class RoomInput(_Strict):
     name: Plain = Field(min_length=1)
     seats: int = Field(ge=1, le=200)
     location: Plain | None = None
 
 
-class StaffIn(_Strict):
+class StaffInput(_Strict):
     login: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]{1,63}$")
     name: Plain = Field(min_length=1)
     role: AccessRole
@@ -73,7 +73,7 @@ class StaffIn(_Strict):
     active: bool = True
 
 
-class ClosedDayIn(_Strict):
+class ClosedDayInput(_Strict):
     date: str
     reason: Plain
 
@@ -103,12 +103,12 @@ HoursPair = tuple[str, str]
 
 
 class OrgFile(_Strict):
-    municipality: MunicipalityIn
-    centers: list[CenterIn] = Field(min_length=1)
-    rooms: list[RoomIn] = Field(min_length=1)
+    municipality: MunicipalityInput
+    centers: list[CenterInput] = Field(min_length=1)
+    rooms: list[RoomInput] = Field(min_length=1)
     office_hours: dict[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"], HoursPair]
-    closed_days: list[ClosedDayIn] = Field(default_factory=list)
-    staff: list[StaffIn] = Field(default_factory=list)
+    closed_days: list[ClosedDayInput] = Field(default_factory=list)
+    staff: list[StaffInput] = Field(default_factory=list)
 
     @field_validator("office_hours")
     @classmethod

@@ -12,7 +12,7 @@ from textual.widgets import Input, Label, RadioButton, RadioSet, Static
 
 from ungehus_tui.domain.codes import ArrivalReason
 from ungehus_tui.screens.base import Dialog
-from ungehus_tui.services.arrivals import REASON_NAMES_DA
+from ungehus_tui.services.desk.arrivals import REASON_NAMES_DA
 from ungehus_tui.widgets.safe import plain
 
 

@@ -29,9 +29,9 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button
 from textual.worker import Worker, WorkerState
 
+from ungehus_tui.services.access.permissions import Action, allowed
 from ungehus_tui.services.context import Actor, Ctx
 from ungehus_tui.services.errors import ServiceError
-from ungehus_tui.services.permissions import Action, allowed
 
 GENERIC_ERROR_DA = "Der skete en uventet fejl. Intet er gemt halvt; prøv igen eller kontakt IT."
 

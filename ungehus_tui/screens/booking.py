@@ -17,8 +17,8 @@ from textual.widgets import DataTable, Footer, Header, Static
 from ungehus_tui.domain import clock
 from ungehus_tui.screens.base import UngehusScreen
 from ungehus_tui.screens.date_jump import DateDialog
-from ungehus_tui.services import booking
-from ungehus_tui.services.booking import Booking, Proposal, Slot, StaffPick
+from ungehus_tui.services.desk import booking
+from ungehus_tui.services.desk.booking import Booking, Proposal, Slot, StaffPick
 from ungehus_tui.services.errors import Conflict
 from ungehus_tui.widgets.safe import cell, marked, plain
 

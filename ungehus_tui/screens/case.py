@@ -20,10 +20,10 @@ from ungehus_tui.screens.base import FormDialog, Saved, UngehusScreen, back_with
 from ungehus_tui.screens.consent_dialog import GiveConsent, WithdrawConsent
 from ungehus_tui.screens.handover_dialog import HandoverOffer
 from ungehus_tui.screens.outcome_dialog import MeetingOutcome
-from ungehus_tui.services import cases, consents, handovers, outcomes, plans
-from ungehus_tui.services.cases import CaseView, StaffChoice
+from ungehus_tui.services.access.permissions import Action
+from ungehus_tui.services.casework import cases, consents, handovers, outcomes, plans
+from ungehus_tui.services.casework.cases import CaseView, StaffChoice
 from ungehus_tui.services.errors import PermissionDenied
-from ungehus_tui.services.permissions import Action
 from ungehus_tui.widgets.safe import cell, marked, plain
 
 V = TypeVar("V")

@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.widgets import Input, Label, Static
 
 from ungehus_tui.screens.base import Dialog
-from ungehus_tui.services import auth
+from ungehus_tui.services.access import auth
 from ungehus_tui.services.context import Actor, Ctx
 from ungehus_tui.services.errors import ServiceError
 

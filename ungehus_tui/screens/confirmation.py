@@ -14,7 +14,7 @@ from textual.widgets import Footer, Header, Static
 from ungehus_tui.domain import clock
 from ungehus_tui.domain.text import visible
 from ungehus_tui.screens.base import UngehusScreen
-from ungehus_tui.services.booking import Booking
+from ungehus_tui.services.desk.booking import Booking
 from ungehus_tui.widgets.safe import plain
 
 WEEKDAYS_DA = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
@@ -75,10 +75,10 @@ class ConfirmationScreen(UngehusScreen):
 
     def action_done(self) -> None:
         """Back to where the desk came from; the search field is emptied for the next one."""
-        from ungehus_tui.screens.reception import ReceptionScreen
+        from ungehus_tui.screens.desk import DeskScreen
 
         stack = self.app.screen_stack
         below = stack[-2] if len(stack) >= 2 else None
         self.app.pop_screen()
-        if isinstance(below, ReceptionScreen):
+        if isinstance(below, DeskScreen):
             below.action_clear()

@@ -13,7 +13,7 @@ from textual.widgets import Footer, Static
 
 from ungehus_tui.domain.text import visible
 from ungehus_tui.screens.base import Dialog
-from ungehus_tui.services.people import PersonHit
+from ungehus_tui.services.desk.people import PersonHit
 from ungehus_tui.widgets.safe import marked
 
 

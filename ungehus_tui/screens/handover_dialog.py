@@ -11,7 +11,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Label, Select
 
 from ungehus_tui.screens.base import FormDialog
-from ungehus_tui.services.cases import StaffChoice
+from ungehus_tui.services.casework.cases import StaffChoice
 from ungehus_tui.widgets.safe import cell
 
 KINDS = [

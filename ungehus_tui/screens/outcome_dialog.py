@@ -12,9 +12,9 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Label, Select
 
 from ungehus_tui.screens.base import FormDialog
-from ungehus_tui.services.cases import OpenItem, StaffChoice
-from ungehus_tui.services.outcomes import ContactPersonIn
-from ungehus_tui.services.plans import PlanIn
+from ungehus_tui.services.casework.cases import OpenItem, StaffChoice
+from ungehus_tui.services.casework.outcomes import ContactPersonInput
+from ungehus_tui.services.casework.plans import PlanInput
 from ungehus_tui.widgets.safe import cell
 
 STATUSES = [("Holdt", "HELD"), ("Udeblevet", "NO_SHOW"), ("Aflyst", "CANCELLED")]
@@ -26,9 +26,9 @@ class MeetingOutcome:
     status: str
     note: str | None
     coordinator_staff_id: int | None
-    contact_person: ContactPersonIn | None
+    contact_person: ContactPersonInput | None
     stu_decision: str | None
-    plan: PlanIn | None
+    plan: PlanInput | None
 
 
 class OutcomeDialog(FormDialog[MeetingOutcome]):
@@ -75,10 +75,10 @@ class OutcomeDialog(FormDialog[MeetingOutcome]):
                 status=str(self.query_one("#status", Select).value),
                 note=self._value("#note") or None,
                 coordinator_staff_id=coordinator if isinstance(coordinator, int) else None,
-                contact_person=ContactPersonIn(contact, self._value("#paid_by"))
+                contact_person=ContactPersonInput(contact, self._value("#paid_by"))
                 if isinstance(contact, int)
                 else None,
                 stu_decision=self._value("#stu") or None,
-                plan=PlanIn(short, long) if short or long else None,
+                plan=PlanInput(short, long) if short or long else None,
             )
         )

@@ -16,7 +16,7 @@ from textual.widgets import Input, Label, Select, SelectionList, Static
 from ungehus_tui.domain.codes import CENTER_NAMES_DA, ROLE_NAMES_DA
 from ungehus_tui.domain.triage import CENTER_ROLES
 from ungehus_tui.screens.base import Dialog
-from ungehus_tui.services import intake, triage_view
+from ungehus_tui.services.desk import intake, triage_view
 from ungehus_tui.services.errors import ValidationFailed
 from ungehus_tui.widgets.safe import plain
 

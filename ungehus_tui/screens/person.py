@@ -15,9 +15,10 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from ungehus_tui.screens.arrival import ArrivalDialog, ArrivalRequest
 from ungehus_tui.screens.base import UngehusScreen, back_with_refusal
-from ungehus_tui.services import arrivals, desk
+from ungehus_tui.services.access.permissions import Action
+from ungehus_tui.services.desk import arrivals
+from ungehus_tui.services.desk import walk_in as desk
 from ungehus_tui.services.errors import PermissionDenied
-from ungehus_tui.services.permissions import Action
 from ungehus_tui.widgets.safe import cell, marked, plain
 
 KIND_DA = {

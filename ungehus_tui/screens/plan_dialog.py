@@ -1,5 +1,5 @@
 """Edit the education plan: goals, the current interventions (kept), one new intervention.
-Returns a `PlanIn` (saved as a new version by the caller), or None."""
+Returns a `PlanInput` (saved as a new version by the caller), or None."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from textual.widgets import Button, Input, Label, Select
 from ungehus_tui.domain.codes import CENTER_NAMES_DA
 from ungehus_tui.domain.text import visible
 from ungehus_tui.screens.base import FormDialog
-from ungehus_tui.services.plans import InterventionIn, PlanIn
+from ungehus_tui.services.casework.plans import InterventionInput, PlanInput
 from ungehus_tui.widgets.safe import plain
 
 AREAS = [("Uddannelse", "EDUCATION"), ("Job", "JOB"), ("Andet (kræver samtykke)", "OTHER")]
@@ -29,8 +29,8 @@ def parse_day(text: str) -> dt.date | None:
     return dt.date.fromisoformat(text)
 
 
-class PlanDialog(FormDialog[PlanIn]):
-    def __init__(self, current: PlanIn | None) -> None:
+class PlanDialog(FormDialog[PlanInput]):
+    def __init__(self, current: PlanInput | None) -> None:
         super().__init__()
         self.current = current
 
@@ -82,7 +82,7 @@ class PlanDialog(FormDialog[PlanIn]):
                 self.notify("Datoer skrives dd-mm-åååå", severity="warning")
                 return
             items.append(
-                InterventionIn(
+                InterventionInput(
                     center if isinstance(center, str) else "",
                     area if isinstance(area, str) else "",
                     description,
@@ -91,7 +91,7 @@ class PlanDialog(FormDialog[PlanIn]):
                 )
             )
         self.submit(
-            PlanIn(
+            PlanInput(
                 self.query_one("#short", Input).value,
                 self.query_one("#long", Input).value,
                 items,

@@ -13,8 +13,8 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
 
 from ungehus_tui.screens.base import UngehusScreen
-from ungehus_tui.services import handover_watch
-from ungehus_tui.services.queue import (
+from ungehus_tui.services.casework import handover_watch
+from ungehus_tui.services.casework.queue import (
     KIND_NAMES_DA,
     QueueItem,
     QueueKind,

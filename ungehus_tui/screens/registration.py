@@ -22,7 +22,8 @@ from ungehus_tui.domain.codes import CENTER_NAMES_DA
 from ungehus_tui.domain.triage import Decision, TriageInputError, decide
 from ungehus_tui.screens.base import UngehusScreen
 from ungehus_tui.screens.duplicate import DuplicateDialog, OpenExisting, Proceed, Typed
-from ungehus_tui.services import desk, people
+from ungehus_tui.services.desk import people
+from ungehus_tui.services.desk import walk_in as desk
 from ungehus_tui.services.errors import ValidationFailed
 from ungehus_tui.widgets.cpr_guard import guard_cpr
 from ungehus_tui.widgets.decision import preview_text
@@ -105,7 +106,7 @@ class RegistrationScreen(UngehusScreen):
     class Similar(Message, bubble=False):
         """A young person with the same birth date and a similar name exists."""
 
-        data: people.PersonIn
+        data: people.PersonInput
         answers: desk.Answers
         consents: list[str]
         similar: list[people.PersonHit]
@@ -317,7 +318,7 @@ class RegistrationScreen(UngehusScreen):
         if self.person is not None:
             self.save_intake(self.person.id, answers, consents)
             return
-        data = people.PersonIn(
+        data = people.PersonInput(
             cpr=self._value("cpr") or "",
             name=self._value("name") or "",
             phone=self._value("phone"),
@@ -329,7 +330,7 @@ class RegistrationScreen(UngehusScreen):
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def save_new(
-        self, data: people.PersonIn, answers: desk.Answers, consents: list[str], allow: bool
+        self, data: people.PersonInput, answers: desk.Answers, consents: list[str], allow: bool
     ) -> None:
         try:
             walk = desk.register_walk_in(

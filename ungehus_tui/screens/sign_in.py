@@ -20,7 +20,7 @@ from textual.worker import Worker, WorkerState
 
 from ungehus_tui.domain.text import visible
 from ungehus_tui.screens.base import GENERIC_ERROR_DA
-from ungehus_tui.services import auth
+from ungehus_tui.services.access import auth
 from ungehus_tui.services.context import Actor, Ctx
 from ungehus_tui.services.errors import ServiceError
 

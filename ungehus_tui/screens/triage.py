@@ -24,7 +24,8 @@ from ungehus_tui.domain.triage_text import (
 )
 from ungehus_tui.screens.base import UngehusScreen
 from ungehus_tui.screens.override import OverrideDialog
-from ungehus_tui.services import desk, intake, triage_view
+from ungehus_tui.services.desk import intake, triage_view
+from ungehus_tui.services.desk import walk_in as desk
 from ungehus_tui.widgets.facts import SITUATIONS, TOGGLES
 from ungehus_tui.widgets.safe import cell
 

@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from ungehus_tui.domain.privacy import shown_name
-from ungehus_tui.services.arrivals import Waiting
+from ungehus_tui.services.desk.arrivals import Waiting
 from ungehus_tui.widgets.safe import cell
 
 

@@ -1,0 +1,18 @@
+"""Facts about the store itself (`store_meta`): the demo marker, read by the services that
+must refuse a demo-only shortcut on a real database."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+from sqlmodel import Session, col
+
+from ungehus_tui.data.models import StoreMeta
+
+DEMO_MARKER = "demo"  # the row `ungehus demo` writes when it fills an empty database
+
+
+def is_demo_store(conn: Connection | Session) -> bool:
+    """True when the database carries the demo marker."""
+    stmt = select(col(StoreMeta.key)).where(col(StoreMeta.key) == DEMO_MARKER)
+    return conn.execute(stmt).first() is not None

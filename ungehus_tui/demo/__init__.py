@@ -1,0 +1,1 @@
+"""Demo data: plainly fictitious staff, young people and cases (above the services)."""

@@ -1,0 +1,210 @@
+"""The export's PostgreSQL path for the CSV dialects: `COPY (SELECT ...) TO STDOUT` with every
+cell already made by the server, byte for byte what `tabular.cell` and the csv writer give
+(`tests/dataio/test_export_rows.py` holds the paths to identical output).
+
+Per column, from its SQL type: text as is (neutralised against formula injection in
+`excel-da`, as `export_rows` does on SQLite), integers as is, booleans `1`/`0`, dates and
+datetimes with `to_char` (local time in `excel-da`, after checking on probe instants that the
+server's time zone rules give what Python's zoneinfo gives; ISO 8601 UTC in `rfc4180`). The
+young person's pseudonym is looked up in a temporary table filled once per run from Python
+(the key never goes to the server). A column of any other type, a server whose rules differ,
+or a client encoding other than UTF-8 leaves the entity to the row path.
+
+COPY's CSV quotes exactly where Python's csv module does (a delimiter, a quote, CR or LF in
+the value) but for two things handled here: an empty string would be written `""` (NULLIF
+makes it the empty cell both write), and lines end in LF (CRLF here: the server sends one
+message per row, so the line end is the message's last byte).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Integer,
+    String,
+    case,
+    cast,
+    func,
+    literal,
+    literal_column,
+    select,
+    type_coerce,
+)
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql import Select, column, table
+from sqlalchemy.sql.elements import Label
+from sqlalchemy.types import NullType
+
+from ungehus_tui.data.models import YoungPerson
+from ungehus_tui.domain.clock import local
+from ungehus_tui.services.dataio.export_rows import _PROBES, _base, _is_text
+from ungehus_tui.services.dataio.tabular import DANGEROUS, Dialect
+
+PSEUDONYM_TABLE = "ungehus_pseudonyms"
+_pseudonyms = table(PSEUDONYM_TABLE, column("person_id"), column("pseudonym"), schema="pg_temp")
+_person_id = YoungPerson.__table__.c.id  # type: ignore[attr-defined]
+_CSV = (Dialect.EXCEL_DA, Dialect.RFC4180)
+_DELIMITER = {Dialect.EXCEL_DA: ";", Dialect.RFC4180: ","}
+_LOCAL_DA = "DD-MM-YYYY HH24:MI"
+BATCH = 1000  # rows per write
+FILL_CHUNK = 10_000  # young people per round trip when filling the pseudonyms
+
+
+class CopyPlan:
+    """A run's COPY set-up on one PostgreSQL connection (None from `copy_plan`: no COPY)."""
+
+    def __init__(self, dialect: Dialect, zone: str) -> None:
+        self.dialect = dialect
+        self.zone = zone
+
+
+@contextlib.contextmanager
+def copy_plan(
+    conn: Connection, dialect: Dialect, zone: str, pseudonym: Callable[[int], str]
+) -> Iterator[CopyPlan | None]:
+    """COPY for this run when the connection is PostgreSQL, the dialect CSV, the client
+    encoding UTF-8 and the server's zone rules agree with Python's. For the export's
+    transaction only: the session's time zone is the one cells are written in, JIT is off (its
+    compiling costs more than these scans) and sorts get room in memory; the pseudonyms go into
+    a temporary table (all three undone when the transaction ends)."""
+    if conn.dialect.name != "postgresql" or dialect not in _CSV:
+        yield None
+        return
+    raw = conn.connection.driver_connection
+    if raw.info.encoding != "utf-8" or not _known_zone(conn, zone):  # type: ignore[union-attr]
+        yield None
+        return
+    cells_zone = zone if dialect is Dialect.EXCEL_DA else "UTC"
+    for name, value in (("TimeZone", cells_zone), ("jit", "off"), ("work_mem", "64MB")):
+        conn.execute(select(func.set_config(name, value, True)))
+    if dialect is Dialect.EXCEL_DA and not _zone_agrees(conn):
+        yield None
+        return
+    _fill_pseudonyms(raw, pseudonym)
+    yield CopyPlan(dialect, zone)
+
+
+def _known_zone(conn: Connection, zone: str) -> bool:
+    names = table("pg_timezone_names", column("name"))
+    query = select(func.count()).select_from(names).where(literal_column("name") == zone)
+    return bool(conn.execute(query).scalar())
+
+
+def _zone_agrees(conn: Connection) -> bool:
+    """Whether the session's zone gives the local times Python's zoneinfo gives."""
+    for instant in _PROBES:
+        aware = instant.replace(tzinfo=dt.UTC)
+        at = literal(aware, DateTime(timezone=True))
+        got = conn.execute(select(func.to_char(at, _LOCAL_DA))).scalar()
+        if got != local(aware).strftime("%d-%m-%Y %H:%M"):
+            return False
+    return True
+
+
+def _fill_pseudonyms(raw: Any, pseudonym: Callable[[int], str]) -> None:
+    """Every young person's pseudonym, computed here in chunks (memory stays flat)."""
+    with raw.cursor() as cur:
+        cur.execute(
+            f"CREATE TEMP TABLE {PSEUDONYM_TABLE} (person_id integer PRIMARY KEY, "
+            "pseudonym text NOT NULL) ON COMMIT DROP"
+        )
+        last = 0
+        while True:
+            cur.execute(
+                "SELECT id FROM young_person WHERE id > %s ORDER BY id LIMIT %s",
+                (last, FILL_CHUNK),
+            )
+            people = cur.fetchall()
+            if not people:
+                break
+            last = people[-1][0]
+            lines = "".join([f"{person_id}\t{pseudonym(person_id)}\n" for (person_id,) in people])
+            copy = f"COPY pg_temp.{PSEUDONYM_TABLE} (person_id, pseudonym) FROM STDIN"
+            with cur.copy(copy) as cp:
+                cp.write(lines.encode("ascii"))
+        cur.execute(f"ANALYZE pg_temp.{PSEUDONYM_TABLE}")
+
+
+def _cell(expr: Any, sa_type: Any, dialect: Dialect, zone: str) -> Any | None:
+    """The column as SQL text that is its CSV cell, or None (no COPY for this entity)."""
+    base = _base(sa_type)
+    if _is_text(sa_type):
+        if dialect is Dialect.EXCEL_DA:  # tabular.neutralise; ascii() is the first character
+            dangerous = func.ascii(expr).in_([ord(c) for c in DANGEROUS])
+            return case((dangerous, literal("'", String) + expr), else_=func.nullif(expr, ""))
+        return func.nullif(expr, "")
+    if isinstance(base, Boolean):
+        return cast(expr, Integer)  # 1, 0 or NULL
+    if isinstance(base, Integer):
+        return expr
+    if isinstance(base, DateTime):
+        if not base.timezone:
+            return None
+        if dialect is Dialect.EXCEL_DA:  # the session's zone is the local one (copy_plan)
+            return func.to_char(expr, _LOCAL_DA, type_=String)
+        # the session's zone is UTC; datetime.isoformat(): microseconds only when any
+        micro = func.to_char(expr, "US", type_=String)
+        return (
+            func.to_char(expr, 'YYYY-MM-DD"T"HH24:MI:SS', type_=String)
+            + case((micro == "000000", literal("")), else_=literal(".") + micro)
+            + literal("+00:00")
+        )
+    if isinstance(base, Date):
+        fmt = "DD-MM-YYYY" if dialect is Dialect.EXCEL_DA else "YYYY-MM-DD"
+        return func.to_char(expr, fmt, type_=String)
+    return None
+
+
+def copy_query(stmt: Select[Any], plan: CopyPlan, *, pseudonym: bool) -> Select[Any] | None:
+    """`stmt` with every column as its cell (the first, the young person's id, as their
+    pseudonym with `pseudonym`), or None when a column has no SQL form here."""
+    columns: list[Any] = []
+    for i, col in enumerate(stmt.selected_columns):
+        expr = col.element if isinstance(col, Label) else col
+        if i == 0 and pseudonym:
+            sql: Any = _pseudonyms.c.pseudonym  # joined below
+        else:
+            sql = _cell(expr, col.type, plan.dialect, plan.zone)
+            if sql is None:
+                return None
+        columns.append(type_coerce(sql, NullType()).label(col.key))
+    query = stmt.with_only_columns(*columns, maintain_column_froms=True)
+    if pseudonym:  # the young person's row is in the query's FROM (the id was its column)
+        (base,) = stmt.get_final_froms()
+        query = query.select_from(
+            base.outerjoin(_pseudonyms, _pseudonyms.c.person_id == _person_id)
+        )
+    return query
+
+
+def copy_lines(conn: Connection, query: Select[Any], plan: CopyPlan) -> Iterator[tuple[bytes, int]]:
+    """The CSV lines of `query` from COPY, each ended with CRLF, in batches (bytes, lines).
+    The server sends one message per row, ending in LF (an LF inside a quoted value is not
+    at its end)."""
+    compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    delimiter = _DELIMITER[plan.dialect]
+    statement = f"COPY ({compiled}) TO STDOUT (FORMAT csv, DELIMITER '{delimiter}')"
+    raw = conn.connection.driver_connection
+    with raw.cursor() as cur, cur.copy(statement, compiled.params) as cp:  # type: ignore[union-attr]
+        batch: list[bytes] = []
+        for data in cp:
+            row = bytes(data)
+            if not row.endswith(b"\n"):
+                raise RuntimeError("COPY sent a row without its line end")
+            batch.append(row[:-1])
+            if len(batch) == BATCH:
+                yield _crlf(batch)
+                batch = []
+        if batch:
+            yield _crlf(batch)
+
+
+def _crlf(lines: list[bytes]) -> tuple[bytes, int]:
+    return b"\r\n".join(lines) + b"\r\n", len(lines)
