@@ -199,3 +199,73 @@ def test_similar_names_fold_both_ways(ctx, reception) -> None:  # type: ignore[n
         found = people.similar_in(session, "Søren Eksempel", BORN)
     assert [p.name for p in found] == ["Soren Testesen"]
     assert fold("Søren") == "soeren"  # the stored readable fold is unchanged
+
+
+# Through the real desk screen.
+
+
+def _rows(table) -> list[list[str]]:  # type: ignore[no-untyped-def]
+    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def test_the_desk_screen_finds_soeren_and_a_birth_date(ctx, reception) -> None:  # type: ignore[no-untyped-def]
+    from textual.widgets import DataTable
+
+    from tests.reception.conftest import settle
+    from ungehus_tui.app import make_app
+
+    søren = cprs_born(BORN, 1)[0]
+    register(ctx, reception, søren, "Søren Ærø Prøvesen")
+    register(ctx, reception, cprs_born(OTHERS["next_day"], 1)[0], "Sofie Hansen")
+    app = make_app(ctx)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        results = app.screen.query_one("#results", DataTable)
+        for term in ("soeren", "soren aero", "SØREN", "05-05-2006", "5.5.2006", "050506"):
+            await pilot.press("escape", *term)
+            await settle(app, pilot)
+            assert [r[:3] for r in _rows(results)] == [
+                [f"{søren[:6]}-XXXX", "Søren Ærø Prøvesen", "05-05-2006"]
+            ], term
+
+
+async def test_the_waiting_list_tells_two_of_the_same_name_apart(ctx, reception) -> None:  # type: ignore[no-untyped-def]
+    from textual.widgets import DataTable
+
+    from tests.reception.conftest import settle, teen
+    from ungehus_tui.app import make_app
+    from ungehus_tui.services import desk
+
+    job = desk.Answers("job")
+    for birth in (BORN, dt.date(2008, 9, 30)):  # 19 and 17 on the frozen day
+        desk.register_walk_in(ctx, reception, teen(cprs_born(birth, 1)[0]), job)
+    desk.register_walk_in(
+        ctx, reception, teen(cprs_born(OTHERS["next_day"], 1)[0], "Søren Ærø Eksempelholm"), job
+    )
+    desk.register_walk_in(
+        ctx, reception, teen(cprs_born(OTHERS["other_year"], 1)[0], "Søren Ærø Eksempelholm"), job
+    )
+    desk.register_walk_in(
+        ctx, reception, teen(cprs_born(OTHERS["other_month"], 1)[0], "Bent Jensen"), job
+    )
+    app = make_app(ctx)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        table = app.screen.query_one("#waiting", DataTable)
+        assert [r[2] for r in _rows(table)] == [
+            "Freja Prøvesen\nfødt 05-05-06",  # a second line under the name
+            "Freja Prøvesen\nfødt 30-09-08",
+            "Søren Ærø Eksempelholm\nfødt 06-05-06",
+            "Søren Ærø Eksempelholm\nfødt 05-05-07",
+            "Bent Jensen",  # no namesake: one line, as before
+        ]
+        assert [table.rows[k].height for k in table.rows] == [2, 2, 2, 2, 1]
+        await pilot.press("ctrl+t")  # privacy mode: initials, and the age for the birth date
+        await settle(app, pilot)
+        assert [r[2] for r in _rows(table)] == [
+            "F. P.\n19 år",
+            "F. P.\n17 år",
+            "S. Æ. E.\n19 år",
+            "S. Æ. E.\n18 år",
+            "B. J.",
+        ]
