@@ -37,8 +37,10 @@ _token = sa.table(
 )
 
 
-def rebuild_tokens(conn: sa.Connection, tokens_of: Callable[[str], list[str]]) -> int:
-    """Rewrite the tokens of every young person who has any, BATCH people at a time; the
+def rebuild_tokens(
+    conn: sa.Connection, tokens_of: Callable[[str], list[str]], batch: int = BATCH
+) -> int:
+    """Rewrite the tokens of every young person who has any, `batch` people at a time; the
     number of young people re-indexed."""
     last, done = 0, 0
     while True:
@@ -49,7 +51,7 @@ def rebuild_tokens(conn: sa.Connection, tokens_of: Callable[[str], list[str]]) -
                 sa.exists().where(_token.c.person_id == _person.c.id),
             )
             .order_by(_person.c.id)
-            .limit(BATCH)
+            .limit(batch)
         ).all()
         if not rows:
             return done
