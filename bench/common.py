@@ -51,3 +51,19 @@ def percentile(values: list[float], q: float) -> float:
 
 def median(values: list[float]) -> float:
     return statistics.median(values)
+
+
+def upgrade_schema(url: str) -> bool:
+    """Bring a kept demo database (the SQLite cache, PostgreSQL's --keep) to the schema of
+    the code being measured, so a migration (e.g. one that rebuilds the search tokens) is
+    not left to, and timed in, the first benchmark that opens it. True when it changed."""
+    from ungehus_tui.data import migrate
+    from ungehus_tui.data.engine import make_engine
+
+    engine = make_engine(url)
+    try:
+        if migrate.stored_revision(engine) == migrate.HEAD_REVISION:
+            return False
+        return migrate.upgrade(engine)
+    finally:
+        engine.dispose()

@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import CACHE, PYTHON, ROOT, Metric, child_env
+from bench.common import CACHE, PYTHON, ROOT, Metric, child_env, upgrade_schema
 from bench.target import Target, is_postgres, postgres
 
 KEYS = (
@@ -70,6 +70,8 @@ def ensure_db(persons: int) -> Path:
     CACHE.mkdir(parents=True, exist_ok=True)
     db = CACHE / f"bench-{persons}.db"
     if db.exists():
+        if upgrade_schema(f"sqlite:///{db}"):
+            log(f"Upgraded the schema of {db.name} to this code's")
         return db
     building = CACHE / f"build-{persons}.db"
     for suffix in ("", "-wal", "-shm"):

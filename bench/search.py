@@ -6,6 +6,7 @@ replays the very SQL statements that search emitted on one open connection of th
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import sqlite3
 import time
@@ -53,6 +54,22 @@ def prefixes(target: Target, count: int, seed: int = 8) -> list[str]:
     return terms
 
 
+def date_terms(target: Target, count: int, seed: int = 9) -> list[str]:
+    """Birth dates as the desk types them (everyone born that day): DDMMYY, dd-mm-åååå,
+    d.m.åååå and DDMMYYYY, of birth dates sampled from the database."""
+    rng = random.Random(seed)
+    top = target.scalar("SELECT max(id) FROM young_person")
+    ids = rng.sample(range(1, top + 1), min(count, top))
+    births = target.rows(
+        "SELECT birth_date FROM young_person WHERE id IN :ids ORDER BY id",
+        {"ids": ids},
+        expanding=["ids"],
+    )
+    forms = ("{:%d%m%y}", "{:%d-%m-%Y}", "{d.day}.{d.month}.{d.year}", "{:%d%m%Y}")
+    days = [b if isinstance(b, dt.date) else dt.date.fromisoformat(str(b)[:10]) for (b,) in births]
+    return [rng.choice(forms).format(d, d=d) for d in days]
+
+
 def measure(target: Target, count: int = 1000) -> Metric:
     from sqlalchemy import event
 
@@ -85,6 +102,13 @@ def measure(target: Target, count: int = 1000) -> Metric:
         with read_once(engine) as session:
             search_in(session, term, LIMIT)
         timings.append((time.perf_counter() - started) * 1000)
+    date_timings: list[float] = []
+    date_hits = 0
+    for term in date_terms(target, count // 5):
+        started = time.perf_counter()
+        with read_once(engine) as session:
+            date_hits += len(search_in(session, term, LIMIT))
+        date_timings.append((time.perf_counter() - started) * 1000)
     engine.dispose()
 
     raw = _raw_connection(target)
@@ -110,6 +134,11 @@ def measure(target: Target, count: int = 1000) -> Metric:
             "p95_ms": round(percentile(timings, 95), 2),
             "raw_p50_ms": round(percentile(raw_timings, 50), 3),
             "raw_p99_ms": round(percentile(raw_timings, 99), 3),
+            # birth dates (everyone born that day), not in the p99 above
+            "dates": len(date_timings),
+            "dates_rows_per_search": round(date_hits / max(1, len(date_timings)), 1),
+            "dates_p50_ms": round(percentile(date_timings, 50), 2),
+            "dates_p99_ms": round(percentile(date_timings, 99), 2),
             "slowest": sorted(zip(timings, terms, strict=True), reverse=True)[:5],
         },
     )

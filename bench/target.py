@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.common import PYTHON, ROOT, child_env
+from bench.common import PYTHON, ROOT, child_env, upgrade_schema
 
 
 def log(message: str) -> None:
@@ -149,6 +149,8 @@ def postgres(admin_url: str, persons: int, keep: bool) -> Iterator[tuple[Target,
             kept.add(name)
             if server.exists(name):
                 log(f"Reusing the kept database {name}")
+                if upgrade_schema(server.url(name)):
+                    log("  upgraded its schema to this code's")
                 return Target(server.url(name))
         target = server.create(name)
         try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import Column, Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from ungehus_tui.domain.clock import now
@@ -96,7 +96,13 @@ class PersonNameToken(SQLModel, table=True):
     __tablename__ = "person_name_token"
     __table_args__ = (Index("ix_person_name_token_token_person", "token", "person_id"),)
     person_id: int = Field(foreign_key="young_person.id", primary_key=True, ondelete="CASCADE")
-    token: str = Field(max_length=80, primary_key=True)
+    # Bytewise ("C") on PostgreSQL, as SQLite compares: the search's prefix ranges must not
+    # depend on the database's collation (in da_DK 'aa' sorts after 'z'). Migration 0004.
+    token: str = Field(
+        max_length=80,
+        primary_key=True,
+        sa_type=String(80).with_variant(String(80, collation="C"), "postgresql"),
+    )
 
 
 class DeskArrival(SQLModel, table=True):

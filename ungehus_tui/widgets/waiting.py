@@ -1,18 +1,38 @@
 """The desk's waiting list: who is waiting, why and for how long.
 
 In privacy mode (ctrl+t, or `privacy_mode = true`) only initials are shown, so the list can
-face the room.
+face the room. Two waiting under the same shown name are told apart: their row is two lines
+high with the birth date under the name ('født DD-MM-ÅÅ'), in privacy mode the age (the birth
+date is the first half of the CPR number; the age says less to the room).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
+from ungehus_tui.domain.clock import today
+from ungehus_tui.domain.cpr import age_on
 from ungehus_tui.domain.privacy import shown_name
 from ungehus_tui.services.desk.arrivals import Waiting
 from ungehus_tui.widgets.safe import cell
+
+NAME_WIDTH = 20
+
+
+def _born(birth: dt.date, *, privacy: bool, on: dt.date) -> str:
+    """'født 05-05-06'; the age ('19 år') in privacy mode."""
+    return f"{age_on(birth, on)} år" if privacy else f"født {birth:%d-%m-%y}"
+
+
+def _told_apart(name: str, born: str) -> Text:
+    """The name over the birth date (or age), in a row two lines high: the name keeps its
+    width and the birth date always shows."""
+    return Text.assemble(cell(name), "\n", (born, "dim"))
 
 
 class WaitingPanel(Vertical):
@@ -32,7 +52,7 @@ class WaitingPanel(Vertical):
         table = self.query_one(DataTable)
         table.add_column("Kl.", key="at", width=5)
         table.add_column("Min.", key="min", width=4)
-        table.add_column("Navn", key="name", width=20)
+        table.add_column("Navn", key="name", width=NAME_WIDTH)
         table.add_column("Årsag", key="reason", width=15)
         if hasattr(self.app, "privacy"):
             self.watch(self.app, "privacy", lambda _value: self.show(self._rows), init=False)
@@ -43,12 +63,18 @@ class WaitingPanel(Vertical):
         table = self.query_one(DataTable)
         keep = table.cursor_row
         table.clear()
-        for w in rows:
+        shown = [shown_name(w.name, privacy=privacy) if w.name else "(ukendt)" for w in rows]
+        on = today()
+        for w, name in zip(rows, shown, strict=True):
+            told_apart = w.birth_date is not None and shown.count(name) > 1
             table.add_row(
                 w.arrived_at.strftime("%H:%M"),
                 str(w.minutes),
-                cell(shown_name(w.name, privacy=privacy) if w.name else "(ukendt)"),
+                _told_apart(name, _born(w.birth_date, privacy=privacy, on=on))
+                if told_apart and w.birth_date is not None
+                else cell(name),
                 cell(w.reason_da),
+                height=2 if told_apart else 1,
                 key=str(w.arrival_id),
             )
         if rows:

@@ -48,6 +48,7 @@ class Waiting:
     meeting_start: dt.datetime | None
     arrived_at: dt.datetime
     minutes: int
+    birth_date: dt.date | None = None  # tells apart two waiting with the same name
 
 
 def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -203,7 +204,13 @@ def waiting_list(ctx: Ctx, actor: Actor, limit: int = 50) -> list[Waiting]:
     start, end = _day_bounds(moment.date())
     with read_session(ctx.engine) as session:
         rows = session.execute(
-            select(DeskArrival, col(YoungPerson.name), col(YoungPerson.cpr), col(Meeting.start))
+            select(
+                DeskArrival,
+                col(YoungPerson.name),
+                col(YoungPerson.cpr),
+                col(Meeting.start),
+                col(YoungPerson.birth_date),
+            )
             .outerjoin(YoungPerson, col(YoungPerson.id) == col(DeskArrival.person_id))
             .outerjoin(Meeting, col(Meeting.id) == col(DeskArrival.meeting_id))
             .where(
@@ -215,7 +222,7 @@ def waiting_list(ctx: Ctx, actor: Actor, limit: int = 50) -> list[Waiting]:
             .limit(limit)
         ).all()
     out: list[Waiting] = []
-    for arrival, name, cpr, meeting_start in rows:
+    for arrival, name, cpr, meeting_start, birth_date in rows:
         assert arrival.id is not None
         waited = moment - clock.local(arrival.arrived_at)
         out.append(
@@ -231,6 +238,7 @@ def waiting_list(ctx: Ctx, actor: Actor, limit: int = 50) -> list[Waiting]:
                 meeting_start=clock.local(meeting_start) if meeting_start else None,
                 arrived_at=clock.local(arrival.arrived_at),
                 minutes=max(0, int(waited.total_seconds() // 60)),
+                birth_date=birth_date,
             )
         )
     return out
