@@ -279,23 +279,34 @@ def _digits_term(raw: str) -> _DateTerm | None:
     """
     match = _DATE_TERM.match(raw)
     if match is not None:
-        day_s, month_s, sep, year_s = match.groups()
-        dd = day_s.zfill(2)
-        if month_s is None:
-            return _DateTerm(prefix=dd)
-        complete_month = sep is not None or len(month_s) == 2 or month_s >= "2"
-        mm = month_s.zfill(2) if complete_month else month_s
-        if not complete_month or not year_s:
-            return _DateTerm(prefix=dd + mm)
-        day, month = int(dd), int(mm)
-        if len(year_s) <= 2:
-            return _DateTerm(prefix=dd + mm + year_s, day=len(year_s) == 2)
-        if len(year_s) == 3:
-            decade = int(year_s) * 10
-            found = (_date(day, month, y) for y in range(decade, decade + 10))
-            return _DateTerm(dates=tuple(d for d in found if d is not None))
-        exact = _date(day, month, int(year_s))
-        return _DateTerm(dates=(exact,) if exact else (), day=True)
+        return _separated_date(*match.groups())
+    return _cpr_digits(raw)
+
+
+def _separated_date(
+    day_s: str, month_s: str | None, sep: str | None, year_s: str | None
+) -> _DateTerm:
+    """A date typed with separators (the groups of `_DATE_TERM`), complete or still typed."""
+    dd = day_s.zfill(2)
+    if month_s is None:
+        return _DateTerm(prefix=dd)
+    complete_month = sep is not None or len(month_s) == 2 or month_s >= "2"
+    mm = month_s.zfill(2) if complete_month else month_s
+    if not complete_month or not year_s:
+        return _DateTerm(prefix=dd + mm)
+    day, month = int(dd), int(mm)
+    if len(year_s) <= 2:
+        return _DateTerm(prefix=dd + mm + year_s, day=len(year_s) == 2)
+    if len(year_s) == 3:
+        decade = int(year_s) * 10
+        found = (_date(day, month, y) for y in range(decade, decade + 10))
+        return _DateTerm(dates=tuple(d for d in found if d is not None))
+    exact = _date(day, month, int(year_s))
+    return _DateTerm(dates=(exact,) if exact else (), day=True)
+
+
+def _cpr_digits(raw: str) -> _DateTerm | None:
+    """Digits with hyphens or spaces anywhere: a CPR prefix (8 digits may be DDMMYYYY)."""
     compact = raw.replace("-", "").replace(" ", "")
     if not (compact.isdigit() and compact.isascii()):
         return None
