@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 
-from sqlmodel import select
+from sqlmodel import col, select
 from textual import on, work
 from textual.app import SystemCommand
 from textual.binding import Binding
@@ -195,7 +195,7 @@ def default_actor(ctx: Ctx, as_login: str | None) -> Actor:
             .order_by(Staff.login)
         ).first()
         if staff is None:
-            staff = session.exec(select(Staff).order_by(Staff.id)).first()
+            staff = session.exec(select(Staff).order_by(col(Staff.id))).first()
         if staff is None:
             raise RuntimeError("No staff in the database: run `ungehus init`")
         return Actor.of(staff)

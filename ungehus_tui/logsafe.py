@@ -63,7 +63,7 @@ def install(logger: logging.Logger | None = None) -> CprFilter:
         previous = logging.getLogRecordFactory()
 
         def factory(*args: object, **kwargs: object) -> logging.LogRecord:
-            record = previous(*args, **kwargs)  # type: ignore[arg-type]
+            record = previous(*args, **kwargs)
             _FILTER.filter(record)
             return record
 

@@ -33,7 +33,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(audit_app, name="audit")
 
 
-def _read_anchor(path: Path):  # type: ignore[no-untyped-def]
+def _read_anchor(path: Path):
     from ungehus_tui.services.access.audit import parse_anchor
 
     try:

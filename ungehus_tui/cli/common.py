@@ -133,6 +133,7 @@ def cli_actor(ctx: Ctx, as_login: str | None) -> Actor:
     OS user @ host, which the audit log records beside the login (the CLI trust model: whoever
     can run it against the database can name any login; the log says who ran it)."""
     from sqlalchemy import select
+    from sqlmodel import col
 
     from ungehus_tui.data.engine import read_session
     from ungehus_tui.data.models import Staff
@@ -141,7 +142,7 @@ def cli_actor(ctx: Ctx, as_login: str | None) -> Actor:
     if not login:
         fail("Name the staff member acting: --as LOGIN (or set UNGEHUS_CLI_LOGIN)")
     with read_session(ctx.engine) as session:
-        staff = session.execute(select(Staff).where(Staff.login == login)).scalars().first()
+        staff = session.execute(select(Staff).where(col(Staff.login) == login)).scalars().first()
         if staff is None:
             fail(f"Unknown staff login: {login}")
         if not staff.active:

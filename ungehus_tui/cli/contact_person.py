@@ -57,7 +57,7 @@ def _day(text: str | None) -> dt.date | None:
         fail(f"Not a date (dd-mm-yyyy): {text[:20]}")
 
 
-def _contact(ctx, staff, paid_by, kind, name, org, phone, competent, until):  # type: ignore[no-untyped-def]
+def _contact(ctx, staff, paid_by, kind, name, org, phone, competent, until):
     from ungehus_tui.data.engine import read_session
     from ungehus_tui.services.casework.outcomes import ContactPersonInput
     from ungehus_tui.services.context import actor_by_login

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -17,6 +17,10 @@ from ungehus_tui.cli.common import (
     settings_for,
     shown,
 )
+from ungehus_tui.services.context import Actor
+
+if TYPE_CHECKING:
+    from ungehus_tui.services.casework.queue import QueueItem
 
 console = Console(highlight=False)
 handovers_app = typer.Typer(
@@ -51,7 +55,7 @@ def queue(
     queue is the center's, with a column naming whose each item is."""
     if context.invoked_subcommand is not None:
         return
-    from ungehus_tui.services.casework.queue import counts, is_center_queue, kind_names, queue_for
+    from ungehus_tui.services.casework.queue import is_center_queue, kind_names, queue_for
     from ungehus_tui.store import open_store
 
     with clean_errors():
@@ -62,7 +66,14 @@ def queue(
         typer.echo(json_text([i.as_json() for i in items]))
         return
     names = kind_names(actor)
-    center = is_center_queue(actor)
+    console.print(_queue_table(actor, items, names, center=is_center_queue(actor)))
+    console.print(_queue_summary(items, names))
+
+
+def _queue_table(
+    actor: Actor, items: list[QueueItem], names: dict[str, str], *, center: bool
+) -> Table:
+    """One row per item; a center's queue has a column naming whose each item is."""
     title = f"Arbejdskø: {actor.name}"
     if center:
         title = f"Centerets arbejdskø ({actor.center_code}): {actor.name}"
@@ -82,10 +93,16 @@ def queue(
             shown(i.detail_da),
             style=style,
         )
-    console.print(table)
+    return table
+
+
+def _queue_summary(items: list[QueueItem], names: dict[str, str]) -> str:
+    """'N punkter (per kind); M overskredet'."""
+    from ungehus_tui.services.casework.queue import counts
+
     summary = ", ".join(f"{names[k]}: {n}" for k, n in counts(items).items() if n)
     overdue = sum(1 for i in items if i.overdue)
-    console.print(
+    return (
         f"{len(items)} punkter"
         + (f" ({summary})" if summary else "")
         + (f"; {overdue} overskredet" if overdue else "")
@@ -177,7 +194,7 @@ def stale(
     _print_stale(rows, days if days is not None else ctx.settings.handover_stale_working_days)
 
 
-def _print_stale(rows: list, limit: int) -> None:  # type: ignore[type-arg]
+def _print_stale(rows: list, limit: int) -> None:
     table = Table(
         "Tilbudt",
         "Arbejdsdage",

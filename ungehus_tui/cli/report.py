@@ -63,7 +63,7 @@ def register(app: typer.Typer) -> None:
             console.print(shown(f"HTML-rapport skrevet til {out}"))
 
 
-def show(data) -> None:  # type: ignore[no-untyped-def]
+def show(data) -> None:
     from ungehus_tui.services.dataio.report import AGE_BUCKETS, BANDS, OVER
     from ungehus_tui.services.dataio.report_html import KIND_DA, center_name, num, pct
 

@@ -219,7 +219,7 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int, *, wal: bool) -> Non
             cur.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn):  # type: ignore[no-untyped-def]
+    def _on_begin(conn):
         if conn.get_execution_options().get("sqlite_immediate"):
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         else:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ungehus_tui.data.models import Center, ClosedDay, OfficeHours, Room, Staff
 from ungehus_tui.domain.calendar import WorkCalendar
@@ -263,5 +263,5 @@ def load_org(session: Session, org: OrgFile) -> int:
 def work_calendar(session: Session) -> WorkCalendar:
     """Office hours and closed days as stored by `ungehus init`."""
     hours = {h.weekday: (h.opens, h.closes) for h in session.exec(select(OfficeHours)).all()}
-    closed = frozenset(session.exec(select(ClosedDay.day)).all())
+    closed = frozenset(session.exec(select(col(ClosedDay.day))).all())
     return WorkCalendar(hours=hours, closed=closed)

@@ -36,13 +36,7 @@ class Casework:
         """Who holds the young person (one professional per involved center), then the rest."""
         d = self.d
         rng = d.rng
-        team: dict[str, int] = {}
-        for c in decision.contacts:
-            if c.center in team:
-                continue
-            pool = d.by_role.get((c.center, c.role)) or d.by_center.get(c.center)
-            if pool:
-                team[c.center] = rng.choice(pool)
+        team = self._team(decision)
         lead = decision.lead_center
         if lead not in team:
             return
@@ -51,38 +45,9 @@ class Casework:
         closed_case = age_days > 150 and rng.random() < 0.6
         ended = created + dt.timedelta(days=rng.randint(60, 140)) if closed_case else None
         for center, staff_id in team.items():
-            is_lead = center == lead
-            d.assigns.append(
-                {
-                    "id": d.aid,
-                    "person_id": person.id,
-                    "staff_id": staff_id,
-                    "external_actor": None,
-                    "center_code": center,
-                    "kind": "COORDINATOR" if decision.team_meeting and is_lead else "CONTACT",
-                    "contact_role": next(c.role for c in decision.contacts if c.center == center),
-                    "holds": is_lead,
-                    "paid_by": None,
-                    "started_at": created,
-                    "ended_at": ended,
-                    "end_reason": "Forankret i uddannelse" if ended else None,
-                    "created_by": d.actor,
-                    "updated_at": ended or created,
-                }
-            )
-            d.aid += 1
+            self._assign(person, decision, center, staff_id, center == lead, ended)
             if decision.team_meeting:
-                d.consents.append(
-                    {
-                        "person_id": person.id,
-                        "center_code": center,
-                        "purpose": "Deling af oplysninger i tværfagligt team",
-                        "given_at": created,
-                        "withdrawn_at": None,
-                        "recorded_by": d.actor,
-                        "updated_at": created,
-                    }
-                )
+                self._consent(person, center)
         if closed_case:
             d.people[-1]["case_open"] = False
             d.stats["closed_cases"] += 1
@@ -93,6 +58,64 @@ class Casework:
         if not closed_case and rng.random() < 0.04:
             self._pending_handover(person, lead, holder)
         self._history(person, decision, lead, holder, closed_case, ended)
+
+    def _team(self, decision: Any) -> dict[str, int]:
+        """One professional per involved center (by contact role, else anyone there)."""
+        d = self.d
+        team: dict[str, int] = {}
+        for c in decision.contacts:
+            if c.center in team:
+                continue
+            pool = d.by_role.get((c.center, c.role)) or d.by_center.get(c.center)
+            if pool:
+                team[c.center] = d.rng.choice(pool)
+        return team
+
+    def _assign(
+        self,
+        person: _Person,
+        decision: Any,
+        center: str,
+        staff_id: int,
+        is_lead: bool,
+        ended: dt.datetime | None,
+    ) -> None:
+        d = self.d
+        created = person.created
+        d.assigns.append(
+            {
+                "id": d.aid,
+                "person_id": person.id,
+                "staff_id": staff_id,
+                "external_actor": None,
+                "center_code": center,
+                "kind": "COORDINATOR" if decision.team_meeting and is_lead else "CONTACT",
+                "contact_role": next(c.role for c in decision.contacts if c.center == center),
+                "holds": is_lead,
+                "paid_by": None,
+                "started_at": created,
+                "ended_at": ended,
+                "end_reason": "Forankret i uddannelse" if ended else None,
+                "created_by": d.actor,
+                "updated_at": ended or created,
+            }
+        )
+        d.aid += 1
+
+    def _consent(self, person: _Person, center: str) -> None:
+        """A team case shares information with the consent of the young person."""
+        d = self.d
+        d.consents.append(
+            {
+                "person_id": person.id,
+                "center_code": center,
+                "purpose": "Deling af oplysninger i tværfagligt team",
+                "given_at": person.created,
+                "withdrawn_at": None,
+                "recorded_by": d.actor,
+                "updated_at": person.created,
+            }
+        )
 
     def _first_meeting(
         self, person: _Person, decision: Any, team: dict[str, int], lead: str, holder: int

@@ -112,37 +112,47 @@ def demo_state(engine: Engine, org: OrgFile) -> DemoState:
             return DemoState("other", "the organisation file is not the shipped one")
         if not names:
             return DemoState("empty")
-        for name in sorted(names - ORG_TABLES - BOOKKEEPING):
-            if conn.execute(select(literal(1)).select_from(table(name)).limit(1)).first():
-                return DemoState("other", f"it holds data ({name})")
-        head = _table(AuditHead).c
-        if (
-            "audit_head" in names
-            and conn.execute(
-                select(head.id).where(func.coalesce(head.last_event_id, 0) != 0)
-            ).first()
-        ):
-            return DemoState("other", "its audit log has been used")
-        staff = _table(Staff).c
-        if conn.execute(select(staff.id).where(staff.password_hash.is_not(None))).first():
-            return DemoState("other", "staff members have passwords")
-        expected = {
-            s.login: (s.name, str(s.role), str(s.center) if s.center else None)
-            for s in shipped.staff
-        }
-        for login, name, role, center in conn.execute(
-            select(staff.login, staff.name, staff.role, staff.center_code)
-        ):
-            if expected.get(login) != (name, role, center):
-                return DemoState("other", "staff not from the shipped organisation file")
-        rooms = {r.name for r in shipped.rooms}
-        if any(n not in rooms for n in conn.execute(select(_table(Room).c.name)).scalars()):
-            return DemoState("other", "rooms not from the shipped organisation file")
-        centers = {str(c.code): c.name for c in shipped.centers}
-        for code, name in conn.execute(select(_table(Center).c.code, _table(Center).c.name)):
-            if centers.get(code) != name:
-                return DemoState("other", "centers not from the shipped organisation file")
-    return DemoState("empty")
+        reason = _in_use(conn, names) or _not_shipped(conn, shipped)
+    return DemoState("other", reason) if reason else DemoState("empty")
+
+
+def _in_use(conn: Connection, names: set[str]) -> str | None:
+    """Why the database has been used, or None: a row in a table beyond the organisation's
+    and the bookkeeping, an audit chain that moved, a staff member with a password."""
+    for name in sorted(names - ORG_TABLES - BOOKKEEPING):
+        if conn.execute(select(literal(1)).select_from(table(name)).limit(1)).first():
+            return f"it holds data ({name})"
+    head = _table(AuditHead).c
+    if (
+        "audit_head" in names
+        and conn.execute(select(head.id).where(func.coalesce(head.last_event_id, 0) != 0)).first()
+    ):
+        return "its audit log has been used"
+    staff = _table(Staff).c
+    if conn.execute(select(staff.id).where(staff.password_hash.is_not(None))).first():
+        return "staff members have passwords"
+    return None
+
+
+def _not_shipped(conn: Connection, shipped: OrgFile) -> str | None:
+    """Which of staff, rooms and centers differ from the shipped organisation file, or None."""
+    staff = _table(Staff).c
+    expected = {
+        s.login: (s.name, str(s.role), str(s.center) if s.center else None) for s in shipped.staff
+    }
+    for login, name, role, center in conn.execute(
+        select(staff.login, staff.name, staff.role, staff.center_code)
+    ):
+        if expected.get(login) != (name, role, center):
+            return "staff not from the shipped organisation file"
+    rooms = {r.name for r in shipped.rooms}
+    if any(n not in rooms for n in conn.execute(select(_table(Room).c.name)).scalars()):
+        return "rooms not from the shipped organisation file"
+    centers = {str(c.code): c.name for c in shipped.centers}
+    for code, name in conn.execute(select(_table(Center).c.code, _table(Center).c.name)):
+        if centers.get(code) != name:
+            return "centers not from the shipped organisation file"
+    return None
 
 
 def _table(model: type[SQLModel]) -> Any:

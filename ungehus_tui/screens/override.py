@@ -95,7 +95,7 @@ class OverrideDialog(Dialog[bool]):
         pairs = tuple(tuple(v.split(":", 1)) for v in chosen)
         lead = self.query_one("#override-lead", Select).value
         return OverrideRequest(
-            contacts=pairs,  # type: ignore[arg-type]
+            contacts=pairs,
             lead_center=lead if isinstance(lead, str) else None,
             reason=self.query_one("#override-reason", Input).value,
         )

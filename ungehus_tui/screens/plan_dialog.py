@@ -49,7 +49,7 @@ class PlanDialog(FormDialog[PlanInput]):
                 placeholder="Mål på langt sigt",
                 id="long",
             )
-            for i in cur.interventions if cur else []:
+            for i in (cur.interventions or []) if cur else []:
                 yield Label(
                     plain(f"• {i.center_code} [{i.area.lower()}] {i.description}"), classes="hint"
                 )
@@ -70,7 +70,7 @@ class PlanDialog(FormDialog[PlanInput]):
 
     @on(Button.Pressed, "#ok")
     def _ok(self) -> None:
-        items = list(self.current.interventions) if self.current else []
+        items = list(self.current.interventions or []) if self.current else []
         description = self.query_one("#description", Input).value.strip()
         if description:
             center = self.query_one("#center", Select).value

@@ -62,10 +62,7 @@ def _set_error(widget: Static, message: str) -> None:
 
 
 def _option_values(selection: SelectionList[str]) -> list[str]:
-    return [
-        selection.get_option_at_index(i).value  # type: ignore[attr-defined]
-        for i in range(selection.option_count)
-    ]
+    return [selection.get_option_at_index(i).value for i in range(selection.option_count)]
 
 
 class RegistrationScreen(UngehusScreen):

@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import and_, func, literal, or_, select
 from sqlalchemy.engine import Engine
+from sqlmodel import col
 
 from ungehus_tui.data.engine import write_session
 from ungehus_tui.data.models import AuditEvent, Staff, StoreMeta, YoungPerson
@@ -36,6 +38,138 @@ class VerifyResult:
     @property
     def ok(self) -> bool:
         return self.reason is None
+
+
+_NO_KEYED_MARKER = (
+    "audit_key is set but the log has no keyed-from marker (store_meta audit_keyed_from): it "
+    "was deleted, or no event was written since the key was set (any action writes one)"
+)
+
+
+@dataclass
+class _Walk:
+    """One streaming walk along the chain, from its checkpoint (or the genesis): `step`
+    checks each event in id order; the `*_problem` checks run once the walk reached the end,
+    each giving (the id where it breaks, why) or None."""
+
+    start: int  # the checkpoint's event id (0: from the genesis)
+    start_hash: str
+    keyed: int | None
+    secret: bytes | None
+    anchor: audit.Head | None
+    prev: str = ""
+    checked: int = 0
+    confirmed: str | None = None  # the newest AUDIT_PRUNE event's detail
+    anchor_seen: bool = False
+
+    def __post_init__(self) -> None:
+        self.prev = self.start_hash
+
+    @property
+    def last_id(self) -> int:
+        return self.start + self.checked
+
+    @property
+    def tip(self) -> audit.Head:
+        return audit.Head(self.last_id, self.prev)
+
+    def fail(self, at: int | None, reason: str) -> VerifyResult:
+        return VerifyResult(self.checked, at, reason, self.start, self.keyed)
+
+    def step(self, row: Any) -> VerifyResult | None:
+        """Check the next event (a row of the hashed columns in hash order, then `hash`):
+        its id, its link to the previous one, its hash, the anchor."""
+        eid = row.id
+        expected = self.last_id + 1
+        if eid != expected:
+            return self.fail(expected, self._gap(eid))
+        if row.prev_hash != self.prev:
+            return self.fail(eid, "previous hash does not match")
+        use = self.secret if self.keyed is not None and eid >= self.keyed else None
+        if audit.hash_fields(*row[:12], key=use) != row.hash:
+            return self.fail(eid, "content changed (hash does not match)")
+        if row.action == audit.PRUNE_ACTION:
+            self.confirmed = row.detail
+        if self.anchor is not None and eid == self.anchor.events:
+            self.anchor_seen = True
+            if row.hash != self.anchor.hash:
+                reason = "the log was rewritten: this event's hash differs from the anchor's"
+                return self.fail(eid, reason)
+        self.prev = row.hash
+        self.checked += 1
+        return None
+
+    def _gap(self, eid: int) -> str:
+        if self.checked == 0 and self.start == 0 and eid > 1:
+            return (
+                f"events 1-{eid - 1} missing at the start (deleted, or the pruning "
+                "checkpoint row audit_checkpoint was deleted)"
+            )
+        return "event missing (id sequence broken)"
+
+    def head_problem(self, head: audit.Head | None, has_events: bool) -> tuple[int, str] | None:
+        last_id = self.last_id
+        if head is None:
+            if has_events or self.start:
+                return last_id, "the head row (audit_head) is missing"
+            return None
+        if head.events != last_id:
+            return min(head.events, last_id) + 1, "events missing at the end (head disagrees)"
+        if last_id and head.hash != self.prev:
+            return last_id, "last hash does not match the head"
+        return None
+
+    def checkpoint_problem(self) -> tuple[int, str] | None:
+        if self.start and self.confirmed != audit.prune_detail(self.start, self.start_hash):
+            return (
+                self.start,
+                "the pruning checkpoint (audit_checkpoint) is not the one its AUDIT_PRUNE "
+                "event recorded (the checkpoint was moved or events after it deleted)",
+            )
+        return None
+
+    def anchor_problem(self) -> tuple[int, str] | None:
+        anchor = self.anchor
+        if anchor is None or self.anchor_seen or not anchor.events:
+            return None
+        last_id = self.last_id
+        if anchor.events > last_id:
+            if last_id == 0:
+                return 1, f"the log was emptied: the anchor has {anchor.events} events"
+            return (
+                last_id + 1,
+                f"events after {last_id} were truncated: the anchor has {anchor.events}",
+            )
+        if anchor.events != self.start:
+            return (
+                anchor.events,
+                f"the anchor's event was pruned (checkpoint at {self.start}); it cannot be checked",
+            )
+        if self.start_hash != anchor.hash:
+            return self.start, "the log was rewritten: the checkpoint differs from the anchor"
+        return None
+
+
+def _begin(
+    meta: dict[str, str],
+    secret: bytes | None,
+    has_events: bool,
+    anchor: audit.Head | None,
+) -> _Walk | VerifyResult:
+    """Where the walk starts (the checkpoint, or the genesis) and from which event it is
+    keyed, or why it cannot start (a missing or foreign keyed-from marker, a bad checkpoint)."""
+    keyed, problem = audit.keyed_from(meta.get(audit.KEYED_FROM), secret)
+    if problem is not None:
+        return VerifyResult(0, keyed, problem)
+    if secret is not None and keyed is None and has_events:
+        return VerifyResult(0, None, _NO_KEYED_MARKER)
+    start, prev = 0, audit.GENESIS
+    if audit.CHECKPOINT in meta:
+        point = audit.parse_checkpoint(meta[audit.CHECKPOINT])
+        if point is None:
+            return VerifyResult(0, None, "the pruning checkpoint (audit_checkpoint) is malformed")
+        start, prev = point.event_id, point.hash
+    return _Walk(start=start, start_hash=prev, keyed=keyed, secret=secret, anchor=anchor)
 
 
 def verify_chain(
@@ -81,103 +215,21 @@ def verify_chain(
         )
         head = audit.read_head(conn)
         has_events = conn.execute(select(t.c.id).limit(1)).first() is not None
-        keyed, problem = audit.keyed_from(meta.get(audit.KEYED_FROM), secret)
-        if problem is not None:
-            return VerifyResult(0, keyed, problem)
-        if secret is not None and keyed is None and has_events:
-            return VerifyResult(
-                0,
-                None,
-                "audit_key is set but the log has no keyed-from marker (store_meta "
-                "audit_keyed_from): it was deleted, or no event was written since the key "
-                "was set (any action writes one)",
-            )
-        start = 0
-        prev = audit.GENESIS
-        if audit.CHECKPOINT in meta:
-            point = audit.parse_checkpoint(meta[audit.CHECKPOINT])
-            if point is None:
-                reason = "the pruning checkpoint (audit_checkpoint) is malformed"
-                return VerifyResult(0, None, reason)
-            start, prev = point.event_id, point.hash
-        start_hash = prev
-        expected_id = start + 1
-        checked = 0
-        confirmed: str | None = None  # the newest AUDIT_PRUNE event's detail
-        anchor_seen = False
+        walk = _begin(meta, secret, has_events, anchor)
+        if isinstance(walk, VerifyResult):
+            return walk
         rows = conn.execution_options(stream_results=True, yield_per=batch).execute(
             select(*cols).order_by(t.c.id)
         )
         for row in rows:
-            eid = row.id
-            if eid != expected_id:
-                reason = "event missing (id sequence broken)"
-                if checked == 0 and start == 0 and eid > expected_id:
-                    reason = (
-                        f"events 1-{eid - 1} missing at the start (deleted, or the pruning "
-                        "checkpoint row audit_checkpoint was deleted)"
-                    )
-                return VerifyResult(checked, expected_id, reason, start, keyed)
-            if row.prev_hash != prev:
-                return VerifyResult(checked, eid, "previous hash does not match", start, keyed)
-            use = secret if keyed is not None and eid >= keyed else None
-            digest = audit.hash_fields(*row[:12], key=use)
-            if digest != row.hash:
-                return VerifyResult(
-                    checked, eid, "content changed (hash does not match)", start, keyed
-                )
-            if row.action == audit.PRUNE_ACTION:
-                confirmed = row.detail
-            if anchor is not None and eid == anchor.events:
-                anchor_seen = True
-                if row.hash != anchor.hash:
-                    return VerifyResult(
-                        checked,
-                        eid,
-                        "the log was rewritten: this event's hash differs from the anchor's",
-                        start,
-                        keyed,
-                    )
-            prev = row.hash
-            expected_id += 1
-            checked += 1
-    last_id = expected_id - 1
-    tip = audit.Head(last_id, prev)
-
-    def broken(at: int | None, reason: str) -> VerifyResult:
-        return VerifyResult(checked, at, reason, start, keyed, tip)
-
-    if head is None and (has_events or start):
-        return broken(last_id, "the head row (audit_head) is missing")
-    if head is not None and head.events != last_id:
-        missing = min(head.events, last_id) + 1
-        return broken(missing, "events missing at the end (head disagrees)")
-    if head is not None and last_id and head.hash != prev:
-        return broken(last_id, "last hash does not match the head")
-    if start and confirmed != audit.prune_detail(start, start_hash):
-        return broken(
-            start,
-            "the pruning checkpoint (audit_checkpoint) is not the one its AUDIT_PRUNE event "
-            "recorded (the checkpoint was moved or events after it deleted)",
-        )
-    if anchor is not None and not anchor_seen and anchor.events:
-        if anchor.events > last_id:
-            if last_id == 0:
-                return broken(1, f"the log was emptied: the anchor has {anchor.events} events")
-            return broken(
-                last_id + 1,
-                f"events after {last_id} were truncated: the anchor has {anchor.events}",
-            )
-        if anchor.events == start:
-            if start_hash != anchor.hash:
-                reason = "the log was rewritten: the checkpoint differs from the anchor"
-                return broken(start, reason)
-        else:
-            return broken(
-                anchor.events,
-                f"the anchor's event was pruned (checkpoint at {start}); it cannot be checked",
-            )
-    return VerifyResult(checked, None, None, start, keyed, tip)
+            failed = walk.step(row)
+            if failed is not None:
+                return failed
+    problem = (
+        walk.head_problem(head, has_events) or walk.checkpoint_problem() or walk.anchor_problem()
+    )
+    at, reason = problem if problem is not None else (None, None)
+    return VerifyResult(walk.checked, at, reason, walk.start, walk.keyed, walk.tip)
 
 
 # Every action code the services log, in Danish for the terminal (`audit show`); the JSON
@@ -282,12 +334,13 @@ class LookUp:
         }
 
 
-def found_person(person_id: int):  # type: ignore[no-untyped-def]
+def found_person(person_id: int):
     """SEARCH events whose result held this young person (`audit.found_detail`)."""
-    ids = literal(",").concat(func.substr(AuditEvent.detail, len(audit.FOUND) + 1)).concat(",")
+    detail = col(AuditEvent.detail)
+    ids = literal(",").concat(func.substr(detail, len(audit.FOUND) + 1)).concat(",")
     return and_(
-        AuditEvent.action == "SEARCH",
-        AuditEvent.detail.like(audit.FOUND + "%"),  # type: ignore[union-attr]
+        col(AuditEvent.action) == "SEARCH",
+        detail.like(audit.FOUND + "%"),
         ids.like(f"%,{int(person_id)},%"),
     )
 
@@ -302,24 +355,23 @@ def person_events(ctx: Ctx, actor: Actor, cpr: str, purpose: str) -> list[LookUp
     require(actor, Action.AUDIT_READ)
     number = cprmod.compact(cpr)
     with write_session(ctx.engine) as session:
-        person = (
-            session.execute(select(YoungPerson).where(YoungPerson.cpr == number)).scalars().first()
-        )
+        by_cpr = select(YoungPerson).where(col(YoungPerson.cpr) == number)
+        person = session.execute(by_cpr).scalars().first()
         if person is None:
             raise NotFound("Ingen ung med det CPR-nummer")
         assert person.id is not None
         terms = {number, f"{number[:6]}-{number[6:]}", f"{number[:6]} {number[6:]}"}
         rows = session.execute(
-            select(AuditEvent, Staff.name)
-            .outerjoin(Staff, Staff.id == AuditEvent.staff_id)
+            select(AuditEvent, col(Staff.name))
+            .outerjoin(Staff, col(Staff.id) == col(AuditEvent.staff_id))
             .where(
                 or_(
-                    AuditEvent.person_id == person.id,
-                    AuditEvent.search_term.in_(terms),  # type: ignore[union-attr]
+                    col(AuditEvent.person_id) == person.id,
+                    col(AuditEvent.search_term).in_(terms),
                     found_person(person.id),
                 )
             )
-            .order_by(AuditEvent.id)  # type: ignore[arg-type]
+            .order_by(col(AuditEvent.id))
         ).all()
         found = [
             LookUp(

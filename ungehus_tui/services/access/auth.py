@@ -20,7 +20,7 @@ import datetime as dt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from ungehus_tui.data.engine import read_session, write_session
 from ungehus_tui.data.models import Staff
@@ -93,7 +93,7 @@ def _aware(value: dt.datetime | None) -> dt.datetime | None:
 
 
 def _staff(session: Session, login: str) -> Staff | None:
-    return session.execute(select(Staff).where(Staff.login == login)).scalars().first()
+    return session.execute(select(Staff).where(col(Staff.login) == login)).scalars().first()
 
 
 def sign_in(ctx: Ctx, login: str, password: str) -> Actor:
@@ -163,10 +163,10 @@ def change_password(ctx: Ctx, actor: Actor, old: str, new: str) -> None:
 def needs_bootstrap(session: Session) -> bool:
     """True while no active ADMIN has a password (the first run)."""
     row = session.execute(
-        select(Staff.id).where(
-            Staff.role == AccessRole.ADMIN,
-            Staff.active == True,  # noqa: E712
-            Staff.password_hash.is_not(None),  # type: ignore[union-attr]
+        select(col(Staff.id)).where(
+            col(Staff.role) == AccessRole.ADMIN,
+            col(Staff.active) == True,  # noqa: E712
+            col(Staff.password_hash).is_not(None),
         )
     ).first()
     return row is None
@@ -218,9 +218,7 @@ def set_demo_passwords(ctx: Ctx) -> int:
         if not is_demo_store(session):
             raise PermissionDenied("Demo-adgangskoden gives kun i en demodatabase")
         result = session.execute(
-            update(Staff)
-            .where(Staff.password_hash.is_(None))  # type: ignore[union-attr]
-            .values(password_hash=digest)
+            update(Staff).where(col(Staff.password_hash).is_(None)).values(password_hash=digest)
         )
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from ungehus_tui.domain.codes import AccessRole
 from ungehus_tui.services.context import Actor
@@ -133,34 +133,34 @@ def require_person_access(session: Session, actor: Actor, person_id: int, action
 
     if actor.role == AccessRole.COUNSELLOR:
         assigned = session.execute(
-            select(Assignment.id).where(
-                Assignment.person_id == person_id,
-                Assignment.staff_id == actor.id,
-                Assignment.ended_at.is_(None),  # type: ignore[union-attr]
+            select(col(Assignment.id)).where(
+                col(Assignment.person_id) == person_id,
+                col(Assignment.staff_id) == actor.id,
+                col(Assignment.ended_at).is_(None),
             )
         ).first()
         offered = session.execute(
-            select(Handover.id).where(
-                Handover.person_id == person_id,
-                Handover.to_staff_id == actor.id,
-                Handover.status == "OFFERED",
+            select(col(Handover.id)).where(
+                col(Handover.person_id) == person_id,
+                col(Handover.to_staff_id) == actor.id,
+                col(Handover.status) == "OFFERED",
             )
         ).first()
         task = session.execute(
-            select(Task.id).where(
-                Task.person_id == person_id,
-                Task.staff_id == actor.id,
-                Task.done_at.is_(None),  # type: ignore[union-attr]
+            select(col(Task.id)).where(
+                col(Task.person_id) == person_id,
+                col(Task.staff_id) == actor.id,
+                col(Task.done_at).is_(None),
             )
         ).first()
         if assigned or offered or task:
             return
     elif actor.role == AccessRole.LEADER and actor.center_code:
         in_center = session.execute(
-            select(Assignment.id).where(
-                Assignment.person_id == person_id,
-                Assignment.center_code == actor.center_code,
-                Assignment.ended_at.is_(None),  # type: ignore[union-attr]
+            select(col(Assignment.id)).where(
+                col(Assignment.person_id) == person_id,
+                col(Assignment.center_code) == actor.center_code,
+                col(Assignment.ended_at).is_(None),
             )
         ).first()
         if in_center:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from ungehus_tui.data.engine import write_session
 from ungehus_tui.data.models import Center, Staff
@@ -65,7 +65,7 @@ def add_staff_in(
             errors.update(exc.errors)
     if errors:
         raise ValidationFailed(errors)
-    if session.execute(select(Staff.id).where(Staff.login == login)).first():
+    if session.execute(select(col(Staff.id)).where(col(Staff.login) == login)).first():
         raise Conflict(f"Brugernavnet {login} findes allerede")
     staff = Staff(
         login=login,
@@ -92,7 +92,7 @@ def disable_staff(ctx: Ctx, actor: Actor, login: str) -> None:
     """Deactivate a login: it can no longer sign in or act from the CLI."""
     require(actor, Action.MANAGE_STAFF)
     with write_session(ctx.engine) as session:
-        staff = session.execute(select(Staff).where(Staff.login == login)).scalars().first()
+        staff = session.execute(select(Staff).where(col(Staff.login) == login)).scalars().first()
         if staff is None:
             raise NotFound(f"Ukendt medarbejder: {login}")
         if staff.id == actor.id:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from ungehus_tui.data.models import Assignment, YoungPerson
 from ungehus_tui.domain.clock import now
@@ -36,8 +36,8 @@ def active_assignments(session: Session, person_id: int) -> list[Assignment]:
     return list(
         session.execute(
             select(Assignment)
-            .where(Assignment.person_id == person_id, Assignment.ended_at.is_(None))  # type: ignore[union-attr]
-            .order_by(Assignment.id)  # type: ignore[arg-type]
+            .where(col(Assignment.person_id) == person_id, col(Assignment.ended_at).is_(None))
+            .order_by(col(Assignment.id))
         ).scalars()
     )
 

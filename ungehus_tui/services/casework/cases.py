@@ -119,7 +119,7 @@ class CaseView:
         return self.holder.label_da
 
 
-def _all(session: Session, model: type, person_id: int) -> list:  # type: ignore[type-arg]
+def _all(session: Session, model: type, person_id: int) -> list:
     return list(
         session.execute(select(model).where(model.person_id == person_id)).scalars()  # type: ignore[attr-defined]
     )

@@ -229,7 +229,7 @@ def import_dropouts(
             result.rejects.append((row, reason_text(exc.errors)))
     result.rejected = len(result.rejects)
     with write_session(ctx.engine) as session:
-        session.exec(select(AuditHead).where(AuditHead.id == 1).with_for_update()).first()  # type: ignore[call-overload]
+        session.execute(select(AuditHead).where(col(AuditHead.id) == 1).with_for_update()).first()
         picker = CounsellorPicker(session)
         cal = work_calendar(session)
         for item in good:

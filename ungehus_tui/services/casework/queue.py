@@ -429,7 +429,7 @@ def _plain(
     **refs: int,
 ) -> QueueItem:
     """An item whose detail already names the people involved (no 'whose ·' prefix)."""
-    item = b.item(kind, row, due, detail, None, **refs)
+    item = b.item(kind, row, due, detail, None, education_duty=False, **refs)
     name = b.whose.get(holder) if holder is not None else None
     return replace(item, detail_da=detail, holder_id=holder, holder_name=name)
 

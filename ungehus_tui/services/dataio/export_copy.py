@@ -181,7 +181,7 @@ def copy_query(stmt: Select[Any], plan: CopyPlan, *, pseudonym: bool) -> Select[
         query = query.select_from(
             base.outerjoin(_pseudonyms, _pseudonyms.c.person_id == _person_id)
         )
-    return query  # type: ignore[return-value]
+    return query
 
 
 def copy_lines(conn: Connection, query: Select[Any], plan: CopyPlan) -> Iterator[tuple[bytes, int]]:

@@ -101,7 +101,7 @@ class Plan:
 
 
 def _base(sa_type: TypeEngine[Any]) -> TypeEngine[Any]:
-    return sa_type.impl_instance if isinstance(sa_type, TypeDecorator) else sa_type  # type: ignore[return-value]
+    return sa_type.impl_instance if isinstance(sa_type, TypeDecorator) else sa_type
 
 
 def _is_text(sa_type: TypeEngine[Any]) -> bool:
@@ -169,7 +169,7 @@ def prepare(
                 python.append((i, reference_converter(col.type, sa_dialect, plan.dialect)))
                 sql = expr
         columns.append(type_coerce(sql, NullType()).label(col.key))
-    return stmt.with_only_columns(*columns, maintain_column_froms=True), python  # type: ignore[return-value]
+    return stmt.with_only_columns(*columns, maintain_column_froms=True), python
 
 
 def cells(
@@ -190,7 +190,7 @@ def cells(
         return conn.execute(query, execution_options=plain).cursor  # type: ignore[return-value]
     result = conn.execute(query, execution_options={"yield_per": yield_per})
     if not python:
-        return result  # type: ignore[return-value]
+        return result
     return _converted(result, python)
 
 

@@ -102,8 +102,41 @@ def _section(title: str, *content: str) -> str:
 
 
 def render_html(report: Report, generated: dt.datetime | None = None) -> str:
-    generated = generated or clock.now()
+    body = [
+        _heading(report, generated or clock.now()),
+        _new_people(report),
+        _waits(report),
+        _coordinator(report),
+        _pending(report),
+        _idle(report),
+        _outcomes(report),
+        _deadline_section(report),
+    ]
+    return (
+        '<!DOCTYPE html><html lang="da"><head><meta charset="utf-8">'
+        f"<title>Styregrupperapport {escape(report.quarter.label)}</title>"
+        f"<style>{CSS}</style></head><body>{''.join(body)}</body></html>\n"
+    )
+
+
+def _heading(report: Report, generated: dt.datetime) -> str:
     ref = clock.local(report.reference)
+    return (
+        f"<h1>Ungehuset – styregrupperapport, {escape(report.quarter.label)}</h1>"
+        f'<p class="meta">Opgjort pr. {ref:%d-%m-%Y %H:%M}; '
+        f"dannet {clock.local(generated):%d-%m-%Y %H:%M}. "
+        "Tallene er samlede tal uden personoplysninger.</p>"
+        '<div class="key">'
+        f"<div>{num(report.new_total)}<span>nye unge</span></div>"
+        f"<div>{num(report.median_wait)}<span>dage til første møde (median)</span></div>"
+        f"<div>{pct(report.coordinator_share)}<span>teamsager med koordinerende "
+        "sagsbehandler</span></div>"
+        f"<div>{num(report.pending_total)}<span>verserende overdragelser</span></div>"
+        "</div>"
+    )
+
+
+def _new_people(report: Report) -> str:
     centers = sorted(report.new_people)
     new_rows = [
         [center_name(c)]
@@ -115,6 +148,19 @@ def render_html(report: Report, generated: dt.datetime | None = None) -> str:
     for c in centers:
         totals.update(report.new_people[c])
     new_rows.append(["I alt"] + [num(totals[b]) for b in BANDS] + [num(report.new_total)])
+    return _section(
+        "Nye unge pr. center og aldersgruppe",
+        _table(["Center", *BANDS, "I alt"], new_rows),
+        bar_chart(
+            "Nye unge pr. center",
+            [(center_name(c), float(sum(report.new_people[c].values()))) for c in centers],
+        ),
+        '<p class="note">Center: ledende center i den unges første visitation. Alder på '
+        "registreringsdagen.</p>",
+    )
+
+
+def _waits(report: Report) -> str:
     wait_bins = [
         (f"{label} dage", float(sum(1 for w in report.waits if lo <= w <= hi)))
         for lo, hi, label in WAIT_BINS
@@ -123,6 +169,34 @@ def render_html(report: Report, generated: dt.datetime | None = None) -> str:
         [center_name(c), num(len(ws)), num(_median(ws)), num(_p90(ws))]
         for c, ws in sorted(report.waits_by_center.items())
     ]
+    return _section(
+        "Dage fra registrering til første møde",
+        '<div class="key">'
+        f"<div>{num(report.median_wait)}<span>median</span></div>"
+        f"<div>{num(report.p90_wait)}<span>90. percentil</span></div>"
+        f"<div>{num(len(report.waits))}<span>med første møde</span></div>"
+        f"<div>{num(report.without_first_meeting)}<span>uden første møde endnu</span></div>"
+        "</div>",
+        bar_chart("Fordeling af dage til første møde", wait_bins),
+        _table(["Center", "Unge", "Median", "90. percentil"], wait_rows),
+    )
+
+
+def _coordinator(report: Report) -> str:
+    return _section(
+        "Koordinerende sagsbehandler senest ved første teammøde",
+        f"<p>{num(report.team_with_coordinator)} af {num(report.team_cases)} teamsager "
+        f"({pct(report.coordinator_share)}) havde en koordinerende sagsbehandler senest "
+        "på dagen for det første teammøde i kvartalet.</p>",
+        bar_chart(
+            "Andel teamsager med koordinerende sagsbehandler",
+            [("Med koordinator", round((report.coordinator_share or 0) * 100, 1))],
+            " %",
+        ),
+    )
+
+
+def _pending(report: Report) -> str:
     bucket_names = [b[2] for b in AGE_BUCKETS] + [OVER]
     pending_rows = [
         [KIND_DA.get(k, k)]
@@ -133,7 +207,25 @@ def render_html(report: Report, generated: dt.datetime | None = None) -> str:
     pending_totals = [
         (b, float(sum(report.pending[k][b] for k in report.pending))) for b in bucket_names
     ]
+    return _section(
+        "Verserende overdragelser efter alder",
+        _table(["Type", *bucket_names, "I alt"], pending_rows),
+        bar_chart("Verserende overdragelser efter alder", pending_totals),
+    )
+
+
+def _idle(report: Report) -> str:
     idle = sorted(report.idle_minors.items())
+    return _section(
+        "15-17-årige uden aktivitet",
+        _table(["Center (holder)", "Unge"], [[center_name(c), num(n)] for c, n in idle]),
+        bar_chart("15-17-årige uden aktivitet", [(center_name(c), float(n)) for c, n in idle]),
+        '<p class="note">Åben sag, 15-17 år, situationen ved seneste visitation er '
+        "»ingen«, og intet afholdt eller booket møde fra 30 dage før opgørelsen.</p>",
+    )
+
+
+def _outcomes(report: Report) -> str:
     outcome_rows = [
         [KIND_DA.get(k, k), center_name(c), num(n)]
         for k in sorted(report.outcomes)
@@ -143,75 +235,12 @@ def render_html(report: Report, generated: dt.datetime | None = None) -> str:
         (KIND_DA.get(k, k), float(sum(report.outcomes[k].values())))
         for k in sorted(report.outcomes)
     ]
-    body = [
-        f"<h1>Ungehuset – styregrupperapport, {escape(report.quarter.label)}</h1>",
-        f'<p class="meta">Opgjort pr. {ref:%d-%m-%Y %H:%M}; '
-        f"dannet {clock.local(generated):%d-%m-%Y %H:%M}. "
-        "Tallene er samlede tal uden personoplysninger.</p>",
-        '<div class="key">'
-        f"<div>{num(report.new_total)}<span>nye unge</span></div>"
-        f"<div>{num(report.median_wait)}<span>dage til første møde (median)</span></div>"
-        f"<div>{pct(report.coordinator_share)}<span>teamsager med koordinerende "
-        "sagsbehandler</span></div>"
-        f"<div>{num(report.pending_total)}<span>verserende overdragelser</span></div>"
-        "</div>",
-        _section(
-            "Nye unge pr. center og aldersgruppe",
-            _table(["Center", *BANDS, "I alt"], new_rows),
-            bar_chart(
-                "Nye unge pr. center",
-                [(center_name(c), float(sum(report.new_people[c].values()))) for c in centers],
-            ),
-            '<p class="note">Center: ledende center i den unges første visitation. Alder på '
-            "registreringsdagen.</p>",
-        ),
-        _section(
-            "Dage fra registrering til første møde",
-            '<div class="key">'
-            f"<div>{num(report.median_wait)}<span>median</span></div>"
-            f"<div>{num(report.p90_wait)}<span>90. percentil</span></div>"
-            f"<div>{num(len(report.waits))}<span>med første møde</span></div>"
-            f"<div>{num(report.without_first_meeting)}<span>uden første møde endnu</span></div>"
-            "</div>",
-            bar_chart("Fordeling af dage til første møde", wait_bins),
-            _table(["Center", "Unge", "Median", "90. percentil"], wait_rows),
-        ),
-        _section(
-            "Koordinerende sagsbehandler senest ved første teammøde",
-            f"<p>{num(report.team_with_coordinator)} af {num(report.team_cases)} teamsager "
-            f"({pct(report.coordinator_share)}) havde en koordinerende sagsbehandler senest "
-            "på dagen for det første teammøde i kvartalet.</p>",
-            bar_chart(
-                "Andel teamsager med koordinerende sagsbehandler",
-                [("Med koordinator", round((report.coordinator_share or 0) * 100, 1))],
-                " %",
-            ),
-        ),
-        _section(
-            "Verserende overdragelser efter alder",
-            _table(["Type", *bucket_names, "I alt"], pending_rows),
-            bar_chart("Verserende overdragelser efter alder", pending_totals),
-        ),
-        _section(
-            "15-17-årige uden aktivitet",
-            _table(["Center (holder)", "Unge"], [[center_name(c), num(n)] for c, n in idle]),
-            bar_chart("15-17-årige uden aktivitet", [(center_name(c), float(n)) for c, n in idle]),
-            '<p class="note">Åben sag, 15-17 år, situationen ved seneste visitation er '
-            "»ingen«, og intet afholdt eller booket møde fra 30 dage før opgørelsen.</p>",
-        ),
-        _section(
-            "Udfald: i uddannelse eller job",
-            _table(["Udfald", "Center", "Unge"], outcome_rows, text_columns=2),
-            bar_chart("Udfald i kvartalet", outcome_totals),
-            '<p class="note">Overdragelser til uddannelse eller job, hvor modtagerens '
-            "kvittering er registreret i kvartalet.</p>",
-        ),
-        _deadline_section(report),
-    ]
-    return (
-        '<!DOCTYPE html><html lang="da"><head><meta charset="utf-8">'
-        f"<title>Styregrupperapport {escape(report.quarter.label)}</title>"
-        f"<style>{CSS}</style></head><body>{''.join(body)}</body></html>\n"
+    return _section(
+        "Udfald: i uddannelse eller job",
+        _table(["Udfald", "Center", "Unge"], outcome_rows, text_columns=2),
+        bar_chart("Udfald i kvartalet", outcome_totals),
+        '<p class="note">Overdragelser til uddannelse eller job, hvor modtagerens '
+        "kvittering er registreret i kvartalet.</p>",
     )
 
 

@@ -24,7 +24,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select, union_all, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from ungehus_tui.data.engine import read_session, write_session
 from ungehus_tui.data.models import (
@@ -77,24 +77,24 @@ def anon_cpr(person_id: int) -> str:
     return f"ANON{person_id:06d}" if person_id < 1_000_000 else f"A{person_id:09d}"
 
 
-def _activity():  # type: ignore[no-untyped-def]
+def _activity():
     """(person_id, at) rows of every kind of activity."""
     yp = YoungPerson
     parts = [
-        select(yp.id.label("pid"), yp.updated_at.label("at")),  # type: ignore[union-attr,attr-defined]
-        select(Intake.person_id, Intake.updated_at),
-        select(Intake.person_id, TriageDecision.updated_at).join(
+        select(col(yp.id).label("pid"), col(yp.updated_at).label("at")),
+        select(col(Intake.person_id), col(Intake.updated_at)),
+        select(col(Intake.person_id), col(TriageDecision.updated_at)).join(
             TriageDecision,
-            TriageDecision.intake_id == Intake.id,  # type: ignore[arg-type]
+            col(TriageDecision.intake_id) == col(Intake.id),
         ),
-        select(Meeting.person_id, Meeting.updated_at),
-        select(Meeting.person_id, Meeting.start),
-        select(DeskArrival.person_id, DeskArrival.updated_at),
-        select(Assignment.person_id, Assignment.updated_at),
-        select(Handover.person_id, Handover.updated_at),
-        select(Consent.person_id, Consent.updated_at),
-        select(EducationPlan.person_id, EducationPlan.updated_at),
-        select(Task.person_id, Task.updated_at),
+        select(col(Meeting.person_id), col(Meeting.updated_at)),
+        select(col(Meeting.person_id), col(Meeting.start)),
+        select(col(DeskArrival.person_id), col(DeskArrival.updated_at)),
+        select(col(Assignment.person_id), col(Assignment.updated_at)),
+        select(col(Handover.person_id), col(Handover.updated_at)),
+        select(col(Consent.person_id), col(Consent.updated_at)),
+        select(col(EducationPlan.person_id), col(EducationPlan.updated_at)),
+        select(col(Task.person_id), col(Task.updated_at)),
     ]
     return union_all(*parts).subquery()
 
@@ -121,13 +121,13 @@ def candidates_in(
 ) -> list[Candidate]:
     cutoff = months_before(at or now(), months)
     act = _activity()
-    active_case = select(Assignment.person_id).where(Assignment.ended_at.is_(None))  # type: ignore[union-attr]
+    active_case = select(col(Assignment.person_id)).where(col(Assignment.ended_at).is_(None))
     stmt = (
         select(act.c.pid, func.max(act.c.at).label("last"))
-        .join(YoungPerson, YoungPerson.id == act.c.pid)  # type: ignore[arg-type]
+        .join(YoungPerson, col(YoungPerson.id) == act.c.pid)
         .where(
-            YoungPerson.anonymised_at.is_(None),  # type: ignore[union-attr]
-            YoungPerson.case_open == False,  # noqa: E712
+            col(YoungPerson.anonymised_at).is_(None),
+            col(YoungPerson.case_open) == False,  # noqa: E712
             act.c.pid.not_in(active_case),
         )
         .group_by(act.c.pid)
@@ -168,39 +168,39 @@ def anonymise_in(session: Session, actor: Actor, person_id: int) -> None:
     person.anonymised_at = stamp
     person.updated_at = stamp
     session.add(person)
-    session.execute(delete(PersonNameToken).where(PersonNameToken.person_id == person_id))  # type: ignore[arg-type]
-    meeting_ids = select(Meeting.id).where(Meeting.person_id == person_id)
+    session.execute(delete(PersonNameToken).where(col(PersonNameToken.person_id) == person_id))
+    meeting_ids = select(col(Meeting.id)).where(col(Meeting.person_id) == person_id)
     session.execute(
-        update(Meeting).where(Meeting.person_id == person_id).values(outcome_note=None)  # type: ignore[arg-type]
+        update(Meeting).where(col(Meeting.person_id) == person_id).values(outcome_note=None)
     )
     session.execute(
         update(MeetingParticipant)
         .where(
-            MeetingParticipant.meeting_id.in_(meeting_ids),  # type: ignore[attr-defined]
-            MeetingParticipant.staff_id.is_(None),  # type: ignore[union-attr]
+            col(MeetingParticipant.meeting_id).in_(meeting_ids),
+            col(MeetingParticipant.staff_id).is_(None),
         )
         .values(name=ANON_NAME, email=None)
     )
-    plan_ids = select(EducationPlan.id).where(EducationPlan.person_id == person_id)
+    plan_ids = select(col(EducationPlan.id)).where(col(EducationPlan.person_id) == person_id)
     session.execute(
         update(EducationPlan)
-        .where(EducationPlan.person_id == person_id)  # type: ignore[arg-type]
+        .where(col(EducationPlan.person_id) == person_id)
         .values(short_term_goals="", long_term_goals="")
     )
     session.execute(
         update(PlanIntervention)
-        .where(PlanIntervention.plan_id.in_(plan_ids))  # type: ignore[attr-defined]
+        .where(col(PlanIntervention.plan_id).in_(plan_ids))
         .values(description=ANON_NAME)
     )
     session.execute(
         update(Handover)
-        .where(Handover.person_id == person_id)  # type: ignore[arg-type]
+        .where(col(Handover.person_id) == person_id)
         .values(reason=None, response_reason=None, to_external_contact=None)
     )
     session.execute(
-        update(DeskArrival).where(DeskArrival.person_id == person_id).values(note=None)  # type: ignore[arg-type]
+        update(DeskArrival).where(col(DeskArrival.person_id) == person_id).values(note=None)
     )
-    session.execute(update(Task).where(Task.person_id == person_id).values(note=None))  # type: ignore[arg-type]
+    session.execute(update(Task).where(col(Task.person_id) == person_id).values(note=None))
     audit.record(session, actor, "RETENTION_ANONYMISE", person_id=person_id, purpose="slettefrist")
 
 

@@ -94,7 +94,7 @@ class RowWriter:
         self.dialect = dialect
         self.columns = list(columns)
         self.sink = HashingWriter(target)
-        buffered = io.BufferedWriter(self.sink, buffer_size=1 << 16)  # type: ignore[arg-type]
+        buffered = io.BufferedWriter(self.sink, buffer_size=1 << 16)
         if dialect is Dialect.EXCEL_DA:
             buffered.write(codecs.BOM_UTF8)  # the BOM once; plain UTF-8 after (fast C codec)
         self.text = io.TextIOWrapper(
@@ -151,7 +151,7 @@ class RowWriter:
     def finish(self) -> str:
         """Flush everything to the target; the sha256 hex of the bytes written."""
         self.text.flush()
-        self.text.detach().flush()  # type: ignore[attr-defined]
+        self.text.detach().flush()
         return self.sink.sha.hexdigest()
 
 
@@ -216,25 +216,44 @@ def read_rows(raw: bytes, dialect: Dialect | None) -> tuple[Dialect, list[str], 
     except UnicodeDecodeError:
         raise UnusableFile("not UTF-8 text: save the list as 'CSV UTF-8'") from None
     if chosen is Dialect.JSONL:
-        rows: list[Row] = []
-        header: list[str] = []
-        for n, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                pairs = json.loads(line, object_pairs_hook=list)
-            except json.JSONDecodeError:
-                raise UnusableFile(f"line {n} is not JSON") from None
-            if not isinstance(pairs, list) or not line.lstrip().startswith("{"):
-                raise UnusableFile(f"line {n} is not a JSON object")
-            _no_duplicates([k for k, _ in pairs])
-            for key, _ in pairs:
-                if key not in header:
-                    header.append(key)
-            rows.append(Row((k, "" if v is None else str(v)) for k, v in pairs))
-        _no_duplicates(header)
-        return chosen, header, rows
-    delimiter = ";" if chosen is Dialect.EXCEL_DA else ","
+        header, rows = _jsonl_rows(text)
+    else:
+        header, rows = _csv_rows(text, ";" if chosen is Dialect.EXCEL_DA else ",")
+    return chosen, header, rows
+
+
+def _jsonl_rows(text: str) -> tuple[list[str], list[Row]]:
+    """One JSON object a line (blank lines skipped); the header is every key in first-seen
+    order."""
+    rows: list[Row] = []
+    header: list[str] = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        pairs = _json_object(line, n)
+        _no_duplicates([k for k, _ in pairs])
+        for key, _ in pairs:
+            if key not in header:
+                header.append(key)
+        rows.append(Row((k, "" if v is None else str(v)) for k, v in pairs))
+    _no_duplicates(header)
+    return header, rows
+
+
+def _json_object(line: str, n: int) -> list[tuple[str, Any]]:
+    """Line `n` as the (key, value) pairs of one JSON object, in the file's order."""
+    try:
+        pairs = json.loads(line, object_pairs_hook=list)
+    except json.JSONDecodeError:
+        raise UnusableFile(f"line {n} is not JSON") from None
+    if not isinstance(pairs, list) or not line.lstrip().startswith("{"):
+        raise UnusableFile(f"line {n} is not a JSON object")
+    return pairs
+
+
+def _csv_rows(text: str, delimiter: str) -> tuple[list[str], list[Row]]:
+    """A CSV table (blank rows skipped): the first row is the header; a row's non-empty cells
+    beyond the header are counted in `extra`."""
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
         table = [r for r in reader if any(c.strip() for c in r)]
@@ -249,4 +268,4 @@ def read_rows(raw: bytes, dialect: Dialect | None) -> tuple[Dialect, list[str], 
         row = Row((h, r[i] if i < len(r) else "") for i, h in enumerate(header))
         row.extra = sum(1 for c in r[len(header) :] if c.strip())
         out.append(row)
-    return chosen, header, out
+    return header, out

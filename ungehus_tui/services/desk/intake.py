@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ungehus_tui.data.engine import write_session
 from ungehus_tui.data.models import Intake, TriageDecision, YoungPerson
@@ -119,7 +119,7 @@ def current_decision(session: Session, intake_id: int) -> TriageDecision:
     row = session.exec(
         select(TriageDecision)
         .where(TriageDecision.intake_id == intake_id)
-        .order_by(TriageDecision.id.desc())  # type: ignore[union-attr]
+        .order_by(col(TriageDecision.id).desc())
     ).first()
     if row is None:
         raise NotFound("Henvendelsen har ingen visitation")
@@ -166,6 +166,42 @@ def _chosen_contacts(
     return list(dict.fromkeys(chosen))
 
 
+def _override_reason(reason: str) -> str:
+    """The staff member's reason, stripped; required, plain text, at most MAX_REASON."""
+    why = (reason or "").strip()
+    require_plain("reason", "Begrundelsen", reason)
+    if not why:
+        raise ValidationFailed({"reason": "Skriv en begrundelse for ændringen"})
+    if len(why) > MAX_REASON:
+        raise ValidationFailed({"reason": f"Begrundelsen må højst være {MAX_REASON} tegn"})
+    return why
+
+
+def _lead_contact_role(
+    old: TriageDecision, chosen: list[Contact], lead_center: str | None, contact_role: str | None
+) -> str | None:
+    """The lead center's contact role, checked against the chosen contacts.
+
+    A lead center is required when any center is involved and must be one of them; the role
+    must belong to the lead. Without a given role: the old decision's role if the lead is
+    unchanged and still has it, else the lead's first chosen role. No lead, no role.
+    """
+    chosen_centers = {c.center for c in chosen}
+    if lead_center is None and chosen_centers:
+        raise ValidationFailed({"lead_center": "Vælg et ledende center"})
+    if lead_center is not None and lead_center not in chosen_centers:
+        raise ValidationFailed({"lead_center": "Det ledende center skal være involveret"})
+    if lead_center is None:
+        if contact_role is not None:
+            raise ValidationFailed({"contact_role": "Kontaktrolle kræver et ledende center"})
+        return None
+    lead_roles = [c.role for c in chosen if c.center == lead_center]
+    if contact_role is not None and contact_role not in lead_roles:
+        raise ValidationFailed({"contact_role": "Kontaktrollen skal høre til det ledende center"})
+    keep = old.contact_role if old.lead_center == lead_center else None
+    return contact_role or (keep if keep in lead_roles else lead_roles[0])
+
+
 def override_decision(
     ctx: Ctx,
     actor: Actor,
@@ -187,12 +223,7 @@ def override_decision(
     new row points at it with `overrides_id`.
     """
     require(actor, Action.OVERRIDE_TRIAGE)
-    why = (reason or "").strip()
-    require_plain("reason", "Begrundelsen", reason)
-    if not why:
-        raise ValidationFailed({"reason": "Skriv en begrundelse for ændringen"})
-    if len(why) > MAX_REASON:
-        raise ValidationFailed({"reason": f"Begrundelsen må højst være {MAX_REASON} tegn"})
+    why = _override_reason(reason)
     with write_session(ctx.engine) as session:
         old = session.get(TriageDecision, decision_id)
         if old is None:
@@ -201,21 +232,7 @@ def override_decision(
             raise Conflict("Visitationen er allerede ændret; åbn den igen")
         chosen = _chosen_contacts(_contacts_of(old), contacts, centers)
         chosen_centers = sorted({c.center for c in chosen})
-        if lead_center is None and chosen_centers:
-            raise ValidationFailed({"lead_center": "Vælg et ledende center"})
-        if lead_center is not None and lead_center not in chosen_centers:
-            raise ValidationFailed({"lead_center": "Det ledende center skal være involveret"})
-        role: str | None = None
-        if lead_center is not None:
-            lead_roles = [c.role for c in chosen if c.center == lead_center]
-            if contact_role is not None and contact_role not in lead_roles:
-                raise ValidationFailed(
-                    {"contact_role": "Kontaktrollen skal høre til det ledende center"}
-                )
-            keep = old.contact_role if old.lead_center == lead_center else None
-            role = contact_role or (keep if keep in lead_roles else lead_roles[0])
-        elif contact_role is not None:
-            raise ValidationFailed({"contact_role": "Kontaktrolle kræver et ledende center"})
+        role = _lead_contact_role(old, chosen, lead_center, contact_role)
         team = len(chosen_centers) >= 2 if team_meeting is None else bool(team_meeting)
         result = json.loads(old.result_json)
         result.update(

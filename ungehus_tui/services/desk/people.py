@@ -104,6 +104,57 @@ def age_refusal(age: int) -> str | None:
     return None
 
 
+def _checked_cpr(value: str, on: dt.date, errors: dict[str, str]) -> cprmod.Cpr | None:
+    try:
+        return cprmod.parse(value, on=on)
+    except cprmod.CprError as exc:
+        errors["cpr"] = str(exc)
+        return None
+
+
+def _checked_name(value: object, errors: dict[str, str]) -> str | None:
+    """The name, at least two characters, some of them letters."""
+    name = _clean_text(value, "name", errors, max_len=200)
+    if "name" not in errors and (name is None or len(name) < 2):
+        errors["name"] = "Navn skal udfyldes"
+    elif name is not None and not any(ch.isalpha() for ch in name):
+        errors["name"] = "Navnet skal indeholde bogstaver"
+    return name
+
+
+def _matching(
+    value: object,
+    field: str,
+    pattern: re.Pattern[str],
+    message: str,
+    errors: dict[str, str],
+    *,
+    max_len: int,
+) -> str | None:
+    """An optional field (a phone number, an e-mail address) that must match `pattern`."""
+    text = _clean_text(value, field, errors, max_len=max_len)
+    if text and not pattern.match(text):
+        errors[field] = message
+    return text
+
+
+def _check_age(
+    parsed: cprmod.Cpr,
+    on: dt.date,
+    guardian_name: str | None,
+    errors: dict[str, str],
+    *,
+    guardian_required: bool,
+) -> None:
+    """Ungehuset's 15-29 (the referral as the CPR's message); a guardian under 18."""
+    age = cprmod.age_on(parsed.birth_date, on)
+    refusal = age_refusal(age)
+    if refusal:
+        errors["cpr"] = refusal
+    elif guardian_required and age < 18 and not guardian_name and "guardian_name" not in errors:
+        errors["guardian_name"] = "Forælder/værge skal udfyldes for unge under 18"
+
+
 def validate_person(
     data: PersonInput, on: dt.date | None = None, *, guardian_required: bool = True
 ) -> tuple[cprmod.Cpr, PersonInput]:
@@ -112,33 +163,30 @@ def validate_person(
     leaves the counsellor a task to get one)."""
     on = on or today()
     errors: dict[str, str] = {}
-    parsed: cprmod.Cpr | None = None
-    try:
-        parsed = cprmod.parse(data.cpr, on=on)
-    except cprmod.CprError as exc:
-        errors["cpr"] = str(exc)
-    name = _clean_text(data.name, "name", errors, max_len=200)
-    if "name" not in errors and (name is None or len(name) < 2):
-        errors["name"] = "Navn skal udfyldes"
-    elif name is not None and not any(ch.isalpha() for ch in name):
-        errors["name"] = "Navnet skal indeholde bogstaver"
-    phone = _clean_text(data.phone, "phone", errors, max_len=40)
-    if phone and not _PHONE.match(phone):
-        errors["phone"] = "Telefonnummer skal være 8 cifre (evt. med +45)"
-    email = _clean_text(data.email, "email", errors, max_len=200)
-    if email and not _EMAIL.match(email):
-        errors["email"] = "E-mailadressen er ikke gyldig"
+    parsed = _checked_cpr(data.cpr, on, errors)
+    name = _checked_name(data.name, errors)
+    phone = _matching(
+        data.phone,
+        "phone",
+        _PHONE,
+        "Telefonnummer skal være 8 cifre (evt. med +45)",
+        errors,
+        max_len=40,
+    )
+    email = _matching(
+        data.email, "email", _EMAIL, "E-mailadressen er ikke gyldig", errors, max_len=200
+    )
     g_name = _clean_text(data.guardian_name, "guardian_name", errors, max_len=200)
-    g_phone = _clean_text(data.guardian_phone, "guardian_phone", errors, max_len=40)
-    if g_phone and not _PHONE.match(g_phone):
-        errors["guardian_phone"] = "Forældres telefonnummer skal være 8 cifre (evt. med +45)"
+    g_phone = _matching(
+        data.guardian_phone,
+        "guardian_phone",
+        _PHONE,
+        "Forældres telefonnummer skal være 8 cifre (evt. med +45)",
+        errors,
+        max_len=40,
+    )
     if parsed is not None:
-        age = cprmod.age_on(parsed.birth_date, on)
-        refusal = age_refusal(age)
-        if refusal:
-            errors["cpr"] = refusal
-        elif guardian_required and age < 18 and not g_name and "guardian_name" not in errors:
-            errors["guardian_name"] = "Forælder/værge skal udfyldes for unge under 18"
+        _check_age(parsed, on, g_name, errors, guardian_required=guardian_required)
     if errors:
         raise ValidationFailed(errors)
     assert parsed is not None and name is not None
@@ -147,13 +195,8 @@ def validate_person(
 
 
 def find_by_cpr(session: Session, cpr: str) -> YoungPerson | None:
-    return (
-        session.exec(  # type: ignore[call-overload]
-            select(YoungPerson).where(YoungPerson.cpr == cprmod.compact(cpr))
-        )
-        .scalars()
-        .first()
-    )
+    stmt = select(YoungPerson).where(col(YoungPerson.cpr) == cprmod.compact(cpr))
+    return session.execute(stmt).scalars().first()
 
 
 def register_person_in(
@@ -236,23 +279,34 @@ def _digits_term(raw: str) -> _DateTerm | None:
     """
     match = _DATE_TERM.match(raw)
     if match is not None:
-        day_s, month_s, sep, year_s = match.groups()
-        dd = day_s.zfill(2)
-        if month_s is None:
-            return _DateTerm(prefix=dd)
-        complete_month = sep is not None or len(month_s) == 2 or month_s >= "2"
-        mm = month_s.zfill(2) if complete_month else month_s
-        if not complete_month or not year_s:
-            return _DateTerm(prefix=dd + mm)
-        day, month = int(dd), int(mm)
-        if len(year_s) <= 2:
-            return _DateTerm(prefix=dd + mm + year_s, day=len(year_s) == 2)
-        if len(year_s) == 3:
-            decade = int(year_s) * 10
-            found = (_date(day, month, y) for y in range(decade, decade + 10))
-            return _DateTerm(dates=tuple(d for d in found if d is not None))
-        exact = _date(day, month, int(year_s))
-        return _DateTerm(dates=(exact,) if exact else (), day=True)
+        return _separated_date(*match.groups())
+    return _cpr_digits(raw)
+
+
+def _separated_date(
+    day_s: str, month_s: str | None, sep: str | None, year_s: str | None
+) -> _DateTerm:
+    """A date typed with separators (the groups of `_DATE_TERM`), complete or still typed."""
+    dd = day_s.zfill(2)
+    if month_s is None:
+        return _DateTerm(prefix=dd)
+    complete_month = sep is not None or len(month_s) == 2 or month_s >= "2"
+    mm = month_s.zfill(2) if complete_month else month_s
+    if not complete_month or not year_s:
+        return _DateTerm(prefix=dd + mm)
+    day, month = int(dd), int(mm)
+    if len(year_s) <= 2:
+        return _DateTerm(prefix=dd + mm + year_s, day=len(year_s) == 2)
+    if len(year_s) == 3:
+        decade = int(year_s) * 10
+        found = (_date(day, month, y) for y in range(decade, decade + 10))
+        return _DateTerm(dates=tuple(d for d in found if d is not None))
+    exact = _date(day, month, int(year_s))
+    return _DateTerm(dates=(exact,) if exact else (), day=True)
+
+
+def _cpr_digits(raw: str) -> _DateTerm | None:
+    """Digits with hyphens or spaces anywhere: a CPR prefix (8 digits may be DDMMYYYY)."""
     compact = raw.replace("-", "").replace(" ", "")
     if not (compact.isdigit() and compact.isascii()):
         return None
@@ -265,11 +319,16 @@ def _digits_term(raw: str) -> _DateTerm | None:
     return _DateTerm(prefix=compact, dates=dates, day=len(compact) == 6 or bool(dates))
 
 
-def _person_columns() -> tuple:  # type: ignore[type-arg]
-    return (YoungPerson.id, YoungPerson.name, YoungPerson.cpr, YoungPerson.birth_date)
+def _person_columns() -> tuple:
+    return (
+        col(YoungPerson.id),
+        col(YoungPerson.name),
+        col(YoungPerson.cpr),
+        col(YoungPerson.birth_date),
+    )
 
 
-def _date_statement(term: _DateTerm, limit: int) -> Select | None:  # type: ignore[type-arg]
+def _date_statement(term: _DateTerm, limit: int) -> Select | None:
     """One statement for a CPR prefix and/or birth dates, in CPR order, each young person once.
     Both parts are range scans on an index (the unique CPR, the birth date)."""
     if term.day:
@@ -278,7 +337,7 @@ def _date_statement(term: _DateTerm, limit: int) -> Select | None:  # type: igno
     if term.prefix:
         parts.append(
             select(*_person_columns()).where(
-                YoungPerson.cpr >= term.prefix, YoungPerson.cpr < _upper(term.prefix)
+                col(YoungPerson.cpr) >= term.prefix, col(YoungPerson.cpr) < _upper(term.prefix)
             )
         )
     if term.dates:
@@ -286,18 +345,18 @@ def _date_statement(term: _DateTerm, limit: int) -> Select | None:  # type: igno
             select(*_person_columns()).where(
                 col(YoungPerson.birth_date).in_(term.dates)
                 if len(term.dates) > 1
-                else YoungPerson.birth_date == term.dates[0]
+                else col(YoungPerson.birth_date) == term.dates[0]
             )
         )
     if not parts:
         return None
     if len(parts) == 1:
-        return parts[0].order_by(YoungPerson.cpr).limit(limit)
+        return parts[0].order_by(col(YoungPerson.cpr)).limit(limit)
     both = union(*parts).subquery("both")
     return select(both).order_by(both.c.cpr).limit(limit)
 
 
-def _name_statement(raw: str, limit: int) -> Select | None:  # type: ignore[type-arg]
+def _name_statement(raw: str, limit: int) -> Select | None:
     words = [w[:TOKEN_MAX_LEN] for w in search_key(raw).split()][:6]
     if not words:
         return None
@@ -335,7 +394,7 @@ def _name_statement(raw: str, limit: int) -> Select | None:  # type: ignore[type
     )
     return (
         select(*_person_columns())
-        .join(ids, ids.c.person_id == YoungPerson.id)
+        .join(ids, ids.c.person_id == col(YoungPerson.id))
         .order_by(ids.c.first_match, ids.c.person_id)
     )
 
@@ -379,7 +438,7 @@ def similar_in(session: Session, name: str, birth_date: dt.date) -> list[YoungPe
     spelling: 'Søren' and 'Soeren' share one)."""
     words = set(index_tokens(name))
     same_day = session.execute(
-        select(YoungPerson).where(YoungPerson.birth_date == birth_date)
+        select(YoungPerson).where(col(YoungPerson.birth_date) == birth_date)
     ).scalars()
     return [p for p in same_day if words & set(index_tokens(p.name))]
 
