@@ -76,10 +76,16 @@ class CaseScreen(CaseBase):
             self.notify("Der er ingen bookede møder uden udfald", severity="warning")
             return
         self._edit(
-            OutcomeDialog(self.view.booked_meetings, self.staff),
+            OutcomeDialog(self.view.booked_meetings, self.staff, self._coordinator()),
             self._save_outcome,
             "Mødeudfald registreret",
         )
+
+    def _coordinator(self) -> str | None:
+        """The current coordinating caseworker (as `teams.coordinator_of`: a staff member's
+        active COORDINATOR assignment)."""
+        team = self.view.team if self.view else []
+        return next((t.name for t in team if t.kind == "COORDINATOR" and t.staff_id), None)
 
     def _save_outcome(self, value: MeetingOutcome) -> object:
         return outcomes.record_outcome(
