@@ -73,7 +73,8 @@ class CaseBase(UngehusScreen):
             self.load(reloading=True, only_if_changed=True)
 
     def _tick(self) -> None:
-        if self.app.screen is self and self.view is not None:
+        busy = any(w.group == "case" and not w.is_finished for w in self.workers)
+        if self.app.screen is self and self.view is not None and not busy:
             self.load(only_if_changed=True)
 
     @work(thread=True, exclusive=True, group="case", exit_on_error=False)
@@ -84,6 +85,7 @@ class CaseBase(UngehusScreen):
             stamp = changes.case_stamp(self.ctx, self.actor, self.person_id)
             if only_if_changed and stamp == self.stamp:
                 return
+            self.stamp = stamp  # the next tick compares with what is being loaded now
             view = cases.case_timeline(self.ctx, self.actor, self.person_id)
         except PermissionDenied as exc:  # e.g. a leader's team meeting held by another center
             self.post_message(self.Refused(exc.message, reloading))
@@ -100,7 +102,6 @@ class CaseBase(UngehusScreen):
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
-        self.stamp = message.stamp
         self._show(message.view, message.staff)
 
     def _show(self, view: CaseView, staff: list[StaffChoice]) -> None:
