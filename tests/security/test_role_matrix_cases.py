@@ -17,6 +17,7 @@ from ungehus_tui.data.engine import write_session
 from ungehus_tui.data.models import Handover, Task
 from ungehus_tui.services.casework import (
     cases,
+    changes,
     handover_watch,
     handovers,
     outcomes,
@@ -115,6 +116,8 @@ def _contact_person(env: Env) -> outcomes.ContactPersonInput:
 CASEWORK: list[Case] = [
     Case("queue.queue_for", lambda e, a: queue.queue_for(e.ctx, a), COUNSELLORS | LEADERS),
     Case("cases.case_timeline", lambda e, a: cases.case_timeline(e.ctx, a, e.person_id), CASE_READ),
+    Case("changes.queue_stamp", lambda e, a: changes.queue_stamp(e.ctx, a), COUNSELLORS | LEADERS),
+    Case("changes.case_stamp", lambda e, a: changes.case_stamp(e.ctx, a, e.person_id), CASE_READ),
     Case(
         "plans.save_plan",
         lambda e, a: plans.save_plan(e.ctx, a, e.person_id, plans.PlanInput("Mål", "Langt mål")),

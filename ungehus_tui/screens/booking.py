@@ -1,6 +1,11 @@
-"""Booking the first meeting: the earliest slots that fit (services.booking), picked with the
-arrow keys and Enter, or from a date (D). Shows the deadline, the coordinating caseworker and
-the meeting leader. A slot taken meanwhile (Conflict) reloads the proposals."""
+"""Booking a meeting: the earliest slots that fit (services.booking), picked with the arrow keys
+and Enter, or from a date (D). Shows the deadline, the coordinating caseworker and the meeting
+leader. A slot taken meanwhile (Conflict) reloads the proposals.
+
+The first meeting of an intake (`BookingScreen(intake_id, ...)`, from the desk), or a later
+meeting of an open case (`BookingScreen.for_case(person_id, kind, ...)`, from the case screen:
+a follow-up conversation or a follow-up team meeting with the case's current team). Either
+way the booked meeting ends on the same confirmation screen."""
 
 from __future__ import annotations
 
@@ -23,7 +28,13 @@ from ungehus_tui.services.errors import Conflict
 from ungehus_tui.widgets.safe import cell, marked, plain
 
 WEEKDAYS_DA = ("man", "tir", "ons", "tor", "fre", "lør", "søn")
-KIND_DA = {"TEAM_MEETING": "Teammøde", "FIRST_CONVERSATION": "Første samtale"}
+KIND_DA = {
+    "TEAM_MEETING": "Teammøde",
+    "FIRST_CONVERSATION": "Første samtale",
+    "FOLLOW_UP": "Opfølgningssamtale",
+}
+# A later meeting of the case, as the case screen offers it (kind -> title).
+CASE_KINDS_DA = {"FOLLOW_UP": "opfølgningssamtale", "TEAM_MEETING": "opfølgende teammøde"}
 
 
 def who(person: StaffPick | None) -> str:
@@ -65,9 +76,18 @@ class BookingScreen(UngehusScreen):
     class Booked(Message, bubble=False):
         booking: Booking
 
-    def __init__(self, intake_id: int, person_id: int, name: str, cpr_masked: str) -> None:
+    def __init__(
+        self,
+        intake_id: int | None,
+        person_id: int,
+        name: str,
+        cpr_masked: str,
+        *,
+        kind: str | None = None,
+    ) -> None:
         super().__init__()
         self.intake_id = intake_id
+        self.case_kind = kind  # a later meeting of the case (intake_id None)
         self.person_id = person_id
         self.person_name = name
         self.cpr_masked = cpr_masked
@@ -75,12 +95,28 @@ class BookingScreen(UngehusScreen):
         self.from_day: dt.date | None = None
         self._booking = False
 
+    @classmethod
+    def for_case(cls, person_id: int, kind: str, name: str, cpr_masked: str) -> BookingScreen:
+        """A later meeting of the open case: FOLLOW_UP or TEAM_MEETING."""
+        return cls(None, person_id, name, cpr_masked, kind=kind)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "triage" and self.intake_id is None:
+            return False  # a case meeting has no triage of its own to show
+        return super().check_action(action, parameters)
+
+    def _title(self) -> str:
+        if self.case_kind is None:
+            return "Book første møde"
+        return f"Book {CASE_KINDS_DA.get(self.case_kind, self.case_kind)}"
+
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="booking"):
             yield Static(
                 marked(
-                    "[b]Book første møde[/b] · $name · $cpr",
+                    "[b]$title[/b] · $name · $cpr",
+                    title=self._title(),
                     name=self.person_name,
                     cpr=self.cpr_masked,
                 ),
@@ -90,8 +126,9 @@ class BookingScreen(UngehusScreen):
             yield Static("", id="booking-team")
             yield Static("", id="booking-message")
             yield DataTable(id="slots", cursor_type="row", zebra_stripes=True)
+            triage = " · V visitation" if self.intake_id is not None else ""
             yield Static(
-                "↑↓ vælg tid · Enter book · D gå til dato · V visitation · Esc tilbage",
+                f"↑↓ vælg tid · Enter book · D gå til dato{triage} · Esc tilbage",
                 classes="hint",
             )
         yield Footer()
@@ -112,7 +149,12 @@ class BookingScreen(UngehusScreen):
 
     @work(thread=True, exclusive=True, group="propose", exit_on_error=False)
     def load(self) -> None:
-        proposal = booking.propose(self.ctx, self.actor, self.intake_id, from_day=self.from_day)
+        if self.intake_id is None:
+            proposal = booking.propose_for_case(
+                self.ctx, self.actor, self.person_id, str(self.case_kind), from_day=self.from_day
+            )
+        else:
+            proposal = booking.propose(self.ctx, self.actor, self.intake_id, from_day=self.from_day)
         self.post_message(self.Proposed(proposal))
 
     @on(Proposed)
@@ -160,17 +202,32 @@ class BookingScreen(UngehusScreen):
 
     @work(thread=True, exclusive=True, group="book", exit_on_error=False)
     def book(self, proposal: Proposal, slot: Slot) -> None:
-        """Book the slot; the young person's open arrival at the desk is served with it."""
+        """Book the slot; a first meeting serves the young person's open arrival at the desk."""
+        in_slot = {s.id for s in slot.staff}  # a later slot may have a colleague instead
+        leader = proposal.leader.id if proposal.leader else None
+        coordinator = proposal.coordinator.id if proposal.coordinator else None
+        leader_id = leader if leader in in_slot else None
+        coordinator_id = coordinator if coordinator in in_slot else None
         try:
-            result = booking.book(
-                self.ctx,
-                self.actor,
-                self.intake_id,
-                slot,
-                coordinator_id=proposal.coordinator.id if proposal.coordinator else None,
-                leader_id=proposal.leader.id if proposal.leader else None,
-                serve_arrival=True,
-            )
+            if self.intake_id is None:
+                result = booking.book_for_case(
+                    self.ctx,
+                    self.actor,
+                    self.person_id,
+                    str(self.case_kind),
+                    slot,
+                    leader_id=leader_id,
+                )
+            else:
+                result = booking.book(
+                    self.ctx,
+                    self.actor,
+                    self.intake_id,
+                    slot,
+                    coordinator_id=coordinator_id,
+                    leader_id=leader_id,
+                    serve_arrival=True,
+                )
         except Conflict as exc:
             self.post_message(self.Taken(exc.message))
             return
@@ -203,7 +260,8 @@ class BookingScreen(UngehusScreen):
     def action_triage(self) -> None:
         from ungehus_tui.screens.triage import TriageScreen
 
-        self.app.push_screen(TriageScreen(self.intake_id))
+        if self.intake_id is not None:
+            self.app.push_screen(TriageScreen(self.intake_id))
 
     def action_back(self) -> None:
         self.app.pop_screen()

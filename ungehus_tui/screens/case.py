@@ -1,40 +1,32 @@
 """One young person's case: masked CPR, who holds them and as what, the timeline, and the
-counsellor's actions (outcome, plan, handover, answer an offer, consents, finish a task)."""
+counsellor's actions: outcome, plan, handover, answer an offer, consents, finish a task, and
+the work after the first meeting (issue 13): book a follow-up meeting, a center in or out,
+a changed situation, the coordinator, the contact person (appoint or re-establish, end by an
+anchoring judgement, an agreement after 25). Loading and refreshing: `case_base.py`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import ClassVar, TypeVar
+from typing import ClassVar
 
-from textual import on, work
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
-from textual.content import Content
-from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Static
 
-from ungehus_tui.domain.clock import local
-from ungehus_tui.screens.base import FormDialog, Saved, UngehusScreen, back_with_refusal, leave
+from ungehus_tui.screens.base import Saved, leave
+from ungehus_tui.screens.case_base import CaseBase
 from ungehus_tui.screens.consent_dialog import GiveConsent, WithdrawConsent
+from ungehus_tui.screens.contact_dialog import ContactPersonChoice
 from ungehus_tui.screens.handover_dialog import HandoverOffer
 from ungehus_tui.screens.outcome_dialog import MeetingOutcome
+from ungehus_tui.screens.team_dialogs import Agreement, CenterChange
 from ungehus_tui.services.access.permissions import Action
-from ungehus_tui.services.casework import cases, consents, handovers, outcomes, plans
-from ungehus_tui.services.casework.cases import CaseView, StaffChoice
-from ungehus_tui.services.errors import PermissionDenied
-from ungehus_tui.widgets.safe import cell, marked, plain
-
-V = TypeVar("V")
+from ungehus_tui.services.casework import consents, handovers, outcomes, plans, teams
+from ungehus_tui.services.errors import ValidationFailed
 
 
 def _b(key: str, action: str, text: str, tip: str) -> Binding:
     return Binding(key, action, text, id=f"case.{action}", tooltip=tip)
 
 
-class CaseScreen(UngehusScreen):
-    CSS_PATH = "case.tcss"
+class CaseScreen(CaseBase):
     BINDINGS = [
         Binding("escape", "back", "Tilbage", id="case.back", tooltip="Tilbage til køen"),
         _b("o", "outcome", "Mødeudfald", "Registrér udfaldet af et booket møde"),
@@ -46,6 +38,13 @@ class CaseScreen(UngehusScreen):
         _b("k", "acknowledge", "Kvittering", "Registrér den eksterne modtagers kvittering"),
         _b("s", "consent", "Samtykke", "Giv eller træk samtykke tilbage"),
         _b("d", "task_done", "Opgave udført", "Markér den ældste åbne opgave som udført"),
+        _b("m", "book_meeting", "Book møde", "Book en opfølgningssamtale eller et teammøde"),
+        _b("c", "centers", "Centre", "Tilføj et center med dets fagperson, eller fjern et"),
+        _b("e", "situation", "Ny situation", "Registrér at den unges situation er ændret"),
+        _b("n", "coordinator", "Koordinator", "Udpeg den koordinerende sagsbehandler"),
+        _b("u", "contact_person", "Kontaktperson", "Udpeg eller genetabler en kontaktperson"),
+        _b("f", "contact_end", "Forankret", "Afslut kontaktpersonen med en forankringsvurdering"),
+        _b("l", "contact_extend", "Efter 25", "Aftal at kontaktpersonen fortsætter efter 25"),
     ]
 
     NEEDS: ClassVar[dict[str, Action]] = {
@@ -58,117 +57,14 @@ class CaseScreen(UngehusScreen):
         "acknowledge": Action.HANDOVER,
         "consent": Action.MANAGE_CONSENT,
         "task_done": Action.RECORD_OUTCOME,
+        "book_meeting": Action.BOOK,
+        "centers": Action.RECORD_OUTCOME,
+        "situation": Action.RECORD_OUTCOME,
+        "coordinator": Action.RECORD_OUTCOME,
+        "contact_person": Action.RECORD_OUTCOME,
+        "contact_end": Action.RECORD_OUTCOME,
+        "contact_extend": Action.RECORD_OUTCOME,
     }
-
-    @dataclass
-    class Loaded(Message, bubble=False):
-        view: CaseView
-        staff: list[StaffChoice]
-
-    @dataclass
-    class Refused(Message, bubble=False):
-        text: str
-        reloading: bool
-
-    @dataclass
-    class Done(Message, bubble=False):
-        result: object
-        done_da: str
-
-    def __init__(self, person_id: int) -> None:
-        super().__init__()
-        self.person_id = person_id
-        self.view: CaseView | None = None
-        self.staff: list[StaffChoice] = []
-
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static("Henter sagen ...", id="case-head")
-        with Horizontal(id="case-body"):
-            yield DataTable(id="case-timeline", cursor_type="row", zebra_stripes=True)
-            with VerticalScroll(id="case-side"):
-                yield Static("", id="case-side-text")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.query_one("#case-timeline", DataTable).add_columns("Tidspunkt", "Hændelse")
-        self.load()
-
-    @work(thread=True, exclusive=True, group="case", exit_on_error=False)
-    def load(self, reloading: bool = False) -> None:
-        """The case; `reloading` after a save (which may have ended the actor's access)."""
-        try:
-            view = cases.case_timeline(self.ctx, self.actor, self.person_id)
-        except PermissionDenied as exc:  # e.g. a leader's team meeting held by another center
-            self.post_message(self.Refused(exc.message, reloading))
-            return
-        staff = self.staff or cases.counsellors(self.ctx)
-        self.post_message(self.Loaded(view, staff))
-
-    @on(Refused)
-    def _refused(self, message: Refused) -> None:
-        if message.reloading:  # the save just done ended the access (a rejected offer): back
-            leave(self)
-        else:
-            back_with_refusal(self, message.text)
-
-    @on(Loaded)
-    def _loaded(self, message: Loaded) -> None:
-        self._show(message.view, message.staff)
-
-    def _show(self, view: CaseView, staff: list[StaffChoice]) -> None:
-        self.view, self.staff = view, staff
-        state = "åben" if view.case_open else "lukket"
-        self.query_one("#case-head", Static).update(
-            marked(
-                "[b]$name[/]  CPR $cpr  $age år  · sag $state\nHolder den unge: [b]$holder[/]",
-                name=view.name,
-                cpr=view.cpr_masked,
-                age=view.age,
-                state=state,
-                holder=view.holder_da,
-            )
-        )
-        table = self.query_one("#case-timeline", DataTable)
-        table.clear()
-        for n, e in enumerate(view.events):
-            table.add_row(f"{local(e.at):%d-%m-%Y %H:%M}", cell(e.text_da), key=str(n))
-        if view.events:
-            table.move_cursor(row=len(view.events) - 1)
-        team = [f"• {t.label_da}" for t in view.team] or ["-"]
-        side: list[Content] = [Content.styled("Team", "bold"), *map(plain, team)]
-
-        def section(title: str, lines: list[str]) -> None:
-            side.extend([Content(""), Content.styled(title, "bold"), *map(plain, lines)])
-
-        if view.pending_offer:
-            section("Åbent overdragelsestilbud", [view.pending_offer.label_da])
-        section("Uddannelsesplan", view.plan_lines or ["Ingen plan endnu"])
-        section("Aktive samtykker", [f"• {c.label_da}" for c in view.consents] or ["Ingen"])
-        if view.booked_meetings:
-            section("Bookede møder", [f"• {m.label_da}" for m in view.booked_meetings])
-        if view.open_tasks:
-            section("Åbne opgaver", [f"• {t.label_da}" for t in view.open_tasks])
-        self.query_one("#case-side-text", Static).update(Content("\n").join(side))
-
-    # --- running a service call, then reloading ------------------------------------------
-
-    @work(thread=True, group="case-write", exit_on_error=False)
-    def run_service(self, call: Callable[[], object], done_da: str) -> None:
-        self.post_message(self.Done(call(), done_da))
-
-    @on(Done)
-    def _done(self, message: Done) -> None:
-        self._after(message.result, message.done_da)
-
-    def _after(self, result: object, done_da: str) -> None:
-        if isinstance(result, tuple) and len(result) == 2 and isinstance(result[1], list):
-            affected = result[1]
-            if affected:
-                names = "; ".join(a.description for a in affected)
-                done_da += f". Berørte indsatser i planen: {names} - ret planen"
-        self.notify(done_da, title="Gemt")
-        self.load(reloading=True)
 
     def action_back(self) -> None:
         leave(self)
@@ -180,10 +76,16 @@ class CaseScreen(UngehusScreen):
             self.notify("Der er ingen bookede møder uden udfald", severity="warning")
             return
         self._edit(
-            OutcomeDialog(self.view.booked_meetings, self.staff),
+            OutcomeDialog(self.view.booked_meetings, self.staff, self._coordinator()),
             self._save_outcome,
             "Mødeudfald registreret",
         )
+
+    def _coordinator(self) -> str | None:
+        """The current coordinating caseworker (as `teams.coordinator_of`: a staff member's
+        active COORDINATOR assignment)."""
+        team = self.view.team if self.view else []
+        return next((t.name for t in team if t.kind == "COORDINATOR" and t.staff_id), None)
 
     def _save_outcome(self, value: MeetingOutcome) -> object:
         return outcomes.record_outcome(
@@ -198,30 +100,12 @@ class CaseScreen(UngehusScreen):
             plan=value.plan,
         )
 
-    def _edit(
-        self,
-        dialog: FormDialog[V],
-        save: Callable[[V], object],
-        done_da: str | Callable[[V], str],
-    ) -> None:
-        """Open `dialog`; its OK runs `save(value)` with the dialog still open, so a refusal
-        leaves what was typed for a correction. Saved: a notice (`done_da`, or made from the
-        value) and the case reloaded."""
-        dialog.save = save
-
-        def closed(outcome: Saved[V] | None) -> None:
-            if outcome is not None:
-                text = done_da if isinstance(done_da, str) else done_da(outcome.value)
-                self._after(outcome.result, text)
-
-        self.app.push_screen(dialog, closed)
-
     def action_plan(self) -> None:
         from ungehus_tui.screens.plan_dialog import PlanDialog
 
         if self.view is not None:
             self._edit(
-                PlanDialog(self.view.plan_in),
+                PlanDialog(self.view.plan),
                 lambda value: plans.save_plan(self.ctx, self.actor, self.person_id, value),
                 "Uddannelsesplanen er gemt som ny version",
             )
@@ -318,4 +202,115 @@ class CaseScreen(UngehusScreen):
         tid = self.view.open_tasks[0].id
         self.run_service(
             lambda: outcomes.complete_task(self.ctx, self.actor, tid), "Opgaven er udført"
+        )
+
+    # --- after the first meeting (issue 13) ----------------------------------------------
+
+    def action_book_meeting(self) -> None:
+        from ungehus_tui.screens.booking import BookingScreen
+        from ungehus_tui.screens.team_dialogs import MeetingKindDialog
+
+        view = self.view
+        if view is None:
+            return
+        if not view.case_open:
+            self.notify("Sagen er lukket", severity="warning")
+            return
+
+        def chosen(outcome: Saved[str] | None) -> None:
+            if outcome is not None:
+                kind = outcome.value
+                screen = BookingScreen.for_case(view.person_id, kind, view.name, view.cpr_masked)
+                self.app.push_screen(screen)
+
+        self.app.push_screen(MeetingKindDialog(), chosen)
+
+    def action_centers(self) -> None:
+        from ungehus_tui.screens.team_dialogs import CenterDialog
+
+        if self.view is not None:
+            in_case = sorted({t.center_code for t in self.view.team if t.center_code})
+            self._edit(
+                CenterDialog(self.staff, in_case),
+                self._save_center,
+                lambda value: "Centeret er tilføjet" if value.add else "Centeret er fjernet",
+            )
+
+    def _save_center(self, value: CenterChange) -> object:
+        if value.add:
+            if value.staff_id is None:
+                raise ValidationFailed({"staff_id": "Vælg fagpersonen fra centeret"})
+            return teams.add_center(
+                self.ctx, self.actor, self.person_id, value.center, value.staff_id
+            )
+        teams.remove_center(self.ctx, self.actor, self.person_id, value.center, value.reason)
+        return None
+
+    def action_situation(self) -> None:
+        from ungehus_tui.screens.reason_dialog import ReasonDialog
+
+        self._edit(
+            ReasonDialog("Den unges situation er ændret", "Hvad er ændret? (frafald, job ...)"),
+            lambda note: teams.record_situation_change(self.ctx, self.actor, self.person_id, note),
+            "Ændringen er registreret: planen skal revideres",
+        )
+
+    def action_coordinator(self) -> None:
+        from ungehus_tui.screens.team_dialogs import StaffPickDialog
+
+        self._edit(
+            StaffPickDialog(
+                "Koordinerende sagsbehandler", "Vælg koordinerende sagsbehandler", self.staff
+            ),
+            lambda staff_id: outcomes.appoint_coordinator(
+                self.ctx, self.actor, self.person_id, staff_id
+            ),
+            "Koordinerende sagsbehandler er udpeget (holder nu den unge)",
+        )
+
+    def action_contact_person(self) -> None:
+        from ungehus_tui.screens.contact_dialog import ContactPersonDialog
+
+        if self.view is not None:
+            self._edit(
+                ContactPersonDialog(self.staff, reestablish=not self.view.case_open),
+                self._save_contact_person,
+                lambda value: (
+                    "Kontaktpersonen er " + ("genetableret" if value.reestablish else "udpeget")
+                ),
+            )
+
+    def _save_contact_person(self, value: ContactPersonChoice) -> object:
+        if value.reestablish:
+            return outcomes.reestablish_contact_person(
+                self.ctx, self.actor, self.person_id, value.person, value.reestablish
+            )
+        return outcomes.appoint_contact_person(self.ctx, self.actor, self.person_id, value.person)
+
+    def action_contact_end(self) -> None:
+        from ungehus_tui.screens.reason_dialog import ReasonDialog
+
+        self._edit(
+            ReasonDialog(
+                "Afslut kontaktperson: forankringsvurdering",
+                "Vurdering: den unge er forankret i uddannelse eller job, fordi ...",
+            ),
+            lambda judgement: outcomes.end_contact_person(
+                self.ctx, self.actor, self.person_id, judgement
+            ),
+            "Kontaktpersonen er afsluttet",
+        )
+
+    def action_contact_extend(self) -> None:
+        from ungehus_tui.screens.team_dialogs import AgreementDialog
+
+        self._edit(
+            AgreementDialog(),
+            self._save_agreement,
+            lambda value: f"Aftalen er registreret: kontaktperson til {value.until:%d-%m-%Y}",
+        )
+
+    def _save_agreement(self, value: Agreement) -> object:
+        return outcomes.agree_continuation(
+            self.ctx, self.actor, self.person_id, value.until, value.note
         )

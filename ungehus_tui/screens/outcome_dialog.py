@@ -1,6 +1,7 @@
 """Record a meeting's outcome: held / no-show / cancelled, a note, and for a held (team)
 meeting the coordinating caseworker, a contact person with who pays, the STU decision and the
-agreed goals. Returns a MeetingOutcome (what `outcomes.record_outcome` takes), or None."""
+agreed goals; it shows the current coordinating caseworker. Returns a MeetingOutcome (what
+`outcomes.record_outcome` takes), or None."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from ungehus_tui.screens.base import FormDialog
 from ungehus_tui.services.casework.cases import OpenItem, StaffChoice
 from ungehus_tui.services.casework.outcomes import ContactPersonInput
 from ungehus_tui.services.casework.plans import PlanInput
-from ungehus_tui.widgets.safe import cell
+from ungehus_tui.widgets.safe import cell, marked
 
 STATUSES = [("Holdt", "HELD"), ("Udeblevet", "NO_SHOW"), ("Aflyst", "CANCELLED")]
 
@@ -32,10 +33,13 @@ class MeetingOutcome:
 
 
 class OutcomeDialog(FormDialog[MeetingOutcome]):
-    def __init__(self, meetings: list[OpenItem], staff: list[StaffChoice]) -> None:
+    def __init__(
+        self, meetings: list[OpenItem], staff: list[StaffChoice], coordinator: str | None = None
+    ) -> None:
         super().__init__()
         self.meetings = meetings
         self.staff = staff
+        self.coordinator = coordinator  # the current coordinating caseworker's name, if any
 
     def compose(self) -> ComposeResult:
         people = [(cell(s.label_da), s.id) for s in self.staff]
@@ -49,6 +53,12 @@ class OutcomeDialog(FormDialog[MeetingOutcome]):
             )
             yield Select(STATUSES, value="HELD", allow_blank=False, id="status")
             yield Input(placeholder="Notat", id="note")
+            yield Label(
+                marked("Koordinerende sagsbehandler nu: [b]$who[/]", who=self.coordinator)
+                if self.coordinator
+                else "Koordinerende sagsbehandler nu: ingen udpeget",
+                id="current-coordinator",
+            )
             yield Label("Ved holdt møde (teammøde: koordinator kræves):", classes="hint")
             yield Select(people, prompt="Koordinerende sagsbehandler (udpeg)", id="coordinator")
             yield Select(people, prompt="Kontaktperson (fra 8. klasse)", id="contact")

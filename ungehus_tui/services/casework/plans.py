@@ -231,9 +231,12 @@ def _item_error(item: InterventionInput) -> str | None:
 
 def _carried(item: InterventionInput, previous: list[PlanIntervention]) -> PlanIntervention | None:
     """The current version's intervention `item` carries over: by id, else by the same
-    center, area and description (an editor that does not pass ids)."""
+    center, area and description (an editor that does not pass ids, or whose ids are of an
+    older version: a save that knowingly replaces a version saved meanwhile)."""
     if item.id is not None:
-        return next((p for p in previous if p.id == item.id), None)
+        same = next((p for p in previous if p.id == item.id), None)
+        if same is not None:
+            return same
     description = " ".join((item.description or "").split())
     return next(
         (
