@@ -217,3 +217,33 @@ async def test_contact_person_after_25_needs_an_agreement(ctx, actor_for, make_c
     assert [a.agreed_until for a in cp] == [dt.date(2026, 12, 31)]
     assert FROZEN.date() < dt.date(2026, 6, 30)
     assert outcomes.REESTABLISH_MAX_AGE == 24
+
+
+async def test_activity_offer_done_from_the_case_names_the_activity(ctx, actor_for, make_case):
+    from ungehus_tui.data.engine import write_session
+
+    me = actor_for("cai.vejl.1")
+    case = make_case("cai.vejl.1", name="Ane Aktivsen")
+    with write_session(ctx.engine) as s:
+        s.add(
+            Task(
+                person_id=case.person_id,
+                kind="ACTIVITY_OFFER",
+                staff_id=me.id,
+                due=FROZEN.date() + dt.timedelta(days=30),
+                created_by=me.id,
+            )
+        )
+    app = CaseApp(ctx, me, case.person_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, ReasonDialog)
+        app.screen.query_one("#reason", Input).value = "Værkstedsforløb på FGU"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseScreen)
+    with read_session(ctx.engine) as s:
+        task = s.exec(select(Task).where(Task.person_id == case.person_id)).one()
+    assert task.done_at is not None and "Værkstedsforløb" in (task.note or "")

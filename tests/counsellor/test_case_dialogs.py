@@ -164,9 +164,16 @@ def test_snapshot_plan_dialog(still, ctx, actor_for, make_case, snap_compare):
         await settle(app, pilot)
         await pilot.press("p")
         await settle(app, pilot)
+        steady(app)
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=ready)
+
+
+def steady(app) -> None:  # type: ignore[no-untyped-def]
+    """No blinking cursor in a snapshot (a focused Input's blink timer runs on the clock)."""
+    for field in app.screen.query(Input).results(Input):
+        field.cursor_blink = False
 
 
 def _first(ctx, person_id: int) -> int:  # type: ignore[no-untyped-def]

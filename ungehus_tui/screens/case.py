@@ -199,7 +199,17 @@ class CaseScreen(CaseBase):
         if self.view is None or not self.view.open_tasks:
             self.notify("Der er ingen åbne opgaver", severity="warning")
             return
-        tid = self.view.open_tasks[0].id
+        task = self.view.open_tasks[0]
+        tid = task.id
+        if task.label_da.startswith("activity_offer"):  # the offer says which activity
+            from ungehus_tui.screens.reason_dialog import ReasonDialog
+
+            self._edit(
+                ReasonDialog("Tilbud om aktivitet", "Hvilken aktivitet er den unge tilbudt?"),
+                lambda note: outcomes.complete_task(self.ctx, self.actor, tid, note),
+                "Tilbuddet er registreret",
+            )
+            return
         self.run_service(
             lambda: outcomes.complete_task(self.ctx, self.actor, tid), "Opgaven er udført"
         )
