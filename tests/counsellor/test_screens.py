@@ -122,7 +122,11 @@ def scenario_meeting(session, person_id: int) -> int:  # type: ignore[no-untyped
     return session.exec(select(Meeting.id).where(Meeting.person_id == person_id)).one()
 
 
-def test_snapshot_queue(ctx, actor_for, scenario, snap_compare):
+def test_snapshot_queue(ctx, actor_for, scenario, snap_compare, monkeypatch):  # type: ignore[no-untyped-def]
+    from ungehus_tui.screens.queue import QueueScreen
+
+    # no self-refresh tick while the snapshot is taken (a loaded machine could let one fire)
+    monkeypatch.setattr(QueueScreen, "REFRESH_SECONDS", 3600.0)
     app = CaseworkApp(ctx, actor_for("cai.vejl.1"))
 
     async def ready(pilot) -> None:  # type: ignore[no-untyped-def]
