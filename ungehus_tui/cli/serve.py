@@ -61,9 +61,10 @@ def register(app: typer.Typer) -> None:
 
         def ready(url: str) -> None:
             if not loopback:
-                console.print(PUBLIC_NOTICE)
+                console.print(PUBLIC_NOTICE, soft_wrap=True)
             console.print(
-                f"Ungehus serves {url} (at most {max_sessions} sessions); Ctrl+C stops it"
+                f"Ungehus serves {url} (at most {max_sessions} sessions); Ctrl+C stops it",
+                soft_wrap=True,
             )
 
         try:
