@@ -120,17 +120,16 @@ def _checked_database(db: str | None) -> str:
 
 
 def _session(client: str) -> None:
-    """Sign in, then the app; the audit log records channel `serve` and the browser's
-    address. Never `--as`, never demo data: the database was checked by `ungehus serve`."""
-    from ungehus_tui.app import make_app
-    from ungehus_tui.app_lock import sign_in_first
-    from ungehus_tui.services.context import set_process_source
-    from ungehus_tui.store import open_store
+    """One app from the sign-in on, as `ungehus run` without `--as` or `--demo`; the audit
+    log records channel `serve` and the browser's address (the actor the sign-in makes, and
+    a failed sign-in, carry them)."""
+    from ungehus_tui.app import starting_app
 
     with clean_errors():
-        ctx = open_store(settings_for(None))
-    set_process_source("serve", client)  # a failed sign-in is logged from the browser too
-    actor = sign_in_first(ctx)
-    if actor is None:
-        return
-    make_app(ctx, actor=actor, channel="serve", origin=client).run()
+        settings = settings_for(None)  # UNGEHUS_DB from `ungehus serve`
+    app = starting_app(settings, channel="serve", origin=client)
+    app.run()
+    if app.refusal is not None:
+        fail(app.refusal.message, app.refusal.code)
+    if app.return_code:
+        raise typer.Exit(app.return_code)

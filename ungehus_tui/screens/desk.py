@@ -179,7 +179,7 @@ class DeskScreen(UngehusScreen):
         table.add_column("Født", key="born", width=10)
         table.add_column("Alder", key="age", width=6)
         self.query_one("#refusal", Static).display = False
-        self.query_one("#search", Input).focus()
+        self.set_focus(self.query_one("#search", Input))  # now: keys held until here go there
         self.set_interval(SEARCH_CHECK_SECONDS, self.check_search_settled, name="search-settle")
         self.query_one(WaitingPanel).display = self._keeps_waiting_list
         if self._keeps_waiting_list:
