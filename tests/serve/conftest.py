@@ -7,12 +7,13 @@ chromium`, done by .ci/run) and fail, not skip, when it is missing."""
 from __future__ import annotations
 
 import os
+import queue
 import re
-import select
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -51,35 +52,44 @@ def ungehus(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]
 
 @dataclass
 class Served:
-    """`ungehus serve` running in a subprocess."""
+    """`ungehus serve` running in a subprocess; a thread reads its output line by line."""
 
     process: subprocess.Popen[str]
     port: int
     lines: list[str] = field(default_factory=list)
+    _queue: queue.Queue[str | None] = field(default_factory=queue.Queue)
+
+    def __post_init__(self) -> None:
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self._queue.put(line)
+        self._queue.put(None)
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/"
 
     def read_until(self, needle: str, timeout: float = START_TIMEOUT) -> str:
-        """Lines of stdout until one contains `needle` (fails on exit or timeout)."""
-        assert self.process.stdout is not None
+        """Lines of output until one contains `needle` (fails on exit or timeout)."""
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([self.process.stdout], [], [], 0.1)
-            if ready:
-                line = self.process.stdout.readline()
-                if line:
-                    self.lines.append(line)
-                    if needle in line:
-                        return line
-                    continue
-            if self.process.poll() is not None:
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                line = self._queue.get(timeout=left)
+            except queue.Empty:
                 break
+            if line is None:
+                break
+            self.lines.append(line)
+            if needle in line:
+                return line
         self.stop()
         raise AssertionError(f"no {needle!r} from ungehus serve: {self.lines}")
 
     def stop(self) -> str:
+        """SIGTERM (as systemd stops it); its whole output."""
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
@@ -87,8 +97,14 @@ class Served:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        out = self.process.stdout.read() if self.process.stdout else ""
-        self.lines.append(out or "")
+        while True:
+            try:
+                line = self._queue.get(timeout=5)
+            except queue.Empty:
+                break
+            if line is None:
+                break
+            self.lines.append(line)
         return "".join(self.lines)
 
 
