@@ -188,7 +188,7 @@ class Tab:
     def text(self, since: int = 0) -> str:
         return screen_text(self.frames[since:])
 
-    def wait_for(self, *needles: str, since: int = 0, timeout: float = 30.0) -> str:
+    def wait_for(self, *needles: str, since: int = 0, timeout: float = 60.0) -> str:
         """Wait until the app has drawn one of `needles` after frame `since`; which one."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -198,6 +198,7 @@ class Tab:
                     return needle
             self.page.wait_for_timeout(50)
         tail = self.text(since)[-3000:]
+        self.page.screenshot(path=os.environ.get("UNGEHUS_TEST_SHOT", "/tmp/ungehus-serve.png"))
         raise AssertionError(f"the app never showed {needles!r}; last drawn:\n{tail}")
 
     def keys(self, *keys: str) -> None:
