@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import re
 import time
+from pathlib import Path
 
 import aiohttp
 from sqlmodel import col, select
@@ -144,3 +145,31 @@ async def test_served_sign_in_is_audited_with_channel_and_address(served, ctx) -
         ("SIGN_IN", "rec.1"),
     ]
     assert {(e.channel, e.origin) for e in events} == {("serve", "198.51.100.23")}
+
+
+async def test_no_app_outlives_the_server(served) -> None:  # type: ignore[no-untyped-def]
+    """SIGTERM (systemd's stop) ends every open session's app process with the server."""
+    import os
+
+    server = served()
+    ws_url = server.url.replace("http", "ws") + "ws?width=100&height=30"
+    async with aiohttp.ClientSession() as http:
+        ws = await http.ws_connect(ws_url)
+        await _until_drawn(ws, "Log ind", [])
+        children = Path(f"/proc/{server.process.pid}/task/{server.process.pid}/children")
+        apps = [int(pid) for pid in children.read_text().split()]
+        assert len(apps) == 1
+        assert "serve-session" in Path(f"/proc/{apps[0]}/cmdline").read_text()
+        await asyncio.to_thread(server.stop)
+    deadline = time.monotonic() + 30
+    while os.path.exists(f"/proc/{apps[0]}"):
+        status = (
+            Path(f"/proc/{apps[0]}/status").read_text()
+            if os.path.exists(f"/proc/{apps[0]}")
+            else ""
+        )
+        if "zombie" in status:
+            break
+        assert time.monotonic() < deadline, "the app process outlived the server"
+        await asyncio.sleep(0.1)
+    assert server.process.returncode == 0

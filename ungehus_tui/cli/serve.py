@@ -83,6 +83,25 @@ def register(app: typer.Typer) -> None:
         _session(client)
 
 
+def _end_with_the_server() -> None:
+    """A served app must not outlive its server (its input would simply stop, and the app
+    run on, signed in): on Linux the kernel sends SIGTERM when the server goes (the app
+    exits cleanly on it); already orphaned: exit at once."""
+    import ctypes
+    import signal
+    import sys
+
+    if sys.platform.startswith("linux"):
+        pr_set_pdeathsig = 1
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(pr_set_pdeathsig, int(signal.SIGTERM), 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() == 1:
+        raise typer.Exit(1)
+
+
 def _check_host(host: str, port: int) -> bool:
     """Whether every address `host` names is a loopback address; a host that names nothing
     is one line and exit 2."""
@@ -125,6 +144,7 @@ def _session(client: str) -> None:
     a failed sign-in, carry them)."""
     from ungehus_tui.app import starting_app
 
+    _end_with_the_server()
     with clean_errors():
         settings = settings_for(None)  # UNGEHUS_DB from `ungehus serve`
     app = starting_app(settings, channel="serve", origin=client)

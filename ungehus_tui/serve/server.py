@@ -117,8 +117,9 @@ def own_static() -> Path:
 
 
 def session_command() -> str:
-    """The shell command textual-serve runs for one tab: this Python, `serve-session`."""
-    return shlex.join([sys.executable, "-m", "ungehus_tui", "serve-session"])
+    """The shell command textual-serve runs for one tab: this Python, `serve-session`; `exec`
+    so the process the server holds (and stops) is the app itself, not a shell."""
+    return "exec " + shlex.join([sys.executable, "-m", "ungehus_tui", "serve-session"])
 
 
 def client_address(request: web.Request) -> str:
@@ -164,17 +165,25 @@ class ServedApp(AppService):
         return environment
 
     async def stop(self) -> None:
-        """Ask the app to quit; end the process if it has not gone after a grace period."""
-        await super().stop()
+        """Ask the app to quit; SIGTERM (the app exits cleanly on it), then SIGKILL, when it
+        has not gone after a grace period each."""
         process = self._process
-        if process is None or process.returncode is not None:
-            return
         try:
-            await asyncio.wait_for(process.wait(), STOP_GRACE_SECONDS)
+            await asyncio.wait_for(super().stop(), STOP_GRACE_SECONDS)
         except TimeoutError:
-            with contextlib.suppress(ProcessLookupError):
-                process.kill()
-            await process.wait()
+            pass
+        if process is None:
+            return
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            if process.returncode is not None:
+                return
+            try:
+                await asyncio.wait_for(process.wait(), STOP_GRACE_SECONDS)
+                return
+            except TimeoutError:
+                with contextlib.suppress(ProcessLookupError):
+                    process.send_signal(sig)
+        await process.wait()
 
 
 @dataclass
