@@ -28,7 +28,8 @@ def test_bad_host_and_port_are_one_line(tmp_path) -> None:  # type: ignore[no-un
     assert "not an address" in one_line_error(
         ungehus("serve", "--db", db, "--host", "no-such-host.invalid"), 2
     )
-    assert "not a port" in one_line_error(ungehus("serve", "--db", db, "--port", "70000"), 2)
+    for port in ("70000", "0", "http"):
+        assert "not a port" in one_line_error(ungehus("serve", "--db", db, "--port", port), 2)
     assert "at least 1" in one_line_error(ungehus("serve", "--db", db, "--max-sessions", "0"), 2)
 
 

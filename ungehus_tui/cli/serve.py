@@ -28,7 +28,7 @@ def register(app: typer.Typer) -> None:
         host: Annotated[
             str, typer.Option(help="Address to listen on (loopback unless --public)")
         ] = "127.0.0.1",
-        port: Annotated[int, typer.Option(help="Port to listen on")] = 8080,
+        port: Annotated[str, typer.Option(help="Port to listen on")] = "8080",
         public: Annotated[
             bool,
             typer.Option(
@@ -45,11 +45,12 @@ def register(app: typer.Typer) -> None:
 
         from ungehus_tui.serve.server import ServeError, UngehusServer, serve
 
-        if not 1 <= port <= 65535:
+        number = int(port) if port.strip().isdigit() else 0
+        if not 1 <= number <= 65535:
             fail(f"--port {port} is not a port (1-65535)", code=2)
         if max_sessions < 1:
             fail("--max-sessions must be at least 1", code=2)
-        loopback = _check_host(host, port)
+        loopback = _check_host(host, number)
         if not loopback and not public:
             fail(
                 f"{host} can be reached from other machines: add --public (and terminate TLS "
@@ -68,7 +69,7 @@ def register(app: typer.Typer) -> None:
             )
 
         try:
-            asyncio.run(serve(server, host, port, ready=ready))
+            asyncio.run(serve(server, host, number, ready=ready))
         except ServeError as exc:
             fail(str(exc))
 
