@@ -39,6 +39,8 @@ KEYS = (
     "concurrent_lost_writes",
     "persons",
     "triage_batch_s",
+    "serve_first_frame_ms",
+    "serve_session_mib",
 )
 
 
@@ -148,7 +150,7 @@ def measure(
 ) -> tuple[dict[str, Metric], dict[str, object]]:
     """Every figure on `target`; `copy(name)` makes a scratch copy for a benchmark that writes,
     `demo(n)` a demo database of n young people (the export's memory at another size)."""
-    from bench import features, search, startup, triage_batch, writes
+    from bench import features, search, serve_bench, startup, triage_batch, writes
 
     results: dict[str, Metric] = {}
     results["startup_ratio"] = _guard(
@@ -171,6 +173,14 @@ def measure(
     results["triage_batch_s"] = _guard(
         "triage_batch_s", lambda: triage_batch.measure(runs=3 if quick else 5)
     )
+
+    def served() -> Metric:  # both serve figures come from one server and one browser
+        first, results["serve_session_mib"] = serve_bench.measure(target, quick)
+        return first
+
+    results["serve_first_frame_ms"] = _guard("serve_first_frame_ms", served)
+    results.setdefault("serve_session_mib", results["serve_first_frame_ms"])  # failed: why
+    log(f"  serve_session_mib {results['serve_session_mib'].value} MiB")
     info = machine(target) | {"db": target.label, "quick": quick}
     return results, info
 

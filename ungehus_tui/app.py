@@ -346,22 +346,40 @@ def default_actor(ctx: Ctx, as_login: str | None) -> Actor:
         return Actor.of(staff)
 
 
-def make_app(ctx: Ctx, *, actor: Actor | None = None, as_login: str | None = None) -> UngehusApp:
-    """The app for a signed-in `actor` (or, for development and tests, `as_login`)."""
+def make_app(
+    ctx: Ctx,
+    *,
+    actor: Actor | None = None,
+    as_login: str | None = None,
+    channel: str = "tui",
+    origin: str | None = None,
+) -> UngehusApp:
+    """The app for a signed-in `actor` (or, for development and tests, `as_login`). The audit
+    log says where from: `tui` by this OS user on this host, or `serve` from the browser's
+    address (`origin`, given by `ungehus serve`)."""
     from ungehus_tui import logsafe
 
     logsafe.install()
-    set_process_source("tui")  # the audit log says: from the app, by this OS user on this host
-    return UngehusApp(ctx, (actor or default_actor(ctx, as_login)).acting_from("tui"))
+    set_process_source(channel, origin)
+    return UngehusApp(ctx, (actor or default_actor(ctx, as_login)).acting_from(channel, origin))
 
 
-def starting_app(settings: Settings, *, demo: bool = False, login: str | None = None) -> UngehusApp:
-    """`ungehus run`: the sign-in at once (`login` filled in), the store opening behind it."""
+def starting_app(
+    settings: Settings,
+    *,
+    demo: bool = False,
+    login: str | None = None,
+    channel: str = "tui",
+    origin: str | None = None,
+) -> UngehusApp:
+    """`ungehus run`: the sign-in at once (`login` filled in), the store opening behind it.
+    The audit log says where from (`channel`, `origin`: see `make_app`); the actor the
+    sign-in makes carries it."""
     from ungehus_tui import logsafe
     from ungehus_tui.startup import open_for_app
 
     logsafe.install()
-    set_process_source("tui")  # the audit log says: from the app, by this OS user on this host
+    set_process_source(channel, origin)
     return UngehusApp(
         settings=settings, opener=lambda: open_for_app(settings, demo=demo), login=login
     )

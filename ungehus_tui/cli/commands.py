@@ -15,6 +15,7 @@ from ungehus_tui.cli import (
     queue,
     report,
     retention,
+    serve,
     staff,
     triage,
 )
@@ -39,5 +40,6 @@ for module in (
     audit,
     backup,
     retention,
+    serve,
 ):
     module.register(app)
