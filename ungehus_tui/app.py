@@ -88,6 +88,25 @@ def queue_screen() -> Screen:
     return QueueScreen()
 
 
+def warm_up() -> None:
+    """Behind the first screen, once the store is open: import what the next screens need
+    (so the desk is there at once after the sign-in's Enter)."""
+    import importlib
+
+    for module in (
+        "ungehus_tui.services.access.auth",
+        "ungehus_tui.services.desk.people",
+        "ungehus_tui.services.desk.arrivals",
+        "ungehus_tui.services.desk.walk_in",
+        "ungehus_tui.screens.desk",
+        "ungehus_tui.screens.queue",
+        "ungehus_tui.services.casework.queue",
+        "ungehus_tui.screens.person",
+        "ungehus_tui.screens.registration",
+    ):
+        importlib.import_module(module)
+
+
 def start_mode(actor: Actor) -> str:
     """Counsellors and leaders start in their queue, everyone else at the desk."""
     return "queue" if actor.role in ("COUNSELLOR", "LEADER") else "reception"
@@ -225,6 +244,8 @@ class UngehusApp(LockingApp):
                 self._actor = started.actor  # before the gate opens: waiting workers see it
             self.store.open(started)
             self.call_from_thread(self._store_opened, started)
+            if not self.skip_sign_in:
+                warm_up()  # while the password is typed (at the desk it would slow the search)
             return
         self.call_from_thread(self._refused)
 
@@ -233,16 +254,16 @@ class UngehusApp(LockingApp):
         for screen in self.screen_stack:
             if isinstance(screen, SignInScreen) and started.notice:
                 screen.post_message(SignInScreen.Notice(started.notice))
+        if self._actor is None and not self.skip_sign_in:
+            # while the password is typed: the desk made and styled, shown after the Enter
+            # (nothing of the store in it until someone has signed in)
+            self.call_after_refresh(self._init_mode, "reception")
         if self.skip_sign_in and started.actor is not None:
             self.lock_actor = started.actor
             self._session_started()
             if started.notice:
                 self.notify(started.notice)
-            for screen in self.screen_stack:
-                hook = getattr(screen, "signed_in", None)
-                if callable(hook):
-                    hook()  # the role's keys and panels
-            self.refresh_bindings()
+            self._role_known()
             if start_mode(started.actor) == "queue" and self._desk_untouched():
                 self.switch_mode("queue")  # counsellors and leaders start in their queue
 
@@ -273,9 +294,20 @@ class UngehusApp(LockingApp):
         await self.switch_mode(start_mode(actor))
         if not self._running:  # quit meanwhile: the app is closing its screens
             return
-        await self.remove_mode("sign-in")
+        self._role_known()
         self._session_started()
         self.release_keys()
+        await self.remove_mode("sign-in")
+
+    def _role_known(self) -> None:
+        """The screens made before anyone signed in (the desk) get the role's keys and
+        panels."""
+        for stack in self._screen_stacks.values():
+            for screen in stack:
+                hook = getattr(screen, "signed_in", None)
+                if callable(hook):
+                    hook()
+        self.refresh_bindings()
 
     def _session_started(self) -> None:
         self.start_idle_timer()

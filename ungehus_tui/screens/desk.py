@@ -155,6 +155,7 @@ class DeskScreen(UngehusScreen):
         self._term = ""
         self._typed_at: float | None = None  # when the term last changed, until it settles
         self._logged_term: str | None = None  # the last term audited
+        self._role_ready = False  # the role's panels set up (`signed_in`)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -188,7 +189,10 @@ class DeskScreen(UngehusScreen):
             self.signed_in()  # else the app calls it once it knows who (`--demo --as`)
 
     def signed_in(self) -> None:
-        """The role's part of the desk: reception's waiting list."""
+        """The role's part of the desk: reception's waiting list (once)."""
+        if self._role_ready:
+            return
+        self._role_ready = True
         self.query_one(WaitingPanel).display = self._keeps_waiting_list
         if self._keeps_waiting_list:
             self.action_refresh_waiting()
