@@ -9,8 +9,9 @@ Footer; no database), measured interleaved in the same run.
 - `first_answer_ratio`: launch with `--demo --as rec.1` and a known CPR typed at once (into
   the terminal right after the launch) to the young person's name on screen, over the bare
   app launched with the same keys to their echo.
-- `signin_ready_ms`: p95, Enter on the password (login, Tab, password typed at a person's
-  pace) to the desk's search field drawn with the keys typed right after the Enter.
+- `signin_ready_ms`: p95, Enter on the password (half a second after the sign-in shows,
+  login, Tab and password typed at 150 ms a key) to the desk's search field drawn with the
+  keys typed right after the Enter.
 - `keystroke_p95_ms`: each key of name prefixes typed at the desk (a pause between keys) to
   the result table drawn with that prefix's first hit.
 """
@@ -26,7 +27,8 @@ from bench.pty_app import PtyApp, cursor_on
 from bench.target import Target
 
 DEMO_PASSWORD = "ungehus-demo"
-PACE = 0.08  # seconds between keys typed "at a person's pace"
+PACE = 0.15  # seconds between keys typed "at a person's pace" (a fast office typist)
+REACTION = 0.5  # seconds from the sign-in on screen to the first key
 PROBE = "zq"  # typed right after the Enter: the desk shows it once it takes keys
 
 
@@ -125,6 +127,7 @@ def signin_ready(target: Target, runs: int) -> Metric:
     for _ in range(runs):
         with launch(ungehus(target)) as app:
             app.wait_for(cursor_on("Brugernavn"))
+            time.sleep(REACTION)
             _type_at_pace(app, "rec.1\t" + DEMO_PASSWORD)
             mark = app.mark()
             entered = app.type("\r")
@@ -135,7 +138,12 @@ def signin_ready(target: Target, runs: int) -> Metric:
         round(percentile(timings, 95), 1),
         unit="ms",
         goal="<= 150",
-        detail={"median_ms": round(median(timings), 1), "runs": runs, "pace_s": PACE},
+        detail={
+            "median_ms": round(median(timings), 1),
+            "runs": runs,
+            "pace_s": PACE,
+            "reaction_s": REACTION,
+        },
     )
 
 
