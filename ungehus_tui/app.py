@@ -296,8 +296,19 @@ class UngehusApp(LockingApp):
             return
         self._role_known()
         self._session_started()
+        self._focus_first()
         self.release_keys()
         await self.remove_mode("sign-in")
+
+    def _focus_first(self) -> None:
+        """Focus in the screen now, before the held keys go to it (a screen made in the
+        background, like the desk behind the sign-in, could not take focus then)."""
+        screen = self.screen
+        if screen.focused is None:
+            for widget in screen.query("*"):
+                if widget.focusable:
+                    screen.set_focus(widget)
+                    return
 
     def _role_known(self) -> None:
         """The screens made before anyone signed in (the desk) get the role's keys and

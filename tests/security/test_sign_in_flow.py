@@ -210,3 +210,21 @@ async def test_demo_as_a_counsellor_starts_in_the_queue(ctx, actor_for) -> None:
     async with app.run_test(size=(120, 36)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, QueueScreen))
         assert app.current_mode == "queue"
+
+
+async def test_a_release_asked_for_before_a_newer_hold_leaves_it_held(ctx, admin) -> None:  # type: ignore[no-untyped-def]
+    """At launch both the app and the sign-in ask to release the keys typed so far; when
+    those keys hold an Enter, the keys after it must wait for the desk (in a real terminal
+    they were lost: the second release routed them to the sign-in, focus already gone)."""
+    auth.set_password(ctx, admin, "rec.1", PW, must_change=False)
+    app = UngehusApp(ctx)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        app.hold_keys()
+        burst(app, "rec.1", "tab", PW, "enter", "so")
+        await pilot.pause()
+        assert typed(app) == {"login": "", "password": ""}  # all held so far
+        app.release_keys()
+        app.release_keys()
+        await until(pilot, lambda: isinstance(app.screen, DeskScreen) and not app.holding_keys)
+        assert typed(app)["search"] == "so"
