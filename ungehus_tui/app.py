@@ -459,16 +459,22 @@ def make_app(ctx: Ctx, *, actor: Actor | None = None, as_login: str | None = Non
 
 
 def starting_app(
-    db: str | None = None, *, demo: bool = False, login: str | None = None
+    db: str | None = None,
+    *,
+    demo: bool = False,
+    login: str | None = None,
+    channel: str = "tui",
+    origin: str | None = None,
 ) -> UngehusApp:
     """`ungehus run`: the first screen at once, the settings and the store loaded behind it.
     The sign-in (`login` filled in); with `demo` and `login`, the desk, signed in as `login`
-    once the store says it is a demo database."""
+    once the store says it is a demo database. The audit log records `channel` and `origin`
+    (default: this OS user on this host) for everyone signing in here."""
     from ungehus_tui import logsafe
     from ungehus_tui.startup import open_for_app
 
     logsafe.install()
-    set_process_source("tui")  # the audit log says: from the app, by this OS user on this host
+    set_process_source(channel, origin)
     skip = demo and login is not None
     return UngehusApp(
         opener=lambda: open_for_app(db, demo=demo, as_login=login if skip else None),
