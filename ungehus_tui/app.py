@@ -291,11 +291,11 @@ class UngehusApp(LockingApp):
         self.call_later(self._enter, actor)
 
     async def _enter(self, actor: Actor) -> None:
+        self._role_known()  # before the switch: the desk is drawn once, with the role's keys
+        self._session_started()
         await self.switch_mode(start_mode(actor))
         if not self._running:  # quit meanwhile: the app is closing its screens
             return
-        self._role_known()
-        self._session_started()
         self._focus_first()
         self.release_keys()
         await self.remove_mode("sign-in")
