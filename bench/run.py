@@ -42,6 +42,7 @@ KEYS = (
     "booking_double_bookings",
     "concurrent_lost_writes",
     "persons",
+    "triage_batch_s",
 )
 
 
@@ -151,7 +152,7 @@ def measure(
 ) -> tuple[dict[str, Metric], dict[str, object]]:
     """Every figure on `target`; `copy(name)` makes a scratch copy for a benchmark that writes,
     `demo(n)` a demo database of n young people (the export's memory at another size)."""
-    from bench import features, feel, search, writes
+    from bench import features, feel, search, triage_batch, writes
 
     results: dict[str, Metric] = feel.measure_all(target, copy, quick, _guard)
     results["search_p99_ms"] = _guard("search_p99_ms", lambda: search.measure(target, 1000))
@@ -168,6 +169,9 @@ def measure(
         lambda: writes.lost_writes(copy("writes"), 25 if quick else 100),
     )
     results["persons"] = Metric(count_persons(target), unit="young people")
+    results["triage_batch_s"] = _guard(
+        "triage_batch_s", lambda: triage_batch.measure(runs=3 if quick else 5)
+    )
     info = machine(target) | {"db": target.label, "quick": quick}
     return results, info
 

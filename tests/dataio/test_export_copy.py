@@ -83,3 +83,31 @@ def test_postgresql_exports_csv_with_copy(ctx, world) -> None:  # type: ignore[n
             copy_plan(conn, dialect, "Europe/Copenhagen", key) as plan,
         ):
             assert (plan is not None) == (dialect is not Dialect.JSONL)
+
+
+def test_copy_lines_read_every_row_then_leave_the_connection_idle(ctx) -> None:  # type: ignore[no-untyped-def]
+    """Many rows (most straight from libpq's buffer, some through psycopg's wait), the end
+    and the final result read, the connection usable after; an error in the middle of the
+    data is the server's error, and the connection still usable after a rollback."""
+    if ctx.engine.dialect.name != "postgresql":
+        pytest.skip("COPY is PostgreSQL's")
+    from psycopg import errors
+    from sqlalchemy import Integer, column, func, literal_column
+    from sqlalchemy import select as sa_select
+
+    from ungehus_tui.services.dataio.export_copy import CopyPlan, copy_lines
+
+    n = column("n", Integer)
+    rows = func.generate_series(1, 50_000).table_valued("n").render_derived()
+    plan = CopyPlan(Dialect.RFC4180, "UTC")
+    with ctx.engine.connect() as conn:
+        with conn.begin():  # as the export's one read transaction
+            query = sa_select(n, literal_column("'x,y'")).select_from(rows).order_by(n)
+            got = b"".join(data for data, _ in copy_lines(conn, query, plan))
+            assert got == b"".join(b'%d,"x,y"\r\n' % i for i in range(1, 50_001))
+            assert conn.exec_driver_sql("SELECT 42").scalar() == 42
+        failing = sa_select(literal_column("1") / (literal_column("40000") - n)).select_from(rows)
+        with pytest.raises(errors.DivisionByZero), conn.begin():
+            for _ in copy_lines(conn, failing.order_by(n), plan):
+                pass
+        assert conn.exec_driver_sql("SELECT 43").scalar() == 43

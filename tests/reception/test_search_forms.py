@@ -14,7 +14,8 @@ from ungehus_tui.data.engine import write_session
 from ungehus_tui.data.models import YoungPerson
 from ungehus_tui.domain.folding import fold
 from ungehus_tui.services.desk import people
-from ungehus_tui.services.desk.people import DAY_LIMIT, PersonInput
+from ungehus_tui.services.desk.people import PersonInput
+from ungehus_tui.services.desk.person_search import DAY_LIMIT
 
 pytestmark = pytest.mark.usefixtures("frozen")  # today is 2026-03-12
 

@@ -1,46 +1,39 @@
 """The `ungehus` command line (Typer). Each command group lives in its own module here and
-registers itself on `app`; `main()` is the console script."""
+registers itself on the app of `commands.py`; `main()` is the console script.
+
+This package itself imports nothing heavy: `ungehus triage` runs a Typer app holding only the
+triage command, so it loads nothing of the store (no SQLAlchemy, SQLModel or pydantic);
+every other command loads the whole app. `ungehus_tui.cli.app` is that whole app (loaded on
+first use).
+"""
 
 from __future__ import annotations
 
-import typer
+from typing import TYPE_CHECKING, Any
 
-from ungehus_tui.cli import (
-    audit,
-    backup,
-    contact_person,
-    core,
-    export,
-    importing,
-    queue,
-    report,
-    retention,
-    staff,
-    triage,
-)
+if TYPE_CHECKING:
+    import typer
 
-app = typer.Typer(
-    name="ungehus",
-    help="Ungehus: intake, triage and booking for Ungehuset (Slagelse Kommune).",
-    no_args_is_help=False,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
+    app: typer.Typer
 
-for module in (
-    core,
-    staff,
-    triage,
-    export,
-    importing,
-    report,
-    queue,
-    contact_person,
-    audit,
-    backup,
-    retention,
-):
-    module.register(app)
+
+def __getattr__(name: str) -> Any:
+    if name == "app":
+        from ungehus_tui.cli.commands import app
+
+        return app
+    raise AttributeError(name)
+
+
+def _command_app(argv: list[str]) -> typer.Typer:
+    """The triage-only app for `ungehus triage ...`, else the whole one."""
+    if argv[:1] == ["triage"]:
+        from ungehus_tui.cli.triage import triage_app
+
+        return triage_app()
+    from ungehus_tui.cli.commands import app
+
+    return app
 
 
 def main() -> None:
@@ -52,7 +45,7 @@ def main() -> None:
 
     logsafe.install()
     try:
-        app()
+        _command_app(sys.argv[1:])()
     except SystemExit:
         raise
     except KeyboardInterrupt:

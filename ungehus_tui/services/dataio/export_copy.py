@@ -193,12 +193,11 @@ def copy_lines(conn: Connection, query: Select[Any], plan: CopyPlan) -> Iterator
     statement = f"COPY ({compiled}) TO STDOUT (FORMAT csv, DELIMITER '{delimiter}')"
     raw = conn.connection.driver_connection
     with raw.cursor() as cur, cur.copy(statement, compiled.params) as cp:  # type: ignore[union-attr]
-        batch: list[bytes] = []
-        for data in cp:
-            row = bytes(data)
-            if not row.endswith(b"\n"):
+        batch: list[Any] = []
+        for data in _copied_rows(raw.pgconn, cp):  # type: ignore[union-attr]
+            if data[-1:] != b"\n":  # a memoryview of libpq's buffer, kept without a copy
                 raise RuntimeError("COPY sent a row without its line end")
-            batch.append(row[:-1])
+            batch.append(data[:-1])
             if len(batch) == BATCH:
                 yield _crlf(batch)
                 batch = []
@@ -206,5 +205,36 @@ def copy_lines(conn: Connection, query: Select[Any], plan: CopyPlan) -> Iterator
             yield _crlf(batch)
 
 
-def _crlf(lines: list[bytes]) -> tuple[bytes, int]:
+def _copied_rows(pgconn: Any, cp: Any) -> Iterator[Any]:
+    """The rows of a running COPY TO: those libpq already holds straight from it (psycopg's
+    `Copy.read` costs a generator and a wait per row, most of the time of a large export),
+    and when it holds none, the next one through `Copy.read`, which waits for the server.
+    The end of the data met here is finished here too: the COPY's final result read and
+    checked, so the connection is idle again (`Copy` reads nothing more when it closes)."""
+    while True:
+        nbytes, data = pgconn.get_copy_data(1)  # 1: do not wait
+        if nbytes > 0:
+            yield data
+        elif nbytes == 0:
+            data = cp.read()
+            if not data:
+                return
+            yield data
+        else:  # -1: the data ended; then the command's results, until none is left
+            _finish_copy_out(pgconn)
+            return
+
+
+def _finish_copy_out(pgconn: Any) -> None:
+    from psycopg import errors, pq
+
+    results = []
+    while (result := pgconn.get_result()) is not None:  # all of them: then the line is idle
+        results.append(result)
+    for result in results:
+        if result.status != pq.ExecStatus.COMMAND_OK:  # e.g. an error in a later row
+            raise errors.error_from_result(result, encoding="utf-8")
+
+
+def _crlf(lines: list[Any]) -> tuple[bytes, int]:
     return b"\r\n".join(lines) + b"\r\n", len(lines)

@@ -29,7 +29,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-import hmac
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -79,14 +78,23 @@ _PROBES = (  # UTC instants around both DST changes and either side of midnight
 
 def pseudonymiser(key: str) -> Callable[[int], str]:
     """`young person's id -> pseudonym`, equal to `export.pseudonym(key, id)` (HMAC-SHA256 of
-    `person:<id>`, first 32 hex digits), with the keyed HMAC state (and the prefix) set up
-    once and copied per young person."""
-    keyed = hmac.new(key.encode("utf-8"), PSEUDONYM_INPUT, digestmod=hashlib.sha256)
+    `person:<id>`, first 32 hex digits). HMAC as RFC 2104 defines it, from two SHA-256
+    states with the padded key (and the inner message's prefix) absorbed once: per young
+    person two state copies in C, half the time of copying an `hmac` object."""
+    block = hashlib.sha256().block_size
+    secret = key.encode("utf-8")
+    if len(secret) > block:
+        secret = hashlib.sha256(secret).digest()
+    secret = secret.ljust(block, b"\0")
+    inner = hashlib.sha256(bytes(b ^ 0x36 for b in secret) + PSEUDONYM_INPUT)
+    outer = hashlib.sha256(bytes(b ^ 0x5C for b in secret))
 
     def pseudonym(person_id: int) -> str:
-        mac = keyed.copy()
+        mac = inner.copy()
         mac.update(str(person_id).encode("ascii"))
-        return mac.hexdigest()[:32]
+        out = outer.copy()
+        out.update(mac.digest())
+        return out.hexdigest()[:32]
 
     return pseudonym
 

@@ -8,21 +8,7 @@ professionals are the case's own (`booking_plan.case_plan_in`), the case stays a
 only someone on the case (or the desk) may book it. Outcomes are recorded for every meeting
 (`outcomes.record_outcome`).
 
-`propose` reads the intake's current triage decision (DOMAIN.md T1): one professional per
-involved center, the young person, a guardian for under-18s, and a room with a seat for each.
-Slots lie on a grid (`settings.booking_grid_minutes`, default 30, counted from opening time)
-on open days (office hours and closed days from the organisation data, Danish public holidays
-from `holidays.DK`) and end by closing time; none starts in the past. Per center the
-professional with the fewest upcoming meetings among active counsellors with the contact role
-is preferred; a colleague with the same role takes a slot only when the preferred one is busy
-then (see `domain/slots.py`). For 15-17-year-olds the first contact is due within
-`settings.first_contact_working_days` working days of the intake; when no slot meets that,
-the earliest slots are still offered with a Danish `message` saying so.
-
-Who leads: the coordinating caseworker (the lead center's professional, L1) is proposed as
-meeting leader (MOEDELEDER) of a team meeting, since the seed (org. b) leaves the choice to the
-centers and the coordinator already carries the case; a first conversation is led by its one
-professional. The desk may pick any other participant as coordinator or leader.
+Proposing the slots is `proposals.py` (re-exported here: `propose`, `Proposal`, `Slot`).
 
 `book` holds "no double booking" in the database: in one write transaction it locks the staff
 rows, the room row and the young person's row (SELECT ... FOR UPDATE on PostgreSQL, in table
@@ -35,32 +21,30 @@ pair of clashing bookings shares a locked row, so the second one sees the first 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from ungehus_tui.data.engine import read_session, write_session
+from ungehus_tui.data.engine import write_session
 from ungehus_tui.data.models import Meeting, MeetingParticipant, Room, Staff, YoungPerson
 from ungehus_tui.data.org import work_calendar
 from ungehus_tui.domain import clock
 from ungehus_tui.domain import slots as slotmod
 from ungehus_tui.domain.codes import CENTER_NAMES_DA, MeetingStatus, ParticipantKind
 from ungehus_tui.services.access import audit
-from ungehus_tui.services.access.permissions import Action, allowed, require, require_person_access
+from ungehus_tui.services.access.permissions import Action, allowed, require
 from ungehus_tui.services.casework import assignments
 from ungehus_tui.services.context import Actor, Ctx
 from ungehus_tui.services.desk import arrivals, booking_text, ics
-from ungehus_tui.services.desk.booking_plan import (
-    CASE_KIND_DA,
-    Plan,
-    StaffPick,
-    candidates,
-    case_plan_in,
-    clashes,
-    load_busy,
-    plan_in,
+from ungehus_tui.services.desk.booking_plan import Plan, StaffPick, clashes
+from ungehus_tui.services.desk.proposals import (
+    Proposal,
+    Slot,
+    plan_for,
+    propose,
+    propose_for_case,
 )
 from ungehus_tui.services.errors import Conflict, NotFound, ServiceError, ValidationFailed
 
@@ -80,28 +64,6 @@ ALREADY_DA = "Der er allerede booket et første møde for denne henvendelse"
 
 
 @dataclass(frozen=True)
-class Slot:
-    start: dt.datetime  # aware, local time
-    end: dt.datetime
-    room_id: int
-    room_name: str
-    staff: tuple[StaffPick, ...]  # one per involved center, the lead center first
-
-
-@dataclass(frozen=True)
-class Proposal:
-    intake_id: int | None  # None: a later meeting of the case
-    person_id: int
-    kind: str  # MeetingKind: FIRST_CONVERSATION or TEAM_MEETING (T1); FOLLOW_UP
-    minutes: int
-    slots: tuple[Slot, ...]
-    deadline: dt.date | None  # 15-17: last day for the first contact
-    coordinator: StaffPick | None  # team meetings: the lead center's professional (first slot)
-    leader: StaffPick | None  # MOEDELEDER (first slot): the coordinator, or the one professional
-    message: str | None  # Danish, when nothing fits or the deadline cannot be met
-
-
-@dataclass(frozen=True)
 class Booking:
     meeting_id: int
     start: dt.datetime
@@ -111,123 +73,6 @@ class Booking:
     ics_files: tuple[Path, ...]
     confirmation_da: str
     summary_da: str
-
-
-def _plan_for(
-    session: Session,
-    ctx: Ctx,
-    actor: Actor,
-    intake_id: int | None,
-    person_id: int | None,
-    kind: str | None,
-) -> Plan:
-    today = clock.today()
-    if intake_id is not None:
-        return plan_in(session, ctx.settings, work_calendar(session), intake_id, today)
-    if person_id is None or kind is None:
-        raise ValidationFailed({"kind": CASE_KIND_DA})
-    require_person_access(session, actor, person_id, Action.BOOK)
-    return case_plan_in(session, ctx.settings, person_id, kind, today)
-
-
-def propose_for_case(
-    ctx: Ctx,
-    actor: Actor,
-    person_id: int,
-    kind: str,
-    *,
-    from_day: dt.date | None = None,
-    limit: int = 12,
-) -> Proposal:
-    """The earliest slots for a later meeting of the open case (FOLLOW_UP or TEAM_MEETING)."""
-    return propose(ctx, actor, None, person_id=person_id, kind=kind, from_day=from_day, limit=limit)
-
-
-def propose(
-    ctx: Ctx,
-    actor: Actor,
-    intake_id: int | None,
-    *,
-    person_id: int | None = None,
-    kind: str | None = None,
-    from_day: dt.date | None = None,
-    limit: int = 12,
-) -> Proposal:
-    """The earliest `limit` slots for the intake's first meeting (or, `intake_id` None, the
-    case's meeting of `kind`), from `from_day` (or today)."""
-    require(actor, Action.BOOK)
-    settings = ctx.settings
-    now = clock.now()
-    today = now.date()
-    first = max(from_day or today, today)
-    last = first + dt.timedelta(days=settings.booking_horizon_days)
-    with read_session(ctx.engine) as session:
-        cal = work_calendar(session)
-        plan = _plan_for(session, ctx, actor, intake_id, person_id, kind)
-        cands = [candidates(session, need, now) for need in plan.needs]
-        rooms = session.execute(select(Room)).scalars().all()
-        empty = Proposal(
-            plan.intake_id,
-            plan.person_id,
-            plan.kind,
-            plan.minutes,
-            (),
-            plan.deadline,
-            None,
-            None,
-            None,
-        )
-        for need, found in zip(plan.needs, cands, strict=True):
-            if not found:
-                center = CENTER_NAMES_DA.get(need.center, need.center)
-                return replace(empty, message=f"Der er ingen aktiv rådgiver i {center} at booke")
-        if not any(r.seats >= plan.seats for r in rooms):
-            return replace(empty, message=f"Intet lokale har plads til {plan.seats} personer")
-        staff_ids = [s.id for group in cands for s in group]
-        busy = load_busy(
-            session,
-            staff_ids,
-            plan.person_id,
-            clock.combine(first, dt.time(0)),
-            clock.combine(last + dt.timedelta(days=1), dt.time(0)),
-        )
-    found_slots = slotmod.find_slots(
-        cal,
-        first_day=first,
-        last_day=last,
-        not_before=now,
-        minutes=plan.minutes,
-        grid=settings.booking_grid_minutes,
-        needs=[[s.id for s in group] for group in cands],
-        rooms=[slotmod.RoomOption(r.id or 0, r.seats) for r in rooms],
-        seats=plan.seats,
-        person_key=("person", plan.person_id),
-        busy=busy,
-        limit=limit,
-    )
-    by_id = {s.id: s for group in cands for s in group}
-    room_names = {r.id: r.name for r in rooms}
-    slots = tuple(
-        Slot(
-            clock.local(f.start),
-            clock.local(f.end),
-            f.room_id,
-            room_names[f.room_id],
-            tuple(by_id[i] for i in f.staff_ids),
-        )
-        for f in found_slots
-    )
-    lead = slots[0].staff[0] if slots else cands[0][0]
-    message = booking_text.proposal_message(
-        plan, slots[0].start.date() if slots else None, first, from_day, settings
-    )
-    return replace(
-        empty,
-        slots=slots,
-        coordinator=lead if plan.team_meeting else None,
-        leader=lead,
-        message=message,
-    )
 
 
 def _lock(session: Session, staff_ids: list[int], room_id: int, person_id: int) -> None:
@@ -334,7 +179,7 @@ def book(
     require(actor, Action.BOOK)
     settings = ctx.settings
     with write_session(ctx.engine) as session:
-        plan = _plan_for(session, ctx, actor, intake_id, person_id, kind)
+        plan = plan_for(session, ctx, actor, intake_id, person_id, kind)
         _lock(session, [p.id for p in slot.staff], slot.room_id, plan.person_id)
         staff, room = _check_slot(session, plan, slot, ctx)
         coordinator = _pick(staff, coordinator_id, staff[0], "coordinator_id")

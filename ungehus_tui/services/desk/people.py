@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, exists, func, select, union
+from sqlalchemy import select
 from sqlmodel import Session, col
 
 from ungehus_tui.data.engine import read_once, write_session
@@ -21,11 +21,12 @@ from ungehus_tui.data.models import PersonNameToken, YoungPerson
 from ungehus_tui.domain import cpr as cprmod
 from ungehus_tui.domain.audience import age_refusal
 from ungehus_tui.domain.clock import now, today
-from ungehus_tui.domain.folding import TOKEN_MAX_LEN, fold, index_tokens, search_key
+from ungehus_tui.domain.folding import fold, index_tokens
 from ungehus_tui.domain.text import control_message
 from ungehus_tui.services.access import audit
 from ungehus_tui.services.access.permissions import Action, require
 from ungehus_tui.services.context import Actor, Ctx
+from ungehus_tui.services.desk.person_search import search_query
 from ungehus_tui.services.errors import ValidationFailed
 
 _PHONE = re.compile(r"^\+?[0-9 ]{8,15}$")
@@ -222,182 +223,20 @@ def register_person(ctx: Ctx, actor: Actor, data: PersonInput) -> tuple[YoungPer
         return register_person_in(session, actor, data)
 
 
-def _upper(prefix: str) -> str:
-    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
-
-
-# A birth date finds everyone born that day (about 18 a day at 100,000 young people), so a
-# date search may return more rows than a name or CPR search.
-DAY_LIMIT = 100
-_DATE_TERM = re.compile(r"^(\d{1,2})[-./](?:(\d{1,2})(?:([-./])(\d{0,4}))?)?$")
-
-
-@dataclass(frozen=True)
-class _DateTerm:
-    """What a typed date or CPR means: a CPR prefix (which is a birth-date prefix DDMMYY in
-    both centuries), and/or exact birth dates (a four-digit year pins the century)."""
-
-    prefix: str | None = None
-    dates: tuple[dt.date, ...] = ()
-    day: bool = False  # a whole birth date was typed: find everyone born that day
-
-
-def _date(day: int, month: int, year: int) -> dt.date | None:
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        return None
-
-
-def _digits_term(raw: str) -> _DateTerm | None:
-    """Digits as the desk types them, or None when the term is no date or CPR.
-
-    - 1-10 digits, hyphen or spaces anywhere ('050509-12'): a CPR prefix. 6 digits are a
-      birth date DDMMYY (everyone born that day, either century); 10 the one young person.
-    - 8 digits without a hyphen that read as a date DDMMYYYY ('05052009') also find everyone
-      born that day (as a CPR prefix they would be a birth in 1919/1920/2019/2020 at most).
-    - A date with separators, day and month of one or two digits: 'd-m-åååå', 'dd.mm.åå',
-      'dd/mm' (- . / alike). A four-digit year is that birth date; a two-digit year is DDMMYY
-      (either century); three digits the decade's ten dates; while the date is still typed,
-      the part typed so far is a CPR prefix ('05-0' -> '050').
-    - More than 10 digits: nobody (no CPR is that long); an impossible date: nobody.
-    """
-    match = _DATE_TERM.match(raw)
-    if match is not None:
-        return _separated_date(*match.groups())
-    return _cpr_digits(raw)
-
-
-def _separated_date(
-    day_s: str, month_s: str | None, sep: str | None, year_s: str | None
-) -> _DateTerm:
-    """A date typed with separators (the groups of `_DATE_TERM`), complete or still typed."""
-    dd = day_s.zfill(2)
-    if month_s is None:
-        return _DateTerm(prefix=dd)
-    complete_month = sep is not None or len(month_s) == 2 or month_s >= "2"
-    mm = month_s.zfill(2) if complete_month else month_s
-    if not complete_month or not year_s:
-        return _DateTerm(prefix=dd + mm)
-    day, month = int(dd), int(mm)
-    if len(year_s) <= 2:
-        return _DateTerm(prefix=dd + mm + year_s, day=len(year_s) == 2)
-    if len(year_s) == 3:
-        decade = int(year_s) * 10
-        found = (_date(day, month, y) for y in range(decade, decade + 10))
-        return _DateTerm(dates=tuple(d for d in found if d is not None))
-    exact = _date(day, month, int(year_s))
-    return _DateTerm(dates=(exact,) if exact else (), day=True)
-
-
-def _cpr_digits(raw: str) -> _DateTerm | None:
-    """Digits with hyphens or spaces anywhere: a CPR prefix (8 digits may be DDMMYYYY)."""
-    compact = raw.replace("-", "").replace(" ", "")
-    if not (compact.isdigit() and compact.isascii()):
-        return None
-    if len(compact) > 10:
-        return _DateTerm()
-    dates: tuple[dt.date, ...] = ()
-    if len(compact) == 8 and "-" not in raw and compact[4:6] in ("19", "20"):
-        as_date = _date(int(compact[:2]), int(compact[2:4]), int(compact[4:]))
-        dates = (as_date,) if as_date else ()
-    return _DateTerm(prefix=compact, dates=dates, day=len(compact) == 6 or bool(dates))
-
-
-def _person_columns() -> tuple:
-    return (
-        col(YoungPerson.id),
-        col(YoungPerson.name),
-        col(YoungPerson.cpr),
-        col(YoungPerson.birth_date),
-    )
-
-
-def _date_statement(term: _DateTerm, limit: int) -> Select | None:
-    """One statement for a CPR prefix and/or birth dates, in CPR order, each young person once.
-    Both parts are range scans on an index (the unique CPR, the birth date)."""
-    if term.day:
-        limit = max(limit, DAY_LIMIT)
-    parts = []
-    if term.prefix:
-        parts.append(
-            select(*_person_columns()).where(
-                col(YoungPerson.cpr) >= term.prefix, col(YoungPerson.cpr) < _upper(term.prefix)
-            )
-        )
-    if term.dates:
-        parts.append(
-            select(*_person_columns()).where(
-                col(YoungPerson.birth_date).in_(term.dates)
-                if len(term.dates) > 1
-                else col(YoungPerson.birth_date) == term.dates[0]
-            )
-        )
-    if not parts:
-        return None
-    if len(parts) == 1:
-        return parts[0].order_by(col(YoungPerson.cpr)).limit(limit)
-    both = union(*parts).subquery("both")
-    return select(both).order_by(both.c.cpr).limit(limit)
-
-
-def _name_statement(raw: str, limit: int) -> Select | None:
-    words = [w[:TOKEN_MAX_LEN] for w in search_key(raw).split()][:6]
-    if not words:
-        return None
-    words.sort(key=len, reverse=True)  # the longest word narrows most
-    first, rest = words[0], words[1:]
-    t0 = PersonNameToken.__table__.alias("t0")  # type: ignore[attr-defined]
-    conds = [t0.c.token >= first, t0.c.token < _upper(first)]
-    for i, word in enumerate(rest, start=1):
-        ti = PersonNameToken.__table__.alias(f"t{i}")  # type: ignore[attr-defined]
-        conds.append(
-            exists().where(
-                and_(
-                    ti.c.person_id == t0.c.person_id,
-                    ti.c.token >= word,
-                    ti.c.token < _upper(word),
-                )
-            )
-        )
-    # One statement (one round trip per keystroke): the first matches in the order of
-    # the (token, person_id) index, each young person once at their first match.
-    found = (
-        select(t0.c.person_id, t0.c.token)
-        .where(*conds)
-        .order_by(t0.c.token, t0.c.person_id)
-        .limit(limit * 3)
-        .subquery("found")
-    )
-    first_match = func.min(found.c.token).label("first_match")
-    ids = (
-        select(found.c.person_id, first_match)
-        .group_by(found.c.person_id)
-        .order_by(first_match, found.c.person_id)
-        .limit(limit)
-        .subquery("ids")
-    )
-    return (
-        select(*_person_columns())
-        .join(ids, ids.c.person_id == col(YoungPerson.id))
-        .order_by(ids.c.first_match, ids.c.person_id)
-    )
-
-
 def search_in(session: Session, term: str, limit: int = 20) -> list[PersonHit]:
     """What the desk types, in one statement: a CPR or its prefix (hyphen optional), a birth
     date (DDMMYY, dd-mm-åååå and the like: everyone born that day, up to `DAY_LIMIT`), or
     name words, each a prefix of a word of the name in `search_key` spelling (so 'soren',
-    'soeren' and 'Søren' find the same young people). See `_digits_term` for the digits."""
+    'soeren' and 'Søren' find the same young people). See `person_search` for the digits."""
     raw = term.strip()
     if not raw:
         return []
-    on = today()
-    digits = _digits_term(raw)
-    stmt = _date_statement(digits, limit) if digits is not None else _name_statement(raw, limit)
-    if stmt is None:
+    query = search_query(raw, limit)
+    if query is None:
         return []
-    return [_hit(r, on) for r in session.execute(stmt)]
+    on = today()
+    stmt, params = query
+    return [_hit(r, on) for r in session.connection().execute(stmt, params)]
 
 
 def _hit(row: object, on: dt.date) -> PersonHit:
