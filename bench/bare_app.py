@@ -1,5 +1,5 @@
-"""The floor for `startup_ratio`: a bare Textual app with a Header, an Input, a DataTable and
-a Footer, nothing else (no database, no services)."""
+"""The floor for `first_frame_ratio` and `first_answer_ratio`: a bare Textual app with a
+Header, an Input, a DataTable and a Footer, nothing else (no database, no services)."""
 
 from __future__ import annotations
 

@@ -29,11 +29,15 @@ from bench.common import CACHE, PYTHON, ROOT, Metric, child_env, upgrade_schema
 from bench.target import Target, is_postgres, postgres
 
 KEYS = (
-    "startup_ratio",
+    "first_frame_ratio",
+    "first_answer_ratio",
+    "signin_ready_ms",
+    "keystroke_p95_ms",
     "search_p99_ms",
     "export_ratio",
     "export_peak_mib",
     "queue_open_ms",
+    "center_queue_open_ms",
     "intake_keys",
     "booking_double_bookings",
     "concurrent_lost_writes",
@@ -150,12 +154,9 @@ def measure(
 ) -> tuple[dict[str, Metric], dict[str, object]]:
     """Every figure on `target`; `copy(name)` makes a scratch copy for a benchmark that writes,
     `demo(n)` a demo database of n young people (the export's memory at another size)."""
-    from bench import features, search, serve_bench, startup, triage_batch, writes
+    from bench import features, feel, search, serve_bench, triage_batch, writes
 
-    results: dict[str, Metric] = {}
-    results["startup_ratio"] = _guard(
-        "startup_ratio", lambda: startup.measure(target, runs=3 if quick else 7)
-    )
+    results: dict[str, Metric] = feel.measure_all(target, copy, quick, _guard)
     results["search_p99_ms"] = _guard("search_p99_ms", lambda: search.measure(target, 1000))
     export = _guard("export", lambda: features.export(copy("export"), demo, quick))
     results["export_ratio"] = export

@@ -1,16 +1,20 @@
-"""The Textual app, one for the whole session. Built by `starting_app(settings)` (`ungehus
-run`: the sign-in first, the store opening behind it) or `make_app(ctx, ...)` (signed in on
-an open store: tests, `--demo --as`); nothing happens at import time.
+"""The Textual app, one for the whole session. Built by `starting_app(db)` (`ungehus run`:
+the first screen at once, settings and store loading behind it) or `make_app(ctx, ...)`
+(signed in on an open store: tests); nothing happens at import time.
 
 Modes (Textual modes): `sign-in` (the first screen until someone signs in; then removed),
 the desk (`reception`) and the counsellor's queue (`queue`); F2/F3 switch. After the sign-in
 the role's screen opens (counsellors and leaders: the queue); the idle lock and Ctrl+L push
-the sign-in over the work (`app_lock`).
+the sign-in over the work (`app_lock`). `--demo --as LOGIN` starts at the desk, signed in
+as LOGIN once the store has shown it is a demo database.
 
-The store opens in a thread worker behind the first screen (`startup.open_for_app`):
-`app.ctx` waits for it (a worker's first use of the store, or the sign-in's Enter, simply
-waits); a refusal (not a demo database, nobody can sign in, a broken store) closes the app
-with `refusal` set, which the command prints as one line with its exit code.
+The first frame needs neither the store nor the settings: the desk and queue screens and
+everything of SQLAlchemy, SQLModel and pydantic are imported behind it, in the worker that
+loads the settings and opens the store (`startup.open_for_app`). `app.ctx` (and, for
+`--demo --as`, `app.actor`) waits for it, so a screen's worker, or the sign-in's Enter,
+simply waits; what is typed meanwhile stays where it was typed (`screens.keys`). A refusal
+(bad settings, not a demo database, nobody can sign in, a broken store) closes the app with
+`refusal` set, which the command prints as one line with its exit code.
 
 Every screen runs its database work in thread workers that post their results as messages;
 a failed worker ends in `screens.base.show_error`, the one place that turns an exception
@@ -22,8 +26,8 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
-from sqlmodel import col, select
 from textual import on, work
 from textual.app import SystemCommand
 from textual.binding import Binding
@@ -32,16 +36,14 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from ungehus_tui.app_lock import LOCK_BINDINGS, LockingApp
-from ungehus_tui.data.engine import read_session
-from ungehus_tui.data.models import Staff
 from ungehus_tui.domain.text import visible
-from ungehus_tui.screens.desk import DeskScreen
-from ungehus_tui.screens.queue import QueueScreen
 from ungehus_tui.screens.sign_in import SignInScreen
 from ungehus_tui.services.access.permissions import Action, allowed
 from ungehus_tui.services.context import Actor, Ctx, actor_by_login, set_process_source
-from ungehus_tui.settings import Settings
 from ungehus_tui.startup import Started, StartRefused
+
+if TYPE_CHECKING:
+    from ungehus_tui.settings import Settings
 
 # what may run before anyone has signed in (the sign-in's own keys are screen bindings)
 BEFORE_SIGN_IN = frozenset({"quit", "focus_next", "focus_previous", "bell", "help_quit"})
@@ -74,6 +76,37 @@ class StoreGate:
         return self._started
 
 
+def desk_screen() -> Screen:
+    from ungehus_tui.screens.desk import DeskScreen  # imported when first shown
+
+    return DeskScreen()
+
+
+def queue_screen() -> Screen:
+    from ungehus_tui.screens.queue import QueueScreen
+
+    return QueueScreen()
+
+
+def warm_up() -> None:
+    """Behind the first screen, once the store is open: import what the next screens need
+    (so the desk is there at once after the sign-in's Enter)."""
+    import importlib
+
+    for module in (
+        "ungehus_tui.services.access.auth",
+        "ungehus_tui.services.desk.people",
+        "ungehus_tui.services.desk.arrivals",
+        "ungehus_tui.services.desk.walk_in",
+        "ungehus_tui.screens.desk",
+        "ungehus_tui.screens.queue",
+        "ungehus_tui.services.casework.queue",
+        "ungehus_tui.screens.person",
+        "ungehus_tui.screens.registration",
+    ):
+        importlib.import_module(module)
+
+
 def start_mode(actor: Actor) -> str:
     """Counsellors and leaders start in their queue, everyone else at the desk."""
     return "queue" if actor.role in ("COUNSELLOR", "LEADER") else "reception"
@@ -83,7 +116,7 @@ class UngehusApp(LockingApp):
     TITLE = "Ungehus"
     SUB_TITLE = "Ungehuset · Slagelse Kommune"
     CSS_PATH = "app.tcss"
-    MODES = {"reception": DeskScreen, "queue": QueueScreen}
+    MODES = {"reception": desk_screen, "queue": queue_screen}
     DEFAULT_MODE = "reception"
     BINDINGS = [
         Binding(
@@ -120,34 +153,43 @@ class UngehusApp(LockingApp):
         ctx: Ctx | None = None,
         actor: Actor | None = None,
         *,
-        settings: Settings | None = None,
         opener: Callable[[], Started] | None = None,
         login: str | None = None,
+        skip_sign_in: bool = False,
         idle_clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        """Signed in on an open store (`ctx`, `actor`), or from the sign-in (`actor` None)
-        with the store open (`ctx`) or opened behind it by `opener` (with `settings`)."""
-        if ctx is not None:
-            settings = ctx.settings
-        if settings is None or (ctx is None and opener is None):
-            raise ValueError("UngehusApp needs a ctx, or settings and an opener")
-        # the first screen: the sign-in, or the signed-in role's (no other screen is made)
-        self.DEFAULT_MODE = "sign-in" if actor is None else start_mode(actor)  # type: ignore[misc]
+        """Signed in on an open store (`ctx`, `actor`); or from the sign-in (`actor` None,
+        `login` filled in) with the store open (`ctx`) or opened behind it by `opener`; or
+        (`skip_sign_in`, `--demo --as`) at the desk at once, the actor coming with the store
+        from `opener`."""
+        if ctx is None and opener is None:
+            raise ValueError("UngehusApp needs a ctx or an opener")
+        self.skip_sign_in = skip_sign_in and actor is None and opener is not None
+        # the first screen: the sign-in, or the desk (`--demo --as`), or the signed-in role's
+        first = "reception" if self.skip_sign_in else "sign-in"
+        self.DEFAULT_MODE = first if actor is None else start_mode(actor)  # type: ignore[misc]
         super().__init__()
-        self.settings = settings
         self.store = StoreGate()
         self.opener = opener if ctx is None else None
-        if ctx is not None:
-            self.store.open(Started(ctx, None))
         self.refusal: StartRefused | None = None
         self._actor = actor
-        self.setup_lock(settings, idle_clock)
+        self.setup_lock(idle_clock)
         self.lock_actor = actor
-        self.set_keymap(settings.keymap)  # the [keymap] table: binding id -> key(s)
-        if actor is None:
+        if ctx is not None:
+            self.store.open(Started(ctx, None))
+            self._apply_settings(ctx.settings, initial=True)
+        if actor is None and not self.skip_sign_in:
             self.add_mode(
                 "sign-in", lambda: SignInScreen(login=login, on_signed_in=self._signed_in)
             )
+
+    def _apply_settings(self, settings: Settings, *, initial: bool = False) -> None:
+        self.lock_settings = settings
+        self.set_keymap(settings.keymap)  # the [keymap] table: binding id -> key(s)
+        if initial:
+            self.set_reactive(UngehusApp.privacy, bool(settings.privacy_mode))
+        else:
+            self.privacy = bool(settings.privacy_mode)
 
     @property
     def ctx(self) -> Ctx:
@@ -156,7 +198,10 @@ class UngehusApp(LockingApp):
 
     @property
     def actor(self) -> Actor:
-        """The signed-in staff member (every screen but the sign-in has one)."""
+        """The signed-in staff member. With `--demo --as` it comes with the store: a worker
+        asking before that waits for it."""
+        if self._actor is None and self.skip_sign_in and not self.store.ready:
+            self.store.get()  # a worker thread (the screens only ask `signed_in` before)
         if self._actor is None:
             raise RuntimeError("Nobody has signed in")
         return self._actor
@@ -178,12 +223,12 @@ class UngehusApp(LockingApp):
 
     def on_mount(self) -> None:
         if self.opener is not None:
-            self._open_store()
+            self.call_after_refresh(self._open_store)  # the first frame first
         if self._actor is not None:
             self._session_started()
-            self.release_keys()  # the first screen has its focus: the keys typed meanwhile
         else:
             self.sub_title = self.SUB_TITLE
+        self.release_keys()  # the first screen has its focus: the keys typed meanwhile
 
     @work(thread=True, exclusive=True, group="open-store", exit_on_error=False)
     def _open_store(self) -> None:
@@ -195,13 +240,41 @@ class UngehusApp(LockingApp):
         except Exception as error:  # anything else: one line, no traceback, no data
             self.store.refuse(StartRefused(f"Could not open the database ({type(error).__name__})"))
         else:
+            if self.skip_sign_in:
+                self._actor = started.actor  # before the gate opens: waiting workers see it
             self.store.open(started)
-            if started.notice:
-                for screen in self.screen_stack:
-                    if isinstance(screen, SignInScreen):
-                        screen.post_message(SignInScreen.Notice(started.notice))
+            self.call_from_thread(self._store_opened, started)
+            if not self.skip_sign_in:
+                warm_up()  # while the password is typed (at the desk it would slow the search)
             return
         self.call_from_thread(self._refused)
+
+    def _store_opened(self, started: Started) -> None:
+        self._apply_settings(started.ctx.settings)
+        for screen in self.screen_stack:
+            if isinstance(screen, SignInScreen) and started.notice:
+                screen.post_message(SignInScreen.Notice(started.notice))
+        if self._actor is None and not self.skip_sign_in:
+            # while the password is typed: the desk made and styled, shown after the Enter
+            # (nothing of the store in it until someone has signed in)
+            self.call_after_refresh(self._init_mode, "reception")
+        if self.skip_sign_in and started.actor is not None:
+            self.lock_actor = started.actor
+            self._session_started()
+            if started.notice:
+                self.notify(started.notice)
+            self._role_known()
+            if start_mode(started.actor) == "queue" and self._desk_untouched():
+                self.switch_mode("queue")  # counsellors and leaders start in their queue
+
+    def _desk_untouched(self) -> bool:
+        """Nothing typed at the desk yet (then a counsellor may be moved to the queue)."""
+        from textual.widgets import Input
+
+        screen = self.screen
+        if len(self.screen_stack) > 1 or type(screen).__name__ != "DeskScreen":
+            return False
+        return not any(i.value for i in screen.query(Input).results(Input))
 
     def _refused(self) -> None:
         try:
@@ -218,12 +291,34 @@ class UngehusApp(LockingApp):
         self.call_later(self._enter, actor)
 
     async def _enter(self, actor: Actor) -> None:
+        self._role_known()  # before the switch: the desk is drawn once, with the role's keys
+        self._session_started()
         await self.switch_mode(start_mode(actor))
         if not self._running:  # quit meanwhile: the app is closing its screens
             return
-        await self.remove_mode("sign-in")
-        self._session_started()
+        self._focus_first()
         self.release_keys()
+        await self.remove_mode("sign-in")
+
+    def _focus_first(self) -> None:
+        """Focus in the screen now, before the held keys go to it (a screen made in the
+        background, like the desk behind the sign-in, could not take focus then)."""
+        screen = self.screen
+        if screen.focused is None:
+            for widget in screen.query("*"):
+                if widget.focusable:
+                    screen.set_focus(widget)
+                    return
+
+    def _role_known(self) -> None:
+        """The screens made before anyone signed in (the desk) get the role's keys and
+        panels."""
+        for stack in self._screen_stacks.values():
+            for screen in stack:
+                hook = getattr(screen, "signed_in", None)
+                if callable(hook):
+                    hook()
+        self.refresh_bindings()
 
     def _session_started(self) -> None:
         self.start_idle_timer()
@@ -232,6 +327,9 @@ class UngehusApp(LockingApp):
 
     @work(thread=True, exclusive=True, group="password-check", exit_on_error=False)
     def _check_temporary_password(self) -> None:
+        from ungehus_tui.data.engine import read_session
+        from ungehus_tui.data.models import Staff
+
         with read_session(self.ctx.engine) as session:
             staff = session.get(Staff, self.actor.id)
             forced = bool(staff and staff.must_change_password)
@@ -273,7 +371,7 @@ class UngehusApp(LockingApp):
             while len(self.screen_stack) > 1:
                 await self.pop_screen()
             screen = self.screen
-            if isinstance(screen, DeskScreen):
+            if type(screen).__name__ == "DeskScreen":
                 await screen.run_action(action)
 
         self.call_later(run)
@@ -331,6 +429,11 @@ class UngehusApp(LockingApp):
 
 
 def default_actor(ctx: Ctx, as_login: str | None) -> Actor:
+    from sqlmodel import col, select
+
+    from ungehus_tui.data.engine import read_session
+    from ungehus_tui.data.models import Staff
+
     with read_session(ctx.engine) as session:
         if as_login:
             return actor_by_login(session, as_login)
@@ -365,21 +468,25 @@ def make_app(
 
 
 def starting_app(
-    settings: Settings,
+    db: str | None = None,
     *,
     demo: bool = False,
     login: str | None = None,
     channel: str = "tui",
     origin: str | None = None,
 ) -> UngehusApp:
-    """`ungehus run`: the sign-in at once (`login` filled in), the store opening behind it.
-    The audit log says where from (`channel`, `origin`: see `make_app`); the actor the
-    sign-in makes carries it."""
+    """`ungehus run`: the first screen at once, the settings and the store loaded behind it.
+    The sign-in (`login` filled in); with `demo` and `login`, the desk, signed in as `login`
+    once the store says it is a demo database. The audit log records `channel` and `origin`
+    (default: this OS user on this host) for everyone signing in here."""
     from ungehus_tui import logsafe
     from ungehus_tui.startup import open_for_app
 
     logsafe.install()
     set_process_source(channel, origin)
+    skip = demo and login is not None
     return UngehusApp(
-        settings=settings, opener=lambda: open_for_app(settings, demo=demo), login=login
+        opener=lambda: open_for_app(db, demo=demo, as_login=login if skip else None),
+        login=None if skip else login,
+        skip_sign_in=skip,
     )

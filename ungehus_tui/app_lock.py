@@ -22,7 +22,7 @@ from __future__ import annotations
 import time
 import traceback
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.console import Console
 from rich.text import Text
@@ -36,7 +36,9 @@ from ungehus_tui.logsafe import scrub
 from ungehus_tui.screens.keys import KeyHolder
 from ungehus_tui.screens.sign_in import SignInScreen
 from ungehus_tui.services.context import Actor
-from ungehus_tui.settings import Settings
+
+if TYPE_CHECKING:
+    from ungehus_tui.settings import Settings
 
 IDLE_CHECK_SECONDS = 5.0
 
@@ -118,18 +120,18 @@ class NoScreenshots:
 
 
 class LockingApp(NoScreenshots, SafeCrash[None], KeyHolder):
-    """Mix into the Ungehus App; call `setup_lock(settings, idle_clock)` in __init__ and set
-    `lock_actor` when someone signs in (nothing locks before)."""
+    """Mix into the Ungehus App; call `setup_lock(idle_clock)` in __init__, set
+    `lock_settings` when the settings are loaded and `lock_actor` when someone signs in
+    (nothing locks before)."""
 
     privacy: reactive[bool] = reactive(False)
 
-    def setup_lock(self, settings: Settings, idle_clock: Callable[[], float] | None = None) -> None:
-        self.lock_settings = settings
+    def setup_lock(self, idle_clock: Callable[[], float] | None = None) -> None:
+        self.lock_settings: Settings | None = None  # set once the settings are loaded
         self.lock_actor: Actor | None = None
         self.idle_clock = idle_clock or time.monotonic
         self.locked = False
         self.last_activity = self.idle_clock()
-        self.set_reactive(LockingApp.privacy, bool(settings.privacy_mode))
 
     def start_idle_timer(self) -> None:
         self.last_activity = self.idle_clock()
@@ -141,6 +143,8 @@ class LockingApp(NoScreenshots, SafeCrash[None], KeyHolder):
         await super().on_event(event)
 
     def check_idle_lock(self) -> None:
+        if self.lock_settings is None:
+            return
         limit = self.lock_settings.idle_lock_minutes * 60
         if not self.locked and limit > 0 and self.idle_clock() - self.last_activity >= limit:
             self.action_lock()

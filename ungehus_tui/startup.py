@@ -9,7 +9,7 @@ with (the app closes and `cli/core.py` prints it); nothing here prints.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -41,19 +41,27 @@ def refusal(reason: str) -> str:
     )
 
 
-def open_for_app(settings: Settings, *, demo: bool = False, as_login: str | None = None) -> Started:
+def open_for_app(
+    settings: Settings | str | None, *, demo: bool = False, as_login: str | None = None
+) -> Started:
     """Open the store for the app; StartRefused (message, exit code) when it cannot start.
+    `settings`: loaded ones, or the `--db` value to load them with (the app loads them here,
+    behind its first screen).
 
     `--as LOGIN` skips the password only together with `--demo` and only on a database
     carrying the demo marker (exit 2 elsewhere). `--demo` fills an empty database with demo
     data first and refuses (exit 1) a database that is neither empty nor a demo one."""
+    from ungehus_tui.data import engine
     from ungehus_tui.data.engine import StoreError
     from ungehus_tui.data.org import OrgFileError
     from ungehus_tui.services.errors import ServiceError
-    from ungehus_tui.settings import SettingsError
+    from ungehus_tui.settings import Settings, SettingsError, load_settings
 
+    notices: list[str] = []
+    engine.notice = notices.append  # said on the first screen, not printed over it
     try:
-        return _open(settings, demo, as_login)
+        loaded = settings if isinstance(settings, Settings) else load_settings(db=settings)
+        started = _open(loaded, demo, as_login)
     except (StoreError, OrgFileError, SettingsError) as exc:
         raise StartRefused(str(exc)) from None
     except ServiceError as exc:  # a bad --as and the like
@@ -61,6 +69,9 @@ def open_for_app(settings: Settings, *, demo: bool = False, as_login: str | None
     except OSError as exc:  # a folder or file that cannot be made, read or written
         where = f" ({exc.filename})" if exc.filename else ""
         raise StartRefused(f"{exc.strerror or type(exc).__name__}{where}") from None
+    if notices:
+        return replace(started, notice=" ".join([*notices, started.notice]).strip())
+    return started
 
 
 def _open(settings: Settings, demo: bool, as_login: str | None) -> Started:

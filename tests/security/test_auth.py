@@ -91,3 +91,24 @@ def test_only_admin_manages_staff(ctx, actor_for) -> None:  # type: ignore[no-un
         staff.add_staff(
             ctx, actor_for("rec.1"), login="x.y", name="Test Testesen", role="RECEPTION"
         )
+
+
+def test_a_hash_with_older_parameters_is_rehashed_at_sign_in(ctx, admin) -> None:  # type: ignore[no-untyped-def]
+    """Argon2id at OWASP's minimum (issue 15); a hash made with argon2-cffi's heavier
+    default still signs in, and is replaced by one with the current parameters."""
+    from argon2 import PasswordHasher
+    from sqlalchemy import update
+
+    from ungehus_tui.data.engine import write_session
+    from ungehus_tui.data.models import Staff
+
+    old = PasswordHasher().hash(PW)  # 64 MiB, 3 iterations, 4 lanes
+    with write_session(ctx.engine) as s:
+        s.execute(update(Staff).where(Staff.login == "rec.1").values(password_hash=old))
+    assert auth.sign_in(ctx, "rec.1", PW).login == "rec.1"
+    with read_session(ctx.engine) as s:
+        new = s.exec(select(Staff.password_hash).where(Staff.login == "rec.1")).one()
+    assert new != old and "m=19456,t=2,p=1" in (new or "")
+    assert auth.sign_in(ctx, "rec.1", PW).login == "rec.1"
+    with pytest.raises(auth.SignInFailed):
+        auth.sign_in(ctx, "rec.1", "forkert-kode-1")

@@ -62,16 +62,17 @@ def app_runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     started: list[str] = []
 
     def fake_run(self: UngehusApp, *args: object, **kwargs: object) -> None:
-        """What the app's worker does behind the sign-in, done here: a refusal ends the app
-        (nothing recorded); else the login it starts with (`sign-in`: the sign-in)."""
-        if self.opener is not None:
-            try:
-                opened = self.opener()
-            except StartRefused as refused:
-                self.refusal = refused
-                return
-            opened.ctx.engine.dispose()
-        started.append(self.actor.login if self.signed_in else "sign-in")
+        """What the app's worker does behind its first screen, done here: a refusal ends the
+        app (nothing recorded); else the login it starts with (`sign-in`: the sign-in)."""
+        assert self.opener is not None
+        try:
+            opened = self.opener()
+        except StartRefused as refused:
+            self.refusal = refused
+            return
+        opened.ctx.engine.dispose()
+        assert (opened.actor is not None) == self.skip_sign_in  # --demo --as: at the desk
+        started.append(opened.actor.login if opened.actor else "sign-in")
 
     monkeypatch.setattr(UngehusApp, "run", fake_run)
     return started

@@ -288,7 +288,7 @@ def test_last_resort_guard_is_one_scrubbed_line(
     """A bug no command foresaw: one line, exit 1, no traceback, no name, no CPR."""
     from ungehus_tui import cli
 
-    monkeypatch.setattr("ungehus_tui.cli.common.load_settings", lambda **kw: boom())
+    monkeypatch.setattr("ungehus_tui.settings.load_settings", lambda **kw: boom())
     monkeypatch.setattr(sys, "argv", ["ungehus", "staff", "list", "--db", str(tmp_path / "x.db")])
     with pytest.raises(SystemExit) as ended:
         cli.main()

@@ -78,7 +78,7 @@ async def test_keys_typed_before_the_store_is_ready_land_in_order(ctx, admin, re
     cpr = cpr_aged(19)
     desk.register_walk_in(ctx, reception, teen(cpr, "Søren Hastig"), desk.Answers("job"))
     go, opener = slow_store(ctx)
-    app = UngehusApp(settings=ctx.settings, opener=opener)
+    app = UngehusApp(opener=opener)
     async with app.run_test(size=(120, 36)) as pilot:
         # typed at once from launch: login, Tab, password, Enter, then a CPR for the desk
         burst(app, "rec.1", "tab", PW, "enter", cpr)
@@ -171,9 +171,60 @@ async def test_a_store_that_cannot_open_ends_the_app_with_one_line(ctx) -> None:
     def opener() -> Started:
         raise StartRefused("Not a demo database: it was not made by Ungehus", 1)
 
-    app = UngehusApp(settings=ctx.settings, opener=opener)
+    app = UngehusApp(opener=opener)
     async with app.run_test(size=(120, 36)) as pilot:
         burst(app, "rec.1", "tab", "x", "enter")
         await until(pilot, lambda: not app.is_running)
     assert app.refusal is not None and app.refusal.code == 1
     assert app.return_code == 1
+
+
+async def test_demo_as_types_into_the_desk_before_the_store_is_ready(ctx, reception) -> None:  # type: ignore[no-untyped-def]
+    """`--demo --as rec.1` with a CPR typed at once: the desk takes the keys from the first
+    frame, before the store (and who rec.1 is) is known; the answer comes when it is."""
+    cpr = cpr_aged(20)
+    desk.register_walk_in(ctx, reception, teen(cpr, "Freja Straks"), desk.Answers("job"))
+    go = threading.Event()
+
+    def opener() -> Started:
+        assert go.wait(30)
+        return Started(ctx, reception)
+
+    app = UngehusApp(opener=opener, skip_sign_in=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        burst(app, cpr)
+        await until(pilot, lambda: typed(app).get("search") == cpr)
+        assert isinstance(app.screen, DeskScreen) and not app.signed_in
+        assert app.check_action("switch_mode", ("queue",)) is False  # nothing before who
+        results = app.screen.query_one("#results", DataTable)
+        assert results.row_count == 0
+        go.set()
+        await until(pilot, lambda: results.row_count == 1)
+        assert str(results.get_row_at(0)[1]) == "Freja Straks"
+        assert app.actor.login == "rec.1" and app.screen.query_one("#waiting-panel").display
+
+
+async def test_demo_as_a_counsellor_starts_in_the_queue(ctx, actor_for) -> None:  # type: ignore[no-untyped-def]
+    counsellor = actor_for("cai.vejl.1")
+    app = UngehusApp(opener=lambda: Started(ctx, counsellor), skip_sign_in=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, QueueScreen))
+        assert app.current_mode == "queue"
+
+
+async def test_a_release_asked_for_before_a_newer_hold_leaves_it_held(ctx, admin) -> None:  # type: ignore[no-untyped-def]
+    """At launch both the app and the sign-in ask to release the keys typed so far; when
+    those keys hold an Enter, the keys after it must wait for the desk (in a real terminal
+    they were lost: the second release routed them to the sign-in, focus already gone)."""
+    auth.set_password(ctx, admin, "rec.1", PW, must_change=False)
+    app = UngehusApp(ctx)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        app.hold_keys()
+        burst(app, "rec.1", "tab", PW, "enter", "so")
+        await pilot.pause()
+        assert typed(app) == {"login": "", "password": ""}  # all held so far
+        app.release_keys()
+        app.release_keys()
+        await until(pilot, lambda: isinstance(app.screen, DeskScreen) and not app.holding_keys)
+        assert typed(app)["search"] == "so"

@@ -6,18 +6,19 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
 from rich.text import Text
 
-from ungehus_tui.data.engine import StoreError
-from ungehus_tui.data.org import OrgFileError
 from ungehus_tui.domain.text import json_escaped, visible
-from ungehus_tui.services.context import Actor, Ctx
+from ungehus_tui.services.context import Actor
 from ungehus_tui.services.errors import ServiceError
-from ungehus_tui.settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:  # `ungehus run` draws its first screen before loading any of these
+    from ungehus_tui.services.context import Ctx
+    from ungehus_tui.settings import Settings
 
 DbOption = Annotated[
     str | None,
@@ -67,6 +68,7 @@ def _notice(message: str) -> None:
 def settings_for(db: str | None) -> Settings:
     """The settings of a command; `--db ""` is refused (it would silently mean the default)."""
     from ungehus_tui.data import engine
+    from ungehus_tui.settings import load_settings
 
     engine.notice = _notice  # store notices (a file tightened to 0600) go to stderr
     if db is not None and not db.strip():
@@ -87,6 +89,10 @@ def fail(message: str, code: int = 1) -> NoReturn:
 @contextmanager
 def clean_errors() -> Iterator[None]:
     """Turn expected failures into one clear line and a non-zero exit."""
+    from ungehus_tui.data.engine import StoreError
+    from ungehus_tui.data.org import OrgFileError
+    from ungehus_tui.settings import SettingsError
+
     try:
         yield
     except (StoreError, OrgFileError, SettingsError) as exc:

@@ -101,27 +101,17 @@ def _demo_state(settings: Settings) -> DemoState:
 
 
 def _run(*, db: str | None, demo: bool, as_login: str | None) -> None:
-    """One app from the sign-in on: the sign-in is drawn at once and the store opens behind
-    it (`startup.open_for_app`: `--demo` fills an empty database first and refuses one that
-    is neither empty nor a demo one; nobody with a password: refused). Without `--demo`,
-    `--as` only fills in the login. `--demo --as LOGIN` skips the sign-in, only on a database
-    carrying the demo marker (exit 2 elsewhere). A refusal: one line and its exit code."""
-    from ungehus_tui.app import UngehusApp, starting_app
-    from ungehus_tui.startup import StartRefused, open_for_app
+    """One app from the first screen on: the sign-in (or, `--demo --as LOGIN`, the desk) is
+    drawn at once; the settings and the store load behind it (`startup.open_for_app`:
+    `--demo` fills an empty database first and refuses one that is neither empty nor a demo
+    one; nobody with a password: refused). Without `--demo`, `--as` only fills in the login;
+    `--demo --as LOGIN` skips the sign-in only on a database carrying the demo marker (exit
+    2 elsewhere). A refusal: one line and its exit code, after the app has closed."""
+    if db is not None and not db.strip():
+        fail("--db is empty: give a database file path or a URL")
+    from ungehus_tui.app import starting_app
 
-    with clean_errors():
-        settings = settings_for(db)
-    app: UngehusApp
-    if demo and as_login:
-        from ungehus_tui.app import make_app
-
-        try:
-            started = open_for_app(settings, demo=True, as_login=as_login)
-        except StartRefused as refused:
-            fail(refused.message, refused.code)
-        app = make_app(started.ctx, actor=started.actor)
-    else:
-        app = starting_app(settings, demo=demo, login=as_login)
+    app = starting_app(db, demo=demo, login=as_login)
     app.run()
     if app.refusal is not None:
         fail(app.refusal.message, app.refusal.code)

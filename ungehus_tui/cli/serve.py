@@ -146,9 +146,9 @@ def _session(client: str) -> None:
     from ungehus_tui.app import starting_app
 
     _end_with_the_server()
-    with clean_errors():
-        settings = settings_for(None)  # UNGEHUS_DB from `ungehus serve`
-    app = starting_app(settings, channel="serve", origin=client)
+    # The settings (UNGEHUS_DB from `ungehus serve`) and the store load behind the sign-in;
+    # a refusal ends the app with one line.
+    app = starting_app(None, channel="serve", origin=client)
     app.run()
     if app.refusal is not None:
         fail(app.refusal.message, app.refusal.code)

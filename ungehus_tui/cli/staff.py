@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlmodel import select
 
 from ungehus_tui.cli.common import (
     AsOption,
@@ -33,6 +32,8 @@ def list_staff(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON list on stdout")] = False,
 ) -> None:
     """Login, name, role and center of every staff member."""
+    from sqlmodel import select
+
     from ungehus_tui.data.engine import read_session
     from ungehus_tui.data.models import Staff
     from ungehus_tui.store import open_store

@@ -118,7 +118,8 @@ class UngehusScreen(EventErrors, WorkerErrors, HouseContext, Screen[None]):
     NEEDS: ClassVar[dict[str, Action]] = {}
 
     def may(self, action: Action) -> bool:
-        return allowed(self.actor, action)
+        """Nothing before the app knows who is signed in (`--demo --as`: the store says)."""
+        return bool(getattr(self.app, "signed_in", True)) and allowed(self.actor, action)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         needed = self.NEEDS.get(action)

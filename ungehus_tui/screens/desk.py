@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -25,14 +25,16 @@ from textual.worker import get_current_worker
 
 from ungehus_tui.domain import clock
 from ungehus_tui.domain import cpr as cprmod
-from ungehus_tui.screens.arrival import ArrivalDialog, ArrivalRequest
+from ungehus_tui.domain.audience import age_refusal
 from ungehus_tui.screens.base import UngehusScreen
 from ungehus_tui.services.access.permissions import Action
-from ungehus_tui.services.desk import arrivals, people
-from ungehus_tui.services.desk import walk_in as desk
 from ungehus_tui.widgets.cpr_guard import guard_cpr
 from ungehus_tui.widgets.safe import cell
 from ungehus_tui.widgets.waiting import WaitingPanel
+
+if TYPE_CHECKING:  # the desk is drawn (and typed into) before the store is loaded
+    from ungehus_tui.screens.arrival import ArrivalRequest
+    from ungehus_tui.services.desk import arrivals, people
 
 WAITING_REFRESH_SECONDS = 30
 SEARCH_SETTLE_SECONDS = 1.5  # a pause this long in typing settles the search (audited)
@@ -65,7 +67,7 @@ def cpr_line(term: str) -> tuple[str, str | None]:
     line = cprmod.birth_line(parsed, clock.today())
     if not parsed.mod11_ok:
         line += " · modulus 11-kontrollen fejler (kan være gyldigt efter 2007)"
-    return line, people.age_refusal(age)
+    return line, age_refusal(age)
 
 
 class DeskScreen(UngehusScreen):
@@ -153,6 +155,7 @@ class DeskScreen(UngehusScreen):
         self._term = ""
         self._typed_at: float | None = None  # when the term last changed, until it settles
         self._logged_term: str | None = None  # the last term audited
+        self._role_ready = False  # the role's panels set up (`signed_in`)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -181,6 +184,15 @@ class DeskScreen(UngehusScreen):
         self.query_one("#refusal", Static).display = False
         self.set_focus(self.query_one("#search", Input))  # now: keys held until here go there
         self.set_interval(SEARCH_CHECK_SECONDS, self.check_search_settled, name="search-settle")
+        self.query_one(WaitingPanel).display = False
+        if getattr(self.app, "signed_in", True):
+            self.signed_in()  # else the app calls it once it knows who (`--demo --as`)
+
+    def signed_in(self) -> None:
+        """The role's part of the desk: reception's waiting list (once)."""
+        if self._role_ready:
+            return
+        self._role_ready = True
         self.query_one(WaitingPanel).display = self._keeps_waiting_list
         if self._keeps_waiting_list:
             self.action_refresh_waiting()
@@ -233,11 +245,18 @@ class DeskScreen(UngehusScreen):
 
     @work(thread=True, group="audit-search", exit_on_error=False)
     def audit_search(self, term: str) -> None:
+        from ungehus_tui.services.desk import people
+
         people.audit_search(self.ctx, self.actor, term)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def run_search(self, term: str) -> None:
-        hits = people.search(self.ctx, self.actor, term)
+        from ungehus_tui.services.desk import people
+
+        ctx, actor = self.ctx, self.actor  # wait here while the store is opening
+        if get_current_worker().is_cancelled:
+            return  # a key typed meanwhile has started a newer search
+        hits = people.search(ctx, actor, term)
         if not get_current_worker().is_cancelled:
             self.post_message(self.Found(term, hits))
 
@@ -285,6 +304,8 @@ class DeskScreen(UngehusScreen):
     def open_or_register(self, term: str) -> None:
         """Enter in the search field: open the highlighted young person, the one with a
         typed CPR, or go to registration for a CPR that is not registered."""
+        from ungehus_tui.services.desk import walk_in as desk
+
         typed = typed_cpr(term)
         if typed is not None:
             hit = desk.find_cpr(self.ctx, self.actor, typed.compact)
@@ -315,7 +336,7 @@ class DeskScreen(UngehusScreen):
             self.open_person(int(key))
 
     def _register_cpr(self, typed: cprmod.Cpr) -> None:
-        refusal = people.age_refusal(cprmod.age_on(typed.birth_date, clock.today()))
+        refusal = age_refusal(cprmod.age_on(typed.birth_date, clock.today()))
         if refusal:
             self.notify(refusal, title="Ikke Ungehusets målgruppe", severity="warning")
             return
@@ -345,6 +366,8 @@ class DeskScreen(UngehusScreen):
 
     @work(thread=True, exclusive=True, group="waiting", exit_on_error=False)
     def action_refresh_waiting(self) -> None:
+        from ungehus_tui.services.desk import arrivals
+
         rows = arrivals.waiting_list(self.ctx, self.actor)
         if not get_current_worker().is_cancelled:
             self.post_message(self.WaitingLoaded(rows))
@@ -359,12 +382,16 @@ class DeskScreen(UngehusScreen):
 
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def open_waiting(self, arrival_id: int) -> None:
+        from ungehus_tui.services.desk import arrivals
+
         rows = arrivals.waiting_list(self.ctx, self.actor)
         row = next((w for w in rows if w.arrival_id == arrival_id), None)
         if row is not None and row.person_id is not None:
             self.post_message(self.OpenPerson(row.person_id))
 
     def action_question(self) -> None:
+        from ungehus_tui.screens.arrival import ArrivalDialog
+
         def done(request: ArrivalRequest | None) -> None:
             if request is not None:
                 self.save_arrival(request)
@@ -375,6 +402,8 @@ class DeskScreen(UngehusScreen):
 
     @work(thread=True, group="arrival", exit_on_error=False)
     def save_arrival(self, request: ArrivalRequest) -> None:
+        from ungehus_tui.services.desk import arrivals
+
         arrivals.record_arrival(self.ctx, self.actor, None, request.reason, request.note)
         self.post_message(self.ArrivalChanged("Henvendelsen er registreret"))
 
@@ -393,5 +422,7 @@ class DeskScreen(UngehusScreen):
 
     @work(thread=True, group="arrival", exit_on_error=False)
     def serve(self, arrival_id: int) -> None:
+        from ungehus_tui.services.desk import arrivals
+
         arrivals.mark_served(self.ctx, self.actor, arrival_id)
         self.post_message(self.ArrivalChanged())

@@ -36,6 +36,7 @@ class KeyHolder(App[Any]):
     def __init__(self) -> None:
         super().__init__()
         self._held_keys: deque[events.Key] | None = deque()
+        self._hold = 0  # which hold this is: a release asked for before a newer hold waits
 
     @property
     def holding_keys(self) -> bool:
@@ -45,17 +46,22 @@ class KeyHolder(App[Any]):
         """From now on keys wait (call from the app's task: a binding, an app callback)."""
         if self._held_keys is None:
             self._held_keys = deque()
+            self._hold += 1
 
     def release_keys(self) -> None:
         """Route the held keys (in the app's task, after everything queued before this call:
-        a focus change asked for just now comes first), then route keys as they come."""
-        self.call_later(self._release_held_keys)
+        a focus change asked for just now comes first), then route keys as they come. A
+        release asked for before a newer hold began does not end that hold (the keys typed
+        after a second Enter wait for the screen that Enter opens)."""
+        self.call_later(self._release_held_keys, self._hold)
 
-    async def _release_held_keys(self) -> None:
+    async def _release_held_keys(self, hold: int) -> None:
+        if hold != self._hold:
+            return
         held, self._held_keys = self._held_keys, None
         while held:
             key = held.popleft()
-            if self._held_keys is not None:  # a released key held again (a second Enter)
+            if self._held_keys is not None:  # a released key began a new hold (an Enter)
                 self._held_keys.append(key)
                 continue
             await self.on_event(key)

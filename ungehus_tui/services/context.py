@@ -14,13 +14,16 @@ import getpass
 import os
 import socket
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
-
-from ungehus_tui.data.models import Staff
 from ungehus_tui.services.errors import NotFound, ServiceError
-from ungehus_tui.settings import Settings
+
+if TYPE_CHECKING:  # the app's first screen needs Actor before the store is loaded
+    from sqlalchemy.engine import Engine
+    from sqlmodel import Session
+
+    from ungehus_tui.data.models import Staff
+    from ungehus_tui.settings import Settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +94,10 @@ class Ctx:
 
 
 def actor_by_login(session: Session, login: str) -> Actor:
+    from sqlmodel import select
+
+    from ungehus_tui.data.models import Staff
+
     staff = session.exec(select(Staff).where(Staff.login == login)).first()
     if staff is None:
         raise NotFound(f"Ukendt medarbejder: {login}")

@@ -9,6 +9,7 @@ date is the first half of the CPR number; the age says less to the room).
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -18,8 +19,10 @@ from textual.widgets import DataTable, Static
 from ungehus_tui.domain.clock import today
 from ungehus_tui.domain.cpr import age_on
 from ungehus_tui.domain.privacy import shown_name
-from ungehus_tui.services.desk.arrivals import Waiting
 from ungehus_tui.widgets.safe import cell
+
+if TYPE_CHECKING:  # drawn before the store is loaded
+    from ungehus_tui.services.desk.arrivals import Waiting
 
 NAME_WIDTH = 20
 

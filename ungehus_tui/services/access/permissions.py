@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from enum import StrEnum
-
-from sqlalchemy import select
-from sqlmodel import Session, col
+from typing import TYPE_CHECKING
 
 from ungehus_tui.domain.codes import AccessRole
 from ungehus_tui.services.context import Actor
 from ungehus_tui.services.errors import PermissionDenied
+
+if TYPE_CHECKING:  # the app's first screen asks `allowed` before the store is loaded
+    from sqlmodel import Session
 
 
 class Action(StrEnum):
@@ -129,6 +130,9 @@ def require_person_access(session: Session, actor: Actor, person_id: int, action
     require(actor, action)
     if actor.role in (AccessRole.ADMIN, AccessRole.RECEPTION):
         return
+    from sqlalchemy import select
+    from sqlmodel import col
+
     from ungehus_tui.data.models import Assignment, Handover, Task
 
     if actor.role == AccessRole.COUNSELLOR:

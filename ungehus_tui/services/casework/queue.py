@@ -40,7 +40,7 @@ from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import aliased
 from sqlmodel import col
 
@@ -505,7 +505,8 @@ def _guardian_missing(b: _Build) -> list[QueueItem]:
 
 def _coordinator_missing(b: _Build) -> list[QueueItem]:
     """Open cases held by the queue's staff whose active professionals span two or more
-    centers while none of them is the coordinating caseworker."""
+    centers while none of them is the coordinating caseworker. Counted in the database (a
+    center's queue holds tens of thousands of cases; only the few that qualify come back)."""
     held = (
         select(col(Assignment.person_id))
         .join(YoungPerson, col(YoungPerson.id) == Assignment.person_id)
@@ -516,44 +517,54 @@ def _coordinator_missing(b: _Build) -> list[QueueItem]:
             col(YoungPerson.case_open).is_(True),
         )
     )
-    rows = b.session.execute(
+    active = (
+        col(Assignment.person_id).in_(held),
+        col(Assignment.ended_at).is_(None),
+        col(Assignment.staff_id).is_not(None),
+        col(Assignment.kind) != "CONTACT_PERSON",
+    )
+    cases = (
         select(
-            *PERSON,
-            col(Assignment.center_code),
-            col(Assignment.kind),
-            col(Assignment.staff_id),
-            col(Assignment.holds),
-            col(Assignment.started_at),
+            col(Assignment.person_id).label("pid"),
+            func.max(col(Assignment.started_at)).label("since"),
+            func.max(case((col(Assignment.holds).is_(True), col(Assignment.staff_id)))).label(
+                "holder"
+            ),
         )
-        .join(YoungPerson, col(YoungPerson.id) == Assignment.person_id)
-        .where(
-            col(Assignment.person_id).in_(held),
-            col(Assignment.ended_at).is_(None),
-            col(Assignment.staff_id).is_not(None),
-            col(Assignment.kind) != "CONTACT_PERSON",
-        )
-        .order_by(col(Assignment.person_id), col(Assignment.id))
+        .where(*active)
+        .group_by(col(Assignment.person_id))
+        .having(func.count(func.distinct(col(Assignment.center_code))) >= 2)
+        .having(func.sum(case((col(Assignment.kind) == "COORDINATOR", 1), else_=0)) == 0)
+        .subquery()
+    )
+    rows = b.session.execute(
+        select(*PERSON, cases.c.since, cases.c.holder)
+        .join(cases, cases.c.pid == col(YoungPerson.id))
+        .order_by(col(YoungPerson.id))
     ).all()
-    cases: dict[int, dict[str, Any]] = {}
-    for pid, name, cpr, center, akind, staff_id, holds, started in rows:
-        case = cases.setdefault(
-            pid, {"row": (pid, name, cpr), "centers": set(), "coord": False, "since": started}
-        )
-        case["centers"].add(center)
-        case["coord"] |= akind == "COORDINATOR"
-        case["since"] = max(case["since"], started)
-        if holds:
-            case["holder"] = staff_id
+    if not rows:
+        return []
+    centers: dict[int, set[str]] = {}
+    for pid, center in b.session.execute(
+        select(col(Assignment.person_id), col(Assignment.center_code))
+        .where(*active, col(Assignment.person_id).in_([r[0] for r in rows]))
+        .distinct()
+    ).all():
+        centers.setdefault(pid, set()).add(center)
     out = []
-    for case in cases.values():
-        if len(case["centers"]) < 2 or case["coord"]:
-            continue
+    for pid, name, cpr, since, holder in rows:
         detail = (
-            f"Teamsag ({', '.join(sorted(case['centers']))}): udpeg en koordinerende sagsbehandler"
+            f"Teamsag ({', '.join(sorted(centers.get(pid, ())))}): "
+            "udpeg en koordinerende sagsbehandler"
         )
-        since = local(case["since"]).date()
         out.append(
-            b.item(QueueKind.COORDINATOR_MISSING, case["row"], since, detail, case.get("holder"))
+            b.item(
+                QueueKind.COORDINATOR_MISSING,
+                (pid, name, cpr),
+                local(since).date(),
+                detail,
+                holder,
+            )
         )
     return out
 

@@ -19,6 +19,7 @@ from sqlmodel import Session, col
 from ungehus_tui.data.engine import read_once, write_session
 from ungehus_tui.data.models import PersonNameToken, YoungPerson
 from ungehus_tui.domain import cpr as cprmod
+from ungehus_tui.domain.audience import age_refusal
 from ungehus_tui.domain.clock import now, today
 from ungehus_tui.domain.folding import fold, index_tokens
 from ungehus_tui.domain.text import control_message
@@ -28,7 +29,6 @@ from ungehus_tui.services.context import Actor, Ctx
 from ungehus_tui.services.desk.person_search import search_query
 from ungehus_tui.services.errors import ValidationFailed
 
-MIN_AGE, MAX_AGE = 15, 29
 _PHONE = re.compile(r"^\+?[0-9 ]{8,15}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -88,21 +88,6 @@ def _clean_text(value: object, field: str, errors: dict[str, str], *, max_len: i
         errors[field] = f"Højst {max_len} tegn"
         return None
     return text or None
-
-
-def age_refusal(age: int) -> str | None:
-    """The Danish referral when a young person is outside Ungehuset's 15-29 (DOMAIN.md)."""
-    if age < MIN_AGE:
-        return (
-            f"Den unge er {age} år. Ungehuset er for 15-29-årige: henvis til skolens "
-            "uddannelsesvejleder (Center for Børn og Unge)."
-        )
-    if age > MAX_AGE:
-        return (
-            f"Den unge er {age} år. Ungehuset er for 15-29-årige: henvis til jobcenteret "
-            "for voksne."
-        )
-    return None
 
 
 def _checked_cpr(value: str, on: dt.date, errors: dict[str, str]) -> cprmod.Cpr | None:
