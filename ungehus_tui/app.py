@@ -254,10 +254,6 @@ class UngehusApp(LockingApp):
         for screen in self.screen_stack:
             if isinstance(screen, SignInScreen) and started.notice:
                 screen.post_message(SignInScreen.Notice(started.notice))
-        if self._actor is None and not self.skip_sign_in:
-            # while the password is typed: the desk made and styled, shown after the Enter
-            # (nothing of the store in it until someone has signed in)
-            self.call_after_refresh(self._init_mode, "reception")
         if self.skip_sign_in and started.actor is not None:
             self.lock_actor = started.actor
             self._session_started()
@@ -294,7 +290,7 @@ class UngehusApp(LockingApp):
         self._role_known()  # before the switch: the desk is drawn once, with the role's keys
         self._session_started()
         await self.switch_mode(start_mode(actor))
-        if not self._running:  # quit meanwhile: the app is closing its screens
+        if not self.is_running:  # quit meanwhile: the app is closing its screens
             return
         self._focus_first()
         self.release_keys()
