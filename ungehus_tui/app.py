@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from typing import ClassVar
 
 from sqlmodel import col, select
 from textual import on, work
 from textual.app import SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -23,19 +24,20 @@ from ungehus_tui.app_lock import LOCK_BINDINGS, LockingApp
 from ungehus_tui.data.engine import read_session
 from ungehus_tui.data.models import Staff
 from ungehus_tui.domain.text import visible
+from ungehus_tui.screens.danish import DanishApp
 from ungehus_tui.screens.desk import DeskScreen
 from ungehus_tui.screens.queue import QueueScreen
 from ungehus_tui.services.access.permissions import Action, allowed
 from ungehus_tui.services.context import Actor, Ctx, actor_by_login, set_process_source
 
 
-class UngehusApp(LockingApp):
+class UngehusApp(DanishApp, LockingApp):
     TITLE = "Ungehus"
     SUB_TITLE = "Ungehuset · Slagelse Kommune"
     CSS_PATH = "app.tcss"
     MODES = {"reception": DeskScreen, "queue": QueueScreen}
     DEFAULT_MODE = "reception"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "f2",
             "app.switch_mode('reception')",
@@ -162,6 +164,19 @@ class UngehusApp(LockingApp):
             "Skift adgangskode", "Vælg en ny adgangskode (F9)", self.action_change_password
         )
         yield from super().get_system_commands(screen)
+
+    def search_desk(self, term: str) -> None:
+        """The desk with `term` in its search field (the palette's last line)."""
+
+        async def run() -> None:
+            await self.switch_mode("reception")
+            while len(self.screen_stack) > 1:
+                await self.pop_screen()
+            screen = self.screen
+            if isinstance(screen, DeskScreen):
+                screen.search_for(term)
+
+        self.call_later(run)
 
     def _cmd_search(self) -> None:
         self._desk_action("focus_search")

@@ -35,6 +35,8 @@ def list_staff(
     """Login, name, role and center of every staff member."""
     from ungehus_tui.data.engine import read_session
     from ungehus_tui.data.models import Staff
+    from ungehus_tui.domain.codes import AccessRole, ContactRole
+    from ungehus_tui.domain.labels import label_da
     from ungehus_tui.store import open_store
 
     with clean_errors():
@@ -60,8 +62,8 @@ def list_staff(
         table.add_row(
             shown(d["login"]),
             shown(d["name"]),
-            shown(d["role"]),
-            shown(d["contact_role"]),
+            label_da(AccessRole, str(d["role"])),
+            label_da(ContactRole, str(d["contact_role"])) if d["contact_role"] else "",
             shown(d["center"]),
             "ja" if d["active"] else "nej",
         )

@@ -10,6 +10,7 @@ from typing import ClassVar
 
 from textual.binding import Binding
 
+from ungehus_tui.domain.codes import TaskKind
 from ungehus_tui.screens.base import Saved, leave
 from ungehus_tui.screens.case_base import CaseBase
 from ungehus_tui.screens.consent_dialog import GiveConsent, WithdrawConsent
@@ -201,7 +202,7 @@ class CaseScreen(CaseBase):
             return
         task = self.view.open_tasks[0]
         tid = task.id
-        if task.label_da.startswith("activity_offer"):  # the offer says which activity
+        if task.kind == TaskKind.ACTIVITY_OFFER:  # the offer says which activity
             from ungehus_tui.screens.reason_dialog import ReasonDialog
 
             self._edit(

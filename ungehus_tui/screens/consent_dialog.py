@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Label, Select
 
-from ungehus_tui.domain.codes import CENTER_NAMES_DA
+from ungehus_tui.domain.labels import CENTER_NAMES_DA
 from ungehus_tui.screens.base import FormDialog
 from ungehus_tui.services.casework.cases import OpenItem
 from ungehus_tui.widgets.safe import cell

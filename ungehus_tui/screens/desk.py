@@ -265,6 +265,13 @@ class DeskScreen(UngehusScreen):
     def action_focus_search(self) -> None:
         self.query_one("#search", Input).focus()
 
+    def search_for(self, term: str) -> None:
+        """Put `term` in the search field and search (the palette's "Søg efter en ung")."""
+        search = self.query_one("#search", Input)
+        search.value = term
+        search.cursor_position = len(term)
+        search.focus()
+
     def action_clear(self) -> None:
         search = self.query_one("#search", Input)
         search.value = ""

@@ -18,7 +18,7 @@ from textual.widgets import Footer, Header, Input, Label, SelectionList, Static
 
 from ungehus_tui.domain import clock
 from ungehus_tui.domain import cpr as cprmod
-from ungehus_tui.domain.codes import CENTER_NAMES_DA
+from ungehus_tui.domain.labels import CENTER_NAMES_DA
 from ungehus_tui.domain.triage import Decision, TriageInputError, decide
 from ungehus_tui.screens.base import UngehusScreen
 from ungehus_tui.screens.duplicate import DuplicateDialog, OpenExisting, Proceed, Typed

@@ -14,7 +14,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
 
-from ungehus_tui.domain.codes import CENTER_NAMES_DA, ROLE_NAMES_DA
+from ungehus_tui.domain.labels import CENTER_NAMES_DA, ROLE_NAMES_DA, UNKNOWN_DA
 from ungehus_tui.domain.text import visible
 from ungehus_tui.domain.triage import RULE_SEED, RULE_TEXT_DA
 from ungehus_tui.domain.triage_text import (
@@ -113,7 +113,7 @@ class TriageScreen(UngehusScreen):
             lead = " (ledende)" if c.center == d.lead_center else ""
             contacts.add_row(
                 cell(f"{CENTER_NAMES_DA.get(c.center, c.center)}{lead}"),
-                cell(ROLE_NAMES_DA.get(c.role, c.role)),
+                cell(ROLE_NAMES_DA.get(c.role, UNKNOWN_DA)),
                 cell(c.rule),
             )
         if not d.contacts:

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from ungehus_tui.domain.codes import AccessRole
+from ungehus_tui.domain.labels import label_da
 from ungehus_tui.services.context import Actor
 from ungehus_tui.services.errors import PermissionDenied
 
@@ -113,8 +114,9 @@ def allowed(actor: Actor, action: Action) -> bool:
 
 def require(actor: Actor, action: Action) -> None:
     if not allowed(actor, action):
+        role = label_da(AccessRole, actor.role).lower()
         raise PermissionDenied(
-            f"Din rolle ({actor.role}) giver ikke adgang til at {ACTION_NAMES_DA[action]}"
+            f"Din rolle ({role}) giver ikke adgang til at {ACTION_NAMES_DA[action]}"
         )
 
 

@@ -25,33 +25,29 @@ from ungehus_tui.data.models import (
     TriageDecision,
 )
 from ungehus_tui.domain.clock import local
-from ungehus_tui.domain.codes import CENTER_NAMES_DA, ROLE_NAMES_DA
+from ungehus_tui.domain.codes import (
+    ArrivalReason,
+    AssignmentKind,
+    HandoverKind,
+    HandoverStatus,
+    MeetingKind,
+    MeetingStatus,
+    Situation,
+    TaskKind,
+)
 from ungehus_tui.domain.cpr import mask
+from ungehus_tui.domain.labels import CENTER_NAMES_DA, ROLE_NAMES_DA, label_da, labels_of
 from ungehus_tui.services.access import audit
 from ungehus_tui.services.access.permissions import Action, require_person_access
 from ungehus_tui.services.casework.lookups import age_today, person_or_404, staff_names
 from ungehus_tui.services.casework.plans import PlanInput, PlanView, plan_view_in
 from ungehus_tui.services.context import Actor, Ctx
 
-KIND_DA = {
-    "CONTACT": "kontakt",
-    "COORDINATOR": "koordinerende sagsbehandler",
-    "CONTACT_PERSON": "kontaktperson",
-}
-MEETING_DA = {
-    "FIRST_CONVERSATION": "Første samtale",
-    "TEAM_MEETING": "Teammøde",
-    "FOLLOW_UP": "Opfølgningsmøde",
-}
-STATUS_DA = {"BOOKED": "booket", "HELD": "holdt", "NO_SHOW": "udeblevet", "CANCELLED": "aflyst"}
-HANDOVER_DA = {
-    "COLLEAGUE": "kollega",
-    "EXTERNAL": "ekstern aktør",
-    "EDUCATION_START": "uddannelsesstart",
-    "JOB_START": "jobstart",
-    "TURNING_18": "fylder 18",
-}
-ANSWER_DA = {"ACCEPTED": "accepteret", "REJECTED": "afvist", "WITHDRAWN": "trukket tilbage"}
+KIND_DA = labels_of(AssignmentKind)
+MEETING_DA = labels_of(MeetingKind)
+STATUS_DA = labels_of(MeetingStatus)
+HANDOVER_DA = {code: label.lower() for code, label in labels_of(HandoverKind).items()}
+ANSWER_DA = labels_of(HandoverStatus)
 
 
 @dataclass(frozen=True)
@@ -83,6 +79,7 @@ class TeamLine:
 class OpenItem:
     id: int
     label_da: str
+    kind: str | None = None  # a task's kind (TaskKind)
 
 
 @dataclass(frozen=True)
@@ -166,10 +163,22 @@ def case_view_in(session: Session, person_id: int) -> CaseView:
     ev: list[TimelineEvent] = []
     add = ev.append
     for a in arrivals:
-        add(TimelineEvent(a.arrived_at, "ARRIVAL", f"Fremmøde ved skranken ({a.reason.lower()})"))
+        add(
+            TimelineEvent(
+                a.arrived_at,
+                "ARRIVAL",
+                f"Fremmøde ved skranken ({label_da(ArrivalReason, a.reason).lower()})",
+            )
+        )
     for i in intakes:
         grade = f", {i.grade}. klasse" if i.grade else ""
-        add(TimelineEvent(i.created_at, "INTAKE", f"Visitation: situation {i.situation}{grade}"))
+        add(
+            TimelineEvent(
+                i.created_at,
+                "INTAKE",
+                f"Visitation: situation {label_da(Situation, i.situation).lower()}{grade}",
+            )
+        )
     for d in decisions:
         source = f"ændret af {who(d.decided_by)}" if d.source == "OVERRIDE" else "regelmotor"
         text = f"Afgørelse ({source}): centre {d.centers or '-'}, ledende {d.lead_center or '-'}"
@@ -240,7 +249,7 @@ def case_view_in(session: Session, person_id: int) -> CaseView:
             TimelineEvent(
                 t.created_at,
                 "TASK",
-                f"Opgave ({t.kind.lower()}) til {who(t.staff_id)}, frist "
+                f"Opgave ({label_da(TaskKind, t.kind).lower()}) til {who(t.staff_id)}, frist "
                 f"{t.due:%d-%m-%Y}" + (" · udført" if t.done_at else ""),
             )
         )
@@ -308,7 +317,11 @@ def case_view_in(session: Session, person_id: int) -> CaseView:
         plan_in=plan_in,
         plan=plan_view,
         open_tasks=[
-            OpenItem(t.id or 0, f"{t.kind.lower()} frist {t.due:%d-%m-%Y}: {t.note or ''}")
+            OpenItem(
+                t.id or 0,
+                f"{label_da(TaskKind, t.kind)}, frist {t.due:%d-%m-%Y}: {t.note or ''}",
+                t.kind,
+            )
             for t in tasks
             if t.done_at is None
         ],
