@@ -43,6 +43,34 @@ for module in (
     module.register(app)
 
 
+def _paragraph(text: str) -> str:
+    """One paragraph as one line (a list keeps one line per item)."""
+    lines = text.splitlines()
+    if all(line.lstrip().startswith(("- ", "* ")) for line in lines if line.strip()):
+        return "\n".join(line.strip() for line in lines)
+    return " ".join(text.split())
+
+
+def _unwrapped_help(typer_app: typer.Typer) -> None:
+    """Help texts wrap at the terminal's width, not where the docstring's source line ended:
+    Typer keeps a docstring's line breaks (in `--help` and in the command list), so each
+    paragraph is made one line here and the terminal wraps it."""
+    import inspect
+
+    for info in typer_app.registered_commands:
+        doc = info.help or (inspect.getdoc(info.callback) if info.callback else None)
+        if doc:
+            paragraphs = [_paragraph(p) for p in doc.split("\n\n")]
+            info.help = "\n\n".join(paragraphs)
+            info.short_help = info.short_help or paragraphs[0]
+    for group in typer_app.registered_groups:
+        if group.typer_instance is not None:
+            _unwrapped_help(group.typer_instance)
+
+
+_unwrapped_help(app)
+
+
 def main() -> None:
     """The console script. Last resort: an exception no command turned into a message ends as
     one scrubbed line and exit 1, never a traceback (which could show data in its frames)."""
