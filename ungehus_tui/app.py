@@ -26,12 +26,14 @@ from ungehus_tui.data.models import Staff
 from ungehus_tui.domain.text import visible
 from ungehus_tui.screens.danish import DanishApp
 from ungehus_tui.screens.desk import DeskScreen
+from ungehus_tui.screens.key_order import KeyOrderApp
 from ungehus_tui.screens.queue import QueueScreen
+from ungehus_tui.screens.unsaved import GuardedApp
 from ungehus_tui.services.access.permissions import Action, allowed
 from ungehus_tui.services.context import Actor, Ctx, actor_by_login, set_process_source
 
 
-class UngehusApp(DanishApp, LockingApp):
+class UngehusApp(DanishApp, GuardedApp, KeyOrderApp, LockingApp):
     TITLE = "Ungehus"
     SUB_TITLE = "Ungehuset · Slagelse Kommune"
     CSS_PATH = "app.tcss"

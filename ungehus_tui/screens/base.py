@@ -29,6 +29,8 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button
 from textual.worker import Worker, WorkerState
 
+from ungehus_tui.screens.key_order import KeyReady
+from ungehus_tui.screens.unsaved import UnsavedGuard
 from ungehus_tui.services.access.permissions import Action, allowed
 from ungehus_tui.services.context import Actor, Ctx
 from ungehus_tui.services.errors import ServiceError
@@ -109,7 +111,7 @@ class HouseContext:
         return cast(HouseApp, self.app).actor
 
 
-class UngehusScreen(EventErrors, WorkerErrors, HouseContext, Screen[None]):
+class UngehusScreen(UnsavedGuard, KeyReady, EventErrors, WorkerErrors, HouseContext, Screen[None]):
     """A full screen. Keys by role: `NEEDS` maps a screen action to the permission it needs;
     an action the signed-in role may not use is left out of the footer and does nothing. The
     service would refuse it anyway; this keeps a counsellor at the desk from reception-only
@@ -125,11 +127,14 @@ class UngehusScreen(EventErrors, WorkerErrors, HouseContext, Screen[None]):
         return needed is None or self.may(needed)
 
 
-class Dialog(EventErrors, WorkerErrors, HouseContext, ModalScreen[T]):
-    """A dialog: dismisses with its value (`T`), or None when cancelled."""
+class Dialog(UnsavedGuard, KeyReady, EventErrors, WorkerErrors, HouseContext, ModalScreen[T]):
+    """A dialog: dismisses with its value (`T`), or None when cancelled (Esc asks
+    "Kassér ændringer?" first when something typed is not saved)."""
+
+    FORM_NAME_DA: ClassVar[str | None] = "dialogen"
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.leave_unless_unsaved(lambda: self.dismiss(None))
 
 
 @dataclass(frozen=True)

@@ -279,8 +279,19 @@ class DeskScreen(UngehusScreen):
 
     @on(Input.Submitted, "#search")
     def _submitted(self, event: Input.Submitted) -> None:
+        self._hold_keys()  # what is typed next belongs to the screen that opens
         self.log_search(event.value)
         self.open_or_register(event.value)
+
+    def _hold_keys(self) -> None:
+        hold = getattr(self.app, "hold_keys", None)
+        if callable(hold):
+            hold()
+
+    def _release_keys(self) -> None:
+        release = getattr(self.app, "release_keys", None)
+        if callable(release):
+            release()
 
     @on(DataTable.RowSelected, "#results")
     def _row_selected(self, event: DataTable.RowSelected) -> None:
@@ -305,13 +316,21 @@ class DeskScreen(UngehusScreen):
     @on(OpenPerson)
     def _open_person(self, message: OpenPerson) -> None:
         self.open_person(message.person_id)
+        self._release_keys()  # they wait for the new screen to be ready
 
     @on(RegisterCpr)
     def _register_typed(self, message: RegisterCpr) -> None:
         self._register_cpr(message.typed)
+        self._release_keys()
 
     @on(OpenHighlighted)
     def _open_highlighted(self) -> None:
+        try:
+            self._open_highlighted_row()
+        finally:
+            self._release_keys()
+
+    def _open_highlighted_row(self) -> None:
         table = self.query_one("#results", DataTable)
         if not table.row_count:
             if self._term.strip():
@@ -392,11 +411,28 @@ class DeskScreen(UngehusScreen):
         self.action_refresh_waiting()
 
     def action_serve(self) -> None:
-        arrival_id = self.query_one(WaitingPanel).selected_arrival()
+        from ungehus_tui.screens.confirm_dialog import ConfirmDialog
+
+        panel = self.query_one(WaitingPanel)
+        arrival_id = panel.selected_arrival()
         if arrival_id is None:
             self.notify("Ingen på ventelisten", timeout=3)
             return
-        self.serve(arrival_id)
+        who, reason = panel.selected_label()
+
+        def answered(ok: bool | None) -> None:
+            if ok:
+                self.serve(arrival_id)
+
+        self.app.push_screen(
+            ConfirmDialog(
+                f"Ekspedér {who}?",
+                f"{who} ({reason}) fjernes fra ventelisten.",
+                yes="Ekspedér",
+                no="Fortryd",
+            ),
+            answered,
+        )
 
     @work(thread=True, group="arrival", exit_on_error=False)
     def serve(self, arrival_id: int) -> None:

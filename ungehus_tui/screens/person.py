@@ -39,6 +39,7 @@ def decision_line(info: desk.DecisionInfo | None) -> str:
 
 class PersonScreen(UngehusScreen):
     CSS_PATH = "person.tcss"
+    READY_WHEN_SHOWN = False  # keys wait until the young person is shown (A needs the card)
     BINDINGS = [
         Binding("escape", "back", "Tilbage", id="person.back", tooltip="Tilbage til søgningen"),
         Binding(
@@ -132,11 +133,13 @@ class PersonScreen(UngehusScreen):
 
     @on(Refused)
     def _refused(self, message: Refused) -> None:
+        self.keys_ready_now()
         back_with_refusal(self, message.text)
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
         self._show(message.card)
+        self.keys_ready_now()
 
     def _show(self, card: desk.PersonCard) -> None:
         self.card = card

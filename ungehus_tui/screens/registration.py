@@ -67,6 +67,7 @@ def _option_values(selection: SelectionList[str]) -> list[str]:
 
 class RegistrationScreen(UngehusScreen):
     CSS_PATH = "registration.tcss"
+    FORM_NAME_DA = "registreringen"
     BINDINGS = [
         Binding(
             "ctrl+s",
@@ -406,4 +407,4 @@ class RegistrationScreen(UngehusScreen):
         self.app.switch_screen(BookingScreen(walk.intake_id, walk.person_id, name, masked))
 
     def action_cancel(self) -> None:
-        self.app.pop_screen()
+        self.leave_unless_unsaved(self.app.pop_screen)
