@@ -38,6 +38,7 @@ KEYS = (
     "booking_double_bookings",
     "concurrent_lost_writes",
     "persons",
+    "triage_batch_s",
 )
 
 
@@ -147,7 +148,7 @@ def measure(
 ) -> tuple[dict[str, Metric], dict[str, object]]:
     """Every figure on `target`; `copy(name)` makes a scratch copy for a benchmark that writes,
     `demo(n)` a demo database of n young people (the export's memory at another size)."""
-    from bench import features, search, startup, writes
+    from bench import features, search, startup, triage_batch, writes
 
     results: dict[str, Metric] = {}
     results["startup_ratio"] = _guard(
@@ -167,6 +168,9 @@ def measure(
         lambda: writes.lost_writes(copy("writes"), 25 if quick else 100),
     )
     results["persons"] = Metric(count_persons(target), unit="young people")
+    results["triage_batch_s"] = _guard(
+        "triage_batch_s", lambda: triage_batch.measure(runs=3 if quick else 5)
+    )
     info = machine(target) | {"db": target.label, "quick": quick}
     return results, info
 

@@ -1,13 +1,25 @@
-"""The Textual app. Built by `make_app(ctx, ...)`; nothing happens at import time.
+"""The Textual app, one for the whole session. Built by `starting_app(settings)` (`ungehus
+run`: the sign-in first, the store opening behind it) or `make_app(ctx, ...)` (signed in on
+an open store: tests, `--demo --as`); nothing happens at import time.
 
-Modes (Textual `MODES`): the desk (`reception`, default) and the counsellor's queue
-(`queue`); F2/F3 switch. Every screen runs its database work in thread workers that post
-their results as messages; a failed worker ends in `screens.base.show_error`, the one place
-that turns an exception into a Danish message.
+Modes (Textual modes): `sign-in` (the first screen until someone signs in; then removed),
+the desk (`reception`) and the counsellor's queue (`queue`); F2/F3 switch. After the sign-in
+the role's screen opens (counsellors and leaders: the queue); the idle lock and Ctrl+L push
+the sign-in over the work (`app_lock`).
+
+The store opens in a thread worker behind the first screen (`startup.open_for_app`):
+`app.ctx` waits for it (a worker's first use of the store, or the sign-in's Enter, simply
+waits); a refusal (not a demo database, nobody can sign in, a broken store) closes the app
+with `refusal` set, which the command prints as one line with its exit code.
+
+Every screen runs its database work in thread workers that post their results as messages;
+a failed worker ends in `screens.base.show_error`, the one place that turns an exception
+into a Danish message.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import ClassVar
@@ -28,9 +40,47 @@ from ungehus_tui.screens.danish import DanishApp
 from ungehus_tui.screens.desk import DeskScreen
 from ungehus_tui.screens.key_order import KeyOrderApp
 from ungehus_tui.screens.queue import QueueScreen
+from ungehus_tui.screens.sign_in import SignInScreen
 from ungehus_tui.screens.unsaved import GuardedApp
 from ungehus_tui.services.access.permissions import Action, allowed
 from ungehus_tui.services.context import Actor, Ctx, actor_by_login, set_process_source
+from ungehus_tui.settings import Settings
+from ungehus_tui.startup import Started, StartRefused
+
+# what may run before anyone has signed in (the sign-in's own keys are screen bindings)
+BEFORE_SIGN_IN = frozenset({"quit", "focus_next", "focus_previous", "bell", "help_quit"})
+
+
+class StoreGate:
+    """The store the app opens behind its first screen; `get()` waits for it (any thread)."""
+
+    def __init__(self) -> None:
+        self._done = threading.Event()
+        self._started: Started | None = None
+        self._refused: StartRefused | None = None
+
+    def open(self, started: Started) -> None:
+        self._started = started
+        self._done.set()
+
+    def refuse(self, refused: StartRefused) -> None:
+        self._refused = refused
+        self._done.set()
+
+    @property
+    def ready(self) -> bool:
+        return self._started is not None
+
+    def get(self) -> Started:
+        self._done.wait()
+        if self._started is None:
+            raise self._refused or StartRefused("The store did not open")
+        return self._started
+
+
+def start_mode(actor: Actor) -> str:
+    """Counsellors and leaders start in their queue, everyone else at the desk."""
+    return "queue" if actor.role in ("COUNSELLOR", "LEADER") else "reception"
 
 
 class UngehusApp(DanishApp, GuardedApp, KeyOrderApp, LockingApp):
@@ -70,27 +120,118 @@ class UngehusApp(DanishApp, GuardedApp, KeyOrderApp, LockingApp):
         """IT has set a temporary password: it is changed before anything else."""
 
     def __init__(
-        self, ctx: Ctx, actor: Actor, *, idle_clock: Callable[[], float] = time.monotonic
+        self,
+        ctx: Ctx | None = None,
+        actor: Actor | None = None,
+        *,
+        settings: Settings | None = None,
+        opener: Callable[[], Started] | None = None,
+        login: str | None = None,
+        idle_clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        """Signed in on an open store (`ctx`, `actor`), or from the sign-in (`actor` None)
+        with the store open (`ctx`) or opened behind it by `opener` (with `settings`)."""
+        if ctx is not None:
+            settings = ctx.settings
+        if settings is None or (ctx is None and opener is None):
+            raise ValueError("UngehusApp needs a ctx, or settings and an opener")
+        # the first screen: the sign-in, or the signed-in role's (no other screen is made)
+        self.DEFAULT_MODE = "sign-in" if actor is None else start_mode(actor)  # type: ignore[misc]
         super().__init__()
-        self.ctx = ctx
-        self.actor = actor
-        self.setup_lock(ctx, actor, idle_clock)
-        self.set_keymap(ctx.settings.keymap)  # the [keymap] table: binding id -> key(s)
+        self.settings = settings
+        self.store = StoreGate()
+        self.opener = opener if ctx is None else None
+        if ctx is not None:
+            self.store.open(Started(ctx, None))
+        self.refusal: StartRefused | None = None
+        self._actor = actor
+        self.setup_lock(settings, idle_clock)
+        self.lock_actor = actor
+        self.set_keymap(settings.keymap)  # the [keymap] table: binding id -> key(s)
+        if actor is None:
+            self.add_mode(
+                "sign-in", lambda: SignInScreen(login=login, on_signed_in=self._signed_in)
+            )
+
+    @property
+    def ctx(self) -> Ctx:
+        """The open store; waits while it is opening (StartRefused when it could not)."""
+        return self.store.get().ctx
+
+    @property
+    def actor(self) -> Actor:
+        """The signed-in staff member (every screen but the sign-in has one)."""
+        if self._actor is None:
+            raise RuntimeError("Nobody has signed in")
+        return self._actor
+
+    @property
+    def signed_in(self) -> bool:
+        return self._actor is not None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The queue mode (F3) is there only for roles with a queue: reception and IT would
-        get a refusal (and, before, a crash) instead of a screen."""
+        """Before the sign-in only quitting and moving between the fields; the queue mode
+        (F3) is there only for roles with a queue: reception and IT would get a refusal (and,
+        before, a crash) instead of a screen."""
+        if self._actor is None:
+            return action in BEFORE_SIGN_IN
         if action == "switch_mode" and parameters == ("queue",):
             if not allowed(self.actor, Action.VIEW_QUEUE):
                 return False
         return super().check_action(action, parameters)
 
     def on_mount(self) -> None:
+        if self.opener is not None:
+            self._open_store()
+        if self._actor is not None:
+            self._session_started()
+            self.release_keys()  # the first screen has its focus: the keys typed meanwhile
+        else:
+            self.sub_title = self.SUB_TITLE
+
+    @work(thread=True, exclusive=True, group="open-store", exit_on_error=False)
+    def _open_store(self) -> None:
+        assert self.opener is not None
+        try:
+            started = self.opener()
+        except StartRefused as refused:
+            self.store.refuse(refused)
+        except Exception as error:  # anything else: one line, no traceback, no data
+            self.store.refuse(StartRefused(f"Could not open the database ({type(error).__name__})"))
+        else:
+            self.store.open(started)
+            if started.notice:
+                for screen in self.screen_stack:
+                    if isinstance(screen, SignInScreen):
+                        screen.post_message(SignInScreen.Notice(started.notice))
+            return
+        self.call_from_thread(self._refused)
+
+    def _refused(self) -> None:
+        try:
+            self.store.get()
+        except StartRefused as refused:
+            self.refusal = refused
+            self.exit(return_code=refused.code)
+
+    def _signed_in(self, actor: Actor) -> None:
+        """The first sign-in: the role's screen replaces the sign-in (the keys typed after
+        the Enter wait for it, held)."""
+        self._actor = actor
+        self.lock_actor = actor
+        self.call_later(self._enter, actor)
+
+    async def _enter(self, actor: Actor) -> None:
+        await self.switch_mode(start_mode(actor))
+        if not self._running:  # quit meanwhile: the app is closing its screens
+            return
+        await self.remove_mode("sign-in")
+        self._session_started()
+        self.release_keys()
+
+    def _session_started(self) -> None:
         self.start_idle_timer()
         self.sub_title = f"{self.SUB_TITLE} · {visible(self.actor.name)}"
-        if self.actor.role in ("COUNSELLOR", "LEADER"):
-            self.switch_mode("queue")  # counsellors and leaders start in their queue
         self._check_temporary_password()
 
     @work(thread=True, exclusive=True, group="password-check", exit_on_error=False)
@@ -142,6 +283,10 @@ class UngehusApp(DanishApp, GuardedApp, KeyOrderApp, LockingApp):
         self.call_later(run)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        if self._actor is None:  # the sign-in: nothing but Textual's own (quit, keys)
+            yield from super().get_system_commands(screen)
+            return
+
         def may(action: Action) -> bool:  # the role's commands only
             return allowed(self.actor, action)
 
@@ -225,3 +370,15 @@ def make_app(ctx: Ctx, *, actor: Actor | None = None, as_login: str | None = Non
     logsafe.install()
     set_process_source("tui")  # the audit log says: from the app, by this OS user on this host
     return UngehusApp(ctx, (actor or default_actor(ctx, as_login)).acting_from("tui"))
+
+
+def starting_app(settings: Settings, *, demo: bool = False, login: str | None = None) -> UngehusApp:
+    """`ungehus run`: the sign-in at once (`login` filled in), the store opening behind it."""
+    from ungehus_tui import logsafe
+    from ungehus_tui.startup import open_for_app
+
+    logsafe.install()
+    set_process_source("tui")  # the audit log says: from the app, by this OS user on this host
+    return UngehusApp(
+        settings=settings, opener=lambda: open_for_app(settings, demo=demo), login=login
+    )

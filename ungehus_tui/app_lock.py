@@ -1,11 +1,12 @@
 """App-level security wiring, kept out of app.py so any App can mix it in:
 
-- idle lock: after `settings.idle_lock_minutes` without a key, mouse click or paste, the
-  sign-in screen is pushed as an opaque lock over the current screen (the stack, focus and
-  typed input underneath stay untouched). Only the same user's password unlocks it. While
-  locked every app action except quit is refused (`check_action`), so neither a mode switch
-  nor the command palette can show data. The clock is injectable (`idle_clock`) and the
-  check is a public method (`check_idle_lock`), so tests advance time instead of sleeping.
+- idle lock: once someone has signed in, after `settings.idle_lock_minutes` without a key,
+  mouse click or paste, the sign-in screen is pushed as an opaque lock over the current
+  screen (the stack, focus and typed input underneath stay untouched). Only the same
+  user's password unlocks it. While locked every app action except quit is refused
+  (`check_action`), so neither a mode switch nor the command palette can show data. The
+  clock is injectable (`idle_clock`) and the check is a public method (`check_idle_lock`),
+  so tests advance time instead of sleeping.
 - a lock key (ctrl+l) and a privacy key (ctrl+t: initials only on the desk's waiting list;
   screens read `app.privacy`).
 - no screenshots (`NoScreenshots`): Textual's palette command "Screenshot" and its
@@ -32,8 +33,10 @@ from textual.reactive import reactive
 
 from ungehus_tui.domain.text import visible
 from ungehus_tui.logsafe import scrub
+from ungehus_tui.screens.keys import KeyHolder
 from ungehus_tui.screens.sign_in import SignInScreen
-from ungehus_tui.services.context import Actor, Ctx
+from ungehus_tui.services.context import Actor
+from ungehus_tui.settings import Settings
 
 IDLE_CHECK_SECONDS = 5.0
 
@@ -114,22 +117,22 @@ class NoScreenshots:
         return None
 
 
-class LockingApp(NoScreenshots, SafeCrash[None]):
-    """Mix into the Ungehus App; call `setup_lock(ctx, actor, idle_clock)` in __init__."""
+class LockingApp(NoScreenshots, SafeCrash[None], KeyHolder):
+    """Mix into the Ungehus App; call `setup_lock(settings, idle_clock)` in __init__ and set
+    `lock_actor` when someone signs in (nothing locks before)."""
 
     privacy: reactive[bool] = reactive(False)
 
-    def setup_lock(
-        self, ctx: Ctx, actor: Actor, idle_clock: Callable[[], float] | None = None
-    ) -> None:
-        self.lock_ctx = ctx
-        self.lock_actor = actor
+    def setup_lock(self, settings: Settings, idle_clock: Callable[[], float] | None = None) -> None:
+        self.lock_settings = settings
+        self.lock_actor: Actor | None = None
         self.idle_clock = idle_clock or time.monotonic
         self.locked = False
         self.last_activity = self.idle_clock()
-        self.set_reactive(LockingApp.privacy, bool(ctx.settings.privacy_mode))
+        self.set_reactive(LockingApp.privacy, bool(settings.privacy_mode))
 
     def start_idle_timer(self) -> None:
+        self.last_activity = self.idle_clock()
         self.set_interval(IDLE_CHECK_SECONDS, self.check_idle_lock, name="idle-lock")
 
     async def on_event(self, event: events.Event) -> None:
@@ -138,19 +141,20 @@ class LockingApp(NoScreenshots, SafeCrash[None]):
         await super().on_event(event)
 
     def check_idle_lock(self) -> None:
-        limit = self.lock_ctx.settings.idle_lock_minutes * 60
+        limit = self.lock_settings.idle_lock_minutes * 60
         if not self.locked and limit > 0 and self.idle_clock() - self.last_activity >= limit:
             self.action_lock()
 
     def action_lock(self) -> None:
-        if self.locked:
+        if self.locked or self.lock_actor is None:
             return
         self.locked = True
-        self.push_screen(SignInScreen(self.lock_ctx, locked=self.lock_actor), self._unlocked)
+        self.push_screen(SignInScreen(locked=self.lock_actor), self._unlocked)
 
     def _unlocked(self, actor: Actor | None) -> None:
         self.locked = False
         self.last_activity = self.idle_clock()
+        self.release_keys()  # typed after the Enter: to the field that had focus under it
 
     def action_toggle_privacy(self) -> None:
         self.privacy = not self.privacy
@@ -160,22 +164,3 @@ class LockingApp(NoScreenshots, SafeCrash[None]):
         if getattr(self, "locked", False) and action not in ("quit",):
             return False
         return super().check_action(action, parameters)
-
-
-class SignInApp(NoScreenshots, SafeCrash[Actor]):
-    """The sign-in before the main app starts (`ungehus run`)."""
-
-    TITLE = "Ungehus"
-
-    def __init__(self, ctx: Ctx, login: str | None = None) -> None:
-        super().__init__()
-        self.ctx = ctx
-        self.login = login
-
-    def on_mount(self) -> None:
-        self.push_screen(SignInScreen(self.ctx, login=self.login), self.exit)
-
-
-def sign_in_first(ctx: Ctx, login: str | None = None) -> Actor | None:
-    """Run the sign-in screen on its own; the Actor, or None when the user quit."""
-    return SignInApp(ctx, login).run()

@@ -178,3 +178,86 @@ def test_any_json_object_gives_a_decision_or_exit_2(obj: dict[str, object]) -> N
     out = json.loads(result.stdout)
     assert set(out) == OUTPUT_KEYS
     assert out == decide(facts_from_json(obj, today=dt.date.today())).to_contract()
+
+
+def run_jsonl(text: str):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, ["triage", "--jsonl"], input=text)
+
+
+def test_jsonl_one_line_out_per_line_in_with_errors_by_line_number() -> None:
+    good = {"cpr": CPR, "on": "2024-08-01", "situation": "ingen", "social_case": True}
+    young = {"cpr": CPR, "on": "2024-08-01", "situation": "grundskole", "grade": 9}
+    lines = [
+        json.dumps(good),
+        "not json",
+        json.dumps({**good, "situation": "skole"}),
+        "",
+        json.dumps(young),
+        '{"cpr": "@", "situation": "ingen", "situation": "job"}'.replace('"@"', json.dumps(CPR)),
+    ]
+    result = run_jsonl("\n".join(lines) + "\n")
+    assert result.exit_code == 2
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(out) == len(lines)
+    expected = decide(facts_from_json(good, today=dt.date.today())).to_contract()
+    assert out[0] == expected
+    assert out[4] == decide(facts_from_json(young, today=dt.date.today())).to_contract()
+    assert [o.get("line") for o in out] == [None, 2, 3, 4, None, 6]
+    assert all(set(o) == {"line", "error"} for o in out if "line" in o)
+    assert "situation must be one of" in out[2]["error"]
+    errors = result.stderr.splitlines()
+    assert all(e.startswith("Error: line ") for e in errors)
+    assert [e.split(":")[1].strip() for e in errors] == ["line 2", "line 3", "line 4", "line 6"]
+    assert CPR.replace("-", "")[6:] not in result.stderr
+
+
+def test_jsonl_all_good_exits_0_and_matches_json_mode() -> None:
+    objs = [
+        {
+            "cpr": CPR,
+            "on": "2024-08-01",
+            "situation": s,
+            **({"grade": 8} if s == "grundskole" else {}),
+        }
+        for s in ("grundskole", "ungdomsuddannelse", "job", "ingen", "andet")
+    ]
+    result = run_jsonl("".join(json.dumps(o) + "\r\n" for o in objs))
+    assert result.exit_code == 0 and result.stderr == ""
+    singles = [json.loads(run_json(json.dumps(o)).stdout) for o in objs]
+    assert [json.loads(line) for line in result.stdout.splitlines()] == singles
+
+
+def test_jsonl_bad_bytes_and_empty_input() -> None:
+    result = runner.invoke(app, ["triage", "--jsonl"], input=b"\xff\xfe\n")
+    assert result.exit_code == 2
+    assert json.loads(result.stdout) == {"line": 1, "error": "not UTF-8 text"}
+    empty = run_jsonl("")
+    assert empty.exit_code == 0 and empty.stdout == ""
+
+
+@pytest.mark.parametrize("extra", [["--json"], ["--cpr", CPR], ["--social-case"]])
+def test_jsonl_refuses_other_options(extra: list[str]) -> None:
+    result = runner.invoke(app, ["triage", "--jsonl", *extra], input="{}\n")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+
+
+def test_triage_command_loads_nothing_of_the_store() -> None:
+    """`ungehus triage` (the console script's path) imports no SQLAlchemy, SQLModel or table."""
+    import subprocess
+    import sys
+
+    line = json.dumps({"cpr": CPR, "on": "2024-08-01", "situation": "ingen"})
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "ungehus_tui", "triage", "--jsonl"],
+        input=line + "\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout)["eligible"] is True
+    imported = {row.split("|")[-1].strip() for row in done.stderr.splitlines() if "|" in row}
+    assert "ungehus_tui.cli.triage" in imported
+    store = ("sqlalchemy", "sqlmodel", "ungehus_tui.data", "ungehus_tui.services", "alembic")
+    assert sorted(m for m in imported if m.startswith(store)) == []

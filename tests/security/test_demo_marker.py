@@ -57,11 +57,21 @@ def snapshot(url: str) -> dict[str, Any]:
 def app_runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Records the login of every app that would start, instead of starting it."""
     from ungehus_tui.app import UngehusApp
+    from ungehus_tui.startup import StartRefused
 
     started: list[str] = []
 
     def fake_run(self: UngehusApp, *args: object, **kwargs: object) -> None:
-        started.append(self.actor.login)
+        """What the app's worker does behind the sign-in, done here: a refusal ends the app
+        (nothing recorded); else the login it starts with (`sign-in`: the sign-in)."""
+        if self.opener is not None:
+            try:
+                opened = self.opener()
+            except StartRefused as refused:
+                self.refusal = refused
+                return
+            opened.ctx.engine.dispose()
+        started.append(self.actor.login if self.signed_in else "sign-in")
 
     monkeypatch.setattr(UngehusApp, "run", fake_run)
     return started
@@ -235,22 +245,15 @@ def test_run_demo_as_skips_sign_in_only_on_a_demo_database(
 
 
 def test_run_demo_opens_a_demo_database_without_filling_again(
-    db_url: str, app_runs: list[str], monkeypatch: pytest.MonkeyPatch
+    db_url: str, app_runs: list[str]
 ) -> None:
     """The README's `ungehus run --demo`, a second time: the sign-in, no second fill."""
     r = cli("demo", "--persons", "10", "--db", db_url)
     assert r.exit_code == 0, r.output
     before = snapshot(db_url)
-    asked: list[str | None] = []
-
-    def sign_in_first(ctx: object, login: str | None) -> None:
-        asked.append(login)
-        return None  # the user quit at the sign-in
-
-    monkeypatch.setattr("ungehus_tui.app_lock.sign_in_first", sign_in_first)
     r = cli("run", "--demo", "--db", db_url)
     assert r.exit_code == 0, r.output
-    assert asked == [None]
+    assert app_runs == ["sign-in"]
     assert snapshot(db_url)["young_person"] == before["young_person"]
 
 

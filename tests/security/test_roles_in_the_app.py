@@ -40,13 +40,11 @@ async def test_no_queue_key_for_roles_without_a_queue(ctx, actor_for, login) -> 
 
 
 async def test_sign_in_survives_an_unexpected_error(ctx, admin, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from ungehus_tui.app_lock import SignInApp
-
     def broken(*_args: object) -> None:
         raise RuntimeError("database went away")
 
     monkeypatch.setattr(auth, "sign_in", broken)
-    app = SignInApp(ctx, "rec.1")
+    app = UngehusApp(ctx, login="rec.1")
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         screen = app.screen

@@ -12,7 +12,6 @@ from textual.command import CommandPalette
 from textual.widgets import OptionList, Static
 
 from ungehus_tui.app import UngehusApp
-from ungehus_tui.app_lock import SignInApp
 from ungehus_tui.domain import clock
 from ungehus_tui.services.access import auth
 
@@ -46,7 +45,7 @@ def test_locked_and_unknown_logins_get_the_same_message(ctx, admin) -> None:  # 
 
 
 async def _screen_message(ctx: Any, login: str, password: str) -> str:
-    app = SignInApp(ctx)
+    app = UngehusApp(ctx)  # not signed in: the sign-in
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         app.screen.query_one("#login").value = login  # type: ignore[attr-defined]
@@ -106,11 +105,11 @@ async def test_the_screenshot_action_does_nothing(ctx, actor_for, screenshots) -
     assert screenshots == []
 
 
-async def test_the_sign_in_app_has_no_screenshot_either(ctx, screenshots) -> None:  # type: ignore[no-untyped-def]
-    app = SignInApp(ctx)
+async def test_the_sign_in_has_no_screenshot_either(ctx, screenshots) -> None:  # type: ignore[no-untyped-def]
+    app = UngehusApp(ctx)  # not signed in: the sign-in
     async with app.run_test(size=(100, 30)) as pilot:
         titles = [c.title for c in app.get_system_commands(app.screen)]
-        assert "Quit" in titles and not [t for t in titles if "screenshot" in t.lower()]
+        assert "Afslut" in titles and not [t for t in titles if "screenshot" in t.lower()]
         await app.run_action("screenshot")
         await pilot.pause(0.3)
     assert screenshots == []

@@ -126,3 +126,28 @@ def test_birth_line_is_built_once_in_the_domain() -> None:
     assert line == "Født 03-06-2008 · 17 år"
     assert parsed.compact[6:] not in line
     assert cprmod.birth_line(parsed, dt.date(2026, 6, 3)) == "Født 03-06-2008 · 18 år"
+
+
+def test_birth_date_and_compact_agree_with_stdnum() -> None:
+    """The fast paths in domain/cpr.py give what python-stdnum gives, for every century digit
+    and two-digit year, and for text with Unicode digits and dashes."""
+    from stdnum.dk import cpr as stdnum_cpr
+    from stdnum.exceptions import ValidationError
+
+    from ungehus_tui.domain import cpr as cprmod
+
+    for digit7 in "0123456789":
+        for yy in range(100):
+            for day_month in ("0306", "2902"):
+                number = f"{day_month}{yy:02d}{digit7}123"
+                try:
+                    expected: dt.date | None = stdnum_cpr.get_birth_date(number)
+                except ValidationError:
+                    expected = None
+                try:
+                    got: dt.date | None = cprmod._birth_date(number)
+                except ValueError:
+                    got = None
+                assert got == expected, number
+    for text in ("030695-0123", "030695 0123", " 0306950123 ", "０３０６９５–０１２３", "03-06-95"):
+        assert cprmod.compact(text) == stdnum_cpr.compact(text), text

@@ -1,74 +1,40 @@
 """The `ungehus` command line (Typer). Each command group lives in its own module here and
-registers itself on `app`; `main()` is the console script."""
+registers itself on the app of `commands.py`; `main()` is the console script.
+
+This package itself imports nothing heavy: `ungehus triage` runs a Typer app holding only the
+triage command, so it loads nothing of the store (no SQLAlchemy, SQLModel or pydantic);
+every other command loads the whole app. `ungehus_tui.cli.app` is that whole app (loaded on
+first use).
+"""
 
 from __future__ import annotations
 
-import typer
+from typing import TYPE_CHECKING, Any
 
-from ungehus_tui.cli import (
-    audit,
-    backup,
-    contact_person,
-    core,
-    export,
-    importing,
-    queue,
-    report,
-    retention,
-    staff,
-    triage,
-)
+if TYPE_CHECKING:
+    import typer
 
-app = typer.Typer(
-    name="ungehus",
-    help="Ungehus: intake, triage and booking for Ungehuset (Slagelse Kommune).",
-    no_args_is_help=False,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-
-for module in (
-    core,
-    staff,
-    triage,
-    export,
-    importing,
-    report,
-    queue,
-    contact_person,
-    audit,
-    backup,
-    retention,
-):
-    module.register(app)
+    app: typer.Typer
 
 
-def _paragraph(text: str) -> str:
-    """One paragraph as one line (a list keeps one line per item)."""
-    lines = text.splitlines()
-    if all(line.lstrip().startswith(("- ", "* ")) for line in lines if line.strip()):
-        return "\n".join(line.strip() for line in lines)
-    return " ".join(text.split())
+def __getattr__(name: str) -> Any:
+    if name == "app":
+        from ungehus_tui.cli.commands import app
+
+        return app
+    raise AttributeError(name)
 
 
-def _unwrapped_help(typer_app: typer.Typer) -> None:
-    """Help texts wrap at the terminal's width, not where the docstring's source line ended:
-    Typer keeps a docstring's line breaks (in `--help` and in the command list), so each
-    paragraph is made one line here and the terminal wraps it."""
-    import inspect
+def _command_app(argv: list[str]) -> typer.Typer:
+    """The triage-only app for `ungehus triage ...`, else the whole one."""
+    if argv[:1] == ["triage"]:
+        from ungehus_tui.cli.help_text import unwrap_help
+        from ungehus_tui.cli.triage import triage_app
 
-    for info in typer_app.registered_commands:
-        doc = info.help or (inspect.getdoc(info.callback) if info.callback else None)
-        if doc:
-            paragraphs = [_paragraph(p) for p in doc.split("\n\n")]
-            info.help = "\n\n".join(paragraphs)
-            info.short_help = info.short_help or paragraphs[0]
-    for group in typer_app.registered_groups:
-        if group.typer_instance is not None:
-            _unwrapped_help(group.typer_instance)
+        return unwrap_help(triage_app())
+    from ungehus_tui.cli.commands import app
 
-
-_unwrapped_help(app)
+    return app
 
 
 def main() -> None:
@@ -80,7 +46,7 @@ def main() -> None:
 
     logsafe.install()
     try:
-        app()
+        _command_app(sys.argv[1:])()
     except SystemExit:
         raise
     except KeyboardInterrupt:

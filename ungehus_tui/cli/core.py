@@ -88,79 +88,45 @@ def register(app: typer.Typer) -> None:
 
 
 def _refusal(reason: str) -> str:
-    return (
-        f"Not a demo database: {reason}. Demo data only goes into a new, empty database "
-        "(give one with --db); nothing was changed"
-    )
+    from ungehus_tui.startup import refusal
+
+    return refusal(reason)
 
 
 def _demo_state(settings: Settings) -> DemoState:
     """The database's demo state, read before anything is written (no migration, no org)."""
-    from ungehus_tui.data.org import read_org
-    from ungehus_tui.demo.seed import demo_state
-    from ungehus_tui.store import engine_for, friendly_errors
+    from ungehus_tui.startup import demo_state
 
-    org = read_org(settings.org_file)
-    engine = engine_for(settings)
-    try:
-        with friendly_errors():
-            return demo_state(engine, org)
-    finally:
-        engine.dispose()
+    return demo_state(settings)
 
 
 def _run(*, db: str | None, demo: bool, as_login: str | None) -> None:
-    """Sign in first, then the app. `--as LOGIN` skips the password only together with
-    `--demo` and only on a database carrying the demo marker (exit 2 elsewhere); without
-    `--demo` it fills in the login. `--demo` fills an empty database with demo data first and
-    refuses (exit 1) a database that is neither empty nor a demo one."""
-    from ungehus_tui.demo.seed import fill_demo
-    from ungehus_tui.services.access import auth
-    from ungehus_tui.store import start_store
+    """One app from the sign-in on: the sign-in is drawn at once and the store opens behind
+    it (`startup.open_for_app`: `--demo` fills an empty database first and refuses one that
+    is neither empty nor a demo one; nobody with a password: refused). Without `--demo`,
+    `--as` only fills in the login. `--demo --as LOGIN` skips the sign-in, only on a database
+    carrying the demo marker (exit 2 elsewhere). A refusal: one line and its exit code."""
+    from ungehus_tui.app import UngehusApp, starting_app
+    from ungehus_tui.startup import StartRefused, open_for_app
 
     with clean_errors():
         settings = settings_for(db)
-        state = _demo_state(settings) if demo else None
-        if state is not None and state.kind == "other":
-            if as_login:
-                fail(
-                    f"--demo --as skips the sign-in only on a demo database ({state.reason}); "
-                    "the app was not started",
-                    code=2,
-                )
-            fail(_refusal(state.reason))
-        ctx = start_store(settings)
-        if state is not None and state.kind == "empty":
-            console.print("Filling the empty database with demo data ...")
-            fill_demo(ctx, persons=2000, seed=2019, progress=console.is_terminal)
-            _demo_passwords(ctx)
-        if not auth.has_any_password(ctx):
-            fail(
-                "No staff member has a password yet. Create the first administrator with "
-                "`ungehus staff reset-password it.admin` (or try `ungehus run --demo`)."
-            )
-    from ungehus_tui.app import make_app
-    from ungehus_tui.app_lock import sign_in_first
-    from ungehus_tui.services.errors import ServiceError
+    app: UngehusApp
+    if demo and as_login:
+        from ungehus_tui.app import make_app
 
-    try:
-        if demo and as_login:
-            from ungehus_tui.data.engine import read_session
-            from ungehus_tui.data.meta import is_demo_store
-
-            with clean_errors(), read_session(ctx.engine) as session:
-                marked = is_demo_store(session)
-            if not marked:  # checked again on the store the app gets
-                fail("--demo --as skips the sign-in only on a demo database", code=2)
-            app = make_app(ctx, as_login=as_login)
-        else:
-            actor = sign_in_first(ctx, as_login)
-            if actor is None:
-                return
-            app = make_app(ctx, actor=actor)
-    except ServiceError as exc:  # a clean line for a bad --as and the like
-        fail(exc.message)
+        try:
+            started = open_for_app(settings, demo=True, as_login=as_login)
+        except StartRefused as refused:
+            fail(refused.message, refused.code)
+        app = make_app(started.ctx, actor=started.actor)
+    else:
+        app = starting_app(settings, demo=demo, login=as_login)
     app.run()
+    if app.refusal is not None:
+        fail(app.refusal.message, app.refusal.code)
+    if app.return_code:
+        raise typer.Exit(app.return_code)
 
 
 def _demo_passwords(ctx: object) -> None:

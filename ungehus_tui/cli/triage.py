@@ -3,15 +3,23 @@
 `--json` is the machine contract of DOMAIN.md: one JSON object on stdin, one on stdout;
 invalid input gives a message on stderr, exit code 2 and nothing on stdout. IT scripts
 against it, so its keys do not change within a rule-set version.
+`--jsonl` is the same contract for many young people in one process: each line of stdin is
+one JSON object and gives exactly one line on stdout, in order: the decision object, or for
+an invalid line `{"line": N, "error": "..."}` (N counts from 1) with the same message on
+stderr as `Error: line N: ...`. Every line is answered; the exit code is 2 when any line was
+invalid, else 0.
+The command imports no store: `ungehus triage` runs `triage_app()` (see `cli/__init__.py`).
 Without `--json` the facts come as options and the decision is shown as a Rich panel in
 Danish, one line per rule that fired with its seed section; the CPR only masked.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
-from typing import Annotated, NoReturn
+from collections.abc import Iterable
+from typing import Annotated, NoReturn, TextIO
 
 import typer
 from rich.console import Console, Group
@@ -62,9 +70,41 @@ def _no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
     return out
 
 
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant, object_pairs_hook=_no_duplicates)
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
 def read_contract_input(text: str) -> object:
-    """Parse stdin strictly: no NaN/Infinity, no duplicate keys."""
-    return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicates)
+    """Parse stdin strictly: no NaN/Infinity, no duplicate keys (`json.loads` with these
+    hooks, its decoder built once)."""
+    return _DECODER.decode(text)
+
+
+def _decision_of(text: str, today: dt.date) -> dict[str, object]:
+    """One contract input text to its decision object (`TriageInputError` with the message)."""
+    try:
+        obj = read_contract_input(text)
+    except (ValueError, RecursionError):
+        raise TriageInputError("not one valid JSON object") from None
+    return decide(facts_from_json(obj, today=today)).to_contract()
+
+
+def run_jsonl(lines: Iterable[bytes], out: TextIO, err: TextIO) -> int:
+    """The contract line by line: one output line per input line; the exit code."""
+    today = clock.today()
+    bad = 0
+    for number, raw in enumerate(lines, start=1):
+        try:
+            answer = _decision_of(raw.decode("utf-8"), today)
+        except UnicodeDecodeError:
+            answer = {"line": number, "error": "not UTF-8 text"}
+        except TriageInputError as exc:
+            answer = {"line": number, "error": str(exc)}
+        if "error" in answer:
+            bad += 1
+            err.write(f"Error: line {number}: {answer['error']}\n")
+        out.write(_ENCODER.encode(answer) + "\n")
+    return INVALID_INPUT if bad else 0
 
 
 def run_json() -> None:
@@ -125,6 +165,20 @@ def render(decision: Decision, masked_cpr: str, on_text: str) -> Panel:
     )
 
 
+def triage_app() -> typer.Typer:
+    """An `ungehus` app with only the triage command (what `ungehus triage` runs)."""
+    app = typer.Typer(
+        name="ungehus", add_completion=False, pretty_exceptions_enable=False, no_args_is_help=True
+    )
+
+    @app.callback()
+    def _root() -> None:
+        """Ungehus: intake, triage and booking for Ungehuset (Slagelse Kommune)."""
+
+    register(app)
+    return app
+
+
 def register(app: typer.Typer) -> None:
     @app.command()
     def triage(
@@ -132,6 +186,14 @@ def register(app: typer.Typer) -> None:
             bool,
             typer.Option(
                 "--json", help="Machine contract: one JSON object on stdin, one on stdout"
+            ),
+        ] = False,
+        as_jsonl: Annotated[
+            bool,
+            typer.Option(
+                "--jsonl",
+                help="The contract per line: one JSON object per line on stdin, one decision "
+                '(or {"line": N, "error": ...}) per line on stdout',
             ),
         ] = False,
         cpr: Annotated[str | None, typer.Option(help="CPR number, with or without hyphen")] = None,
@@ -164,7 +226,7 @@ def register(app: typer.Typer) -> None:
             bool, typer.Option("--retention-only", help="Only problem: staying in education/job")
         ] = False,
     ) -> None:
-        """Triage one young person by the rules (no database). --json for scripts."""
+        """Triage one young person by the rules (no database). --json or --jsonl for scripts."""
         flags = {
             "completed_youth_education": completed_youth_education,
             "social_case": social_case,
@@ -174,12 +236,16 @@ def register(app: typer.Typer) -> None:
             "housing_or_finance": housing_or_finance,
             "retention_only": retention_only,
         }
-        if as_json:
+        if as_json or as_jsonl:
             given = [cpr, on, situation, grade]
-            if any(v is not None for v in given) or any(flags.values()):
-                _invalid("--json reads the facts from stdin; give no other options")
-            run_json()
-            return
+            if any(v is not None for v in given) or any(flags.values()) or as_json == as_jsonl:
+                _invalid("--json or --jsonl reads the facts from stdin; give no other options")
+            if as_json:
+                run_json()
+                return
+            code = run_jsonl(sys.stdin.buffer, sys.stdout, sys.stderr)
+            sys.stdout.flush()
+            raise typer.Exit(code)
         if cpr is None:
             _invalid("--cpr is required (or use --json)")
         if situation is None:

@@ -26,9 +26,11 @@ from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button
+from textual.widget import Widget
+from textual.widgets import Button, Input, Label, Select
 from textual.worker import Worker, WorkerState
 
+from ungehus_tui.domain.text import visible
 from ungehus_tui.screens.key_order import KeyReady
 from ungehus_tui.screens.unsaved import UnsavedGuard
 from ungehus_tui.services.access.permissions import Action, allowed
@@ -61,6 +63,31 @@ def back_with_refusal(screen: Screen[Any], message: str) -> None:
     the refusal said (instead of a screen left on "Henter ...")."""
     leave(screen)
     screen.app.notify(message, title="Kan ikke vises", severity="warning", timeout=6)
+
+
+def label_fields(screen: Screen[Any]) -> None:
+    """A visible label over every field that only had a placeholder (an Input's hint, a
+    Select's prompt): the placeholder goes when something is typed or chosen, the label
+    stays, so a filled form still says what each field is."""
+    for field in list(screen.query("Input, Select")):
+        if isinstance(field, Input):
+            text = str(field.placeholder)
+        elif isinstance(field, Select) and field.prompt != "Select":
+            text = str(field.prompt)
+        else:
+            continue
+        parent = field.parent
+        if not text or not isinstance(parent, Widget):
+            continue
+        siblings = list(parent.children)
+        at = siblings.index(field)
+        if at > 0 and isinstance(siblings[at - 1], Label):
+            continue  # labelled already
+        parent.mount(Label(visible(text), classes="field-label"), before=field)
+        if isinstance(field, Input):
+            field.placeholder = ""  # the label says it now
+        else:
+            field.prompt = "Vælg …"
 
 
 class WorkerErrors:
@@ -168,6 +195,9 @@ class FormDialog(Dialog[Saved[V]], Generic[V]):
     def __init__(self) -> None:
         super().__init__(classes="dialog")
         self.save: Any = None  # Callable[[V], object] | None; set by the caller
+
+    def on_mount(self) -> None:
+        label_fields(self)
 
     def submit(self, value: V) -> None:
         """The dialog's OK: save (when a save function is set) or just return the value."""

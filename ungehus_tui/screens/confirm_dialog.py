@@ -26,7 +26,14 @@ class ConfirmDialog(Dialog[bool]):
         Binding("escape", "answer(False)", "Nej", id="confirm.no", tooltip="Gør det ikke"),
         Binding("n", "answer(False)", "Nej", id="confirm.n", tooltip="Gør det ikke", show=False),
         Binding("j,y", "answer(True)", "Ja", id="confirm.yes", tooltip="Gør det"),
-        Binding("left,right", "app.focus_next", "Skift knap", id="confirm.switch", show=False),
+        Binding(
+            "left,right",
+            "app.focus_next",
+            "Skift knap",
+            id="confirm.switch",
+            tooltip="Til den anden knap",
+            show=False,
+        ),
     ]
     DEFAULT_CSS = """
     ConfirmDialog #dialog { width: 64; }

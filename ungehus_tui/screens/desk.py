@@ -27,6 +27,7 @@ from ungehus_tui.domain import clock
 from ungehus_tui.domain import cpr as cprmod
 from ungehus_tui.screens.arrival import ArrivalDialog, ArrivalRequest
 from ungehus_tui.screens.base import UngehusScreen
+from ungehus_tui.screens.keys import hold_keys, release_keys
 from ungehus_tui.services.access.permissions import Action
 from ungehus_tui.services.desk import arrivals, people
 from ungehus_tui.services.desk import walk_in as desk
@@ -70,6 +71,8 @@ def cpr_line(term: str) -> tuple[str, str | None]:
 
 class DeskScreen(UngehusScreen):
     CSS_PATH = "desk.tcss"
+    # under 110 columns the waiting list goes under the search, which keeps the full width
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS = [
         Binding("down", "cursor(1)", "Ned", show=False, id="desk.down", tooltip="Næste resultat"),
         Binding("up", "cursor(-1)", "Op", show=False, id="desk.up", tooltip="Forrige resultat"),
@@ -174,12 +177,12 @@ class DeskScreen(UngehusScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#results", DataTable)
-        table.add_column("CPR", key="cpr", width=12)
-        table.add_column("Navn", key="name", width=30)
+        table.add_column("Navn", key="name", width=30)  # name and birth date first
         table.add_column("Født", key="born", width=10)
         table.add_column("Alder", key="age", width=6)
+        table.add_column("CPR", key="cpr", width=12)
         self.query_one("#refusal", Static).display = False
-        self.query_one("#search", Input).focus()
+        self.set_focus(self.query_one("#search", Input))  # now: keys held until here go there
         self.set_interval(SEARCH_CHECK_SECONDS, self.check_search_settled, name="search-settle")
         self.query_one(WaitingPanel).display = self._keeps_waiting_list
         if self._keeps_waiting_list:
@@ -250,10 +253,10 @@ class DeskScreen(UngehusScreen):
         table.clear()
         for hit in hits:
             table.add_row(
-                hit.cpr_masked,
                 cell(hit.name),
                 f"{hit.birth_date:%d-%m-%Y}",
                 str(hit.age),
+                hit.cpr_masked,
                 key=str(hit.id),
             )
 
@@ -284,14 +287,10 @@ class DeskScreen(UngehusScreen):
         self.open_or_register(event.value)
 
     def _hold_keys(self) -> None:
-        hold = getattr(self.app, "hold_keys", None)
-        if callable(hold):
-            hold()
+        hold_keys(self.app)
 
     def _release_keys(self) -> None:
-        release = getattr(self.app, "release_keys", None)
-        if callable(release):
-            release()
+        release_keys(self.app)
 
     @on(DataTable.RowSelected, "#results")
     def _row_selected(self, event: DataTable.RowSelected) -> None:
@@ -303,6 +302,13 @@ class DeskScreen(UngehusScreen):
     def open_or_register(self, term: str) -> None:
         """Enter in the search field: open the highlighted young person, the one with a
         typed CPR, or go to registration for a CPR that is not registered."""
+        try:
+            self._open_or_register(term)
+        except Exception:
+            self.app.call_from_thread(self._release_keys)  # the error is shown; keys go on
+            raise
+
+    def _open_or_register(self, term: str) -> None:
         typed = typed_cpr(term)
         if typed is not None:
             hit = desk.find_cpr(self.ctx, self.actor, typed.compact)
@@ -341,6 +347,9 @@ class DeskScreen(UngehusScreen):
             self.open_person(int(key))
 
     def _register_cpr(self, typed: cprmod.Cpr) -> None:
+        if not self.may(Action.REGISTER):  # a leader: no registration form at all
+            self.notify("Ingen ung med det CPR-nummer", title="Ikke fundet", timeout=5)
+            return
         refusal = people.age_refusal(cprmod.age_on(typed.birth_date, clock.today()))
         if refusal:
             self.notify(refusal, title="Ikke Ungehusets målgruppe", severity="warning")
@@ -360,6 +369,8 @@ class DeskScreen(UngehusScreen):
     def new_registration(self, *, cpr: str | None = None, name: str | None = None) -> None:
         from ungehus_tui.screens.registration import RegistrationScreen
 
+        if not self.may(Action.REGISTER):
+            return
         self.app.push_screen(RegistrationScreen(cpr=cpr, name=name))
 
     def open_person(self, person_id: int) -> None:

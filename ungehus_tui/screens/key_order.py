@@ -12,9 +12,10 @@ arrives while an earlier key is still on its way:
   DataTable.RowSelected, a focus change) is done too; then the held keys are sent on;
 - a screen just pushed takes keys only when it is ready (`KeyReady`: its focus set; a
   screen may say it is ready later, e.g. once its data is shown);
-- `hold_keys()` holds keys while a worker is deciding what opens (the desk's Enter);
-  `release_keys()` ends it. A hold never lasts longer than `HOLD_LIMIT_SECONDS`: then the
-  keys go where the focus is (late, never lost).
+- while a worker decides what opens (the desk's Enter), the screen holds keys with
+  `screens.keys.hold_keys` (the sign-in's `KeyHolder`) and releases them once it knows.
+A fence or an unready screen never holds keys longer than `HOLD_LIMIT_SECONDS`: then they go
+where the focus is (late, never lost).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from textual import events
 from textual.app import App
 from textual.dom import DOMNode
 from textual.timer import Timer
+from textual.widgets import Input, TextArea
 
 HOLD_LIMIT_SECONDS = 2.0
 FENCE_ROUNDS = 2
@@ -33,28 +35,44 @@ FENCE_ROUNDS = 2
 class KeyOrderApp(App[None]):
     """Mix into the app (before the bases that handle events)."""
 
-    _held_keys: list[events.Key]
+    _fenced_keys: list[events.Key]
     _fences: int = 0
-    _explicit_hold: bool = False
+    _flush_pending: bool = False
     _hold_timer: Timer | None = None
+
+    @property
+    def holding_keys(self) -> bool:
+        """Keys are waiting: held by the sign-in's `KeyHolder`, or here behind a fence."""
+        fenced = bool(getattr(self, "_fenced_keys", None)) or self._fences > 0
+        return self._base_holding() or fenced
+
+    def _base_holding(self) -> bool:
+        """`screens.keys.KeyHolder` (further down the app's bases) is holding keys: one
+        queue for all, so every key goes to it, and ours go in front of them."""
+        return bool(getattr(super(), "holding_keys", False))
 
     def _holding(self) -> bool:
         if not self.screen_stack:
             return True  # still starting: the first screen takes them when it is ready
         not_ready = getattr(self.screen, "keys_ready", True) is False
-        return self._fences > 0 or self._explicit_hold or not_ready
+        waiting = bool(getattr(self, "_fenced_keys", None))  # earlier keys go first
+        return self._fences > 0 or not_ready or waiting
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
-            if not hasattr(self, "_held_keys"):
-                self._held_keys = []
+            if not hasattr(self, "_fenced_keys"):
+                self._fenced_keys = []
+            if self._base_holding():
+                await super().on_event(event)  # KeyHolder keeps it, in order
+                return
             if self._holding():
-                self._held_keys.append(event)
+                self._fenced_keys.append(event)
                 self._start_limit()
                 return
             target: DOMNode = self.focused or self.screen  # where Textual sends it
             await super().on_event(event)
-            self._fence(target, FENCE_ROUNDS)
+            if not (event.is_printable and isinstance(target, (Input, TextArea))):
+                self._fence(target, FENCE_ROUNDS)  # a text field keeps its letters: no fence
             return
         await super().on_event(event)
 
@@ -79,16 +97,7 @@ class KeyOrderApp(App[None]):
         if not parent.call_later(self._step, origin, parent, rounds):
             self._step(origin, parent, rounds)  # that queue is closing: on to the next
 
-    # --- explicit holds and release -------------------------------------------------------
-
-    def hold_keys(self) -> None:
-        """Hold keys until `release_keys` (or the limit): a worker decides what opens."""
-        self._explicit_hold = True
-        self._start_limit()
-
-    def release_keys(self) -> None:
-        self._explicit_hold = False
-        self._maybe_release()
+    # --- release ---------------------------------------------------------------------------
 
     def _start_limit(self) -> None:
         if self._hold_timer is None:
@@ -97,29 +106,39 @@ class KeyOrderApp(App[None]):
     def _limit_reached(self) -> None:
         self._hold_timer = None
         self._fences = 0
-        self._explicit_hold = False
         screen = self.screen if self.screen_stack else None
         if screen is not None and getattr(screen, "keys_ready", True) is False:
             screen.keys_ready = True  # type: ignore[attr-defined]
         self._send_held()
 
     def _maybe_release(self) -> None:
-        if not self._holding():
+        not_ready = getattr(self.screen, "keys_ready", True) is False if self.screen_stack else True
+        if self._fences == 0 and not not_ready:
             self._send_held()
 
     def _send_held(self) -> None:
-        held = getattr(self, "_held_keys", [])
-        if self._hold_timer is not None and not held:
+        held = getattr(self, "_fenced_keys", [])
+        if self._hold_timer is not None:
             self._hold_timer.stop()
             self._hold_timer = None
         if not held:
             return
-        self._held_keys = []
-        if self._hold_timer is not None:
-            self._hold_timer.stop()
-            self._hold_timer = None
-        for key in held:  # back on the app's queue, in the order typed, as the app's own
-            self.post_message(events.Key(key.key, key.character).set_sender(self))
+        base_queue = getattr(self, "_held_keys", None)  # KeyHolder's, while it holds
+        if self._base_holding() and base_queue is not None:
+            self._fenced_keys = []
+            base_queue.extendleft(reversed(held))  # typed before the keys it holds
+            return
+        if not self._flush_pending:
+            self._flush_pending = True
+            self.call_later(self._flush_fenced)  # in the app's task, before any key queued later
+
+    async def _flush_fenced(self) -> None:
+        """The held keys in order: each is routed (or held again behind the fence of the
+        one before it, with the rest after it)."""
+        self._flush_pending = False
+        held, self._fenced_keys = self._fenced_keys, []
+        for key in held:
+            await self.on_event(key)
 
 
 class KeyReady:

@@ -1,4 +1,12 @@
-"""Sign-in: at start, and as the idle lock (an opaque full screen over the work).
+"""Sign-in: the app's first screen (its `sign-in` mode), and the idle lock (an opaque full
+screen over the work).
+
+At start the store may still be opening behind it (`UngehusApp`): the fields take keys at
+once, and Enter waits for the store (the sign-in worker reads `app.ctx`, which waits). Typed
+at full speed (login, Tab, password, Enter with no pause) every key lands in its field:
+Tab, Shift+Tab and Enter are priority bindings that move focus before the next key is routed,
+the submit reads the fields after they have handled their keys, and from Enter until the next
+screen has its focus the app holds the keys (`screens.keys`).
 
 As the lock it is pushed on top of whatever screen was in use; nothing below is drawn (a
 Screen, not a ModalScreen). Only the signed-in staff member's password unlocks it; then the
@@ -7,7 +15,9 @@ screen is popped and the stack, focus and typed input are exactly as they were.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -19,10 +29,9 @@ from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState
 
 from ungehus_tui.domain.text import visible
-from ungehus_tui.screens.base import GENERIC_ERROR_DA
-from ungehus_tui.services.access import auth
-from ungehus_tui.services.context import Actor, Ctx
-from ungehus_tui.services.errors import ServiceError
+from ungehus_tui.screens.base import GENERIC_ERROR_DA, HouseApp
+from ungehus_tui.screens.keys import after_typed, hold_keys, release_keys
+from ungehus_tui.services.context import Actor
 
 
 class SignInScreen(Screen[Actor]):
@@ -37,6 +46,24 @@ class SignInScreen(Screen[Actor]):
     """
     BINDINGS = [
         Binding("ctrl+q", "app.quit", "Afslut", id="quit", tooltip="Luk Ungehus"),
+        # priority: handled before the app routes the next key (see screens.keys)
+        Binding("tab", "move(1)", "Næste", id="sign-in.next", tooltip="Næste felt", priority=True),
+        Binding(
+            "shift+tab",
+            "move(-1)",
+            "Forrige",
+            id="sign-in.previous",
+            tooltip="Forrige felt",
+            priority=True,
+        ),
+        Binding(  # ctrl+j: an Enter typed before the app had the terminal arrives as \n
+            "enter,ctrl+j",
+            "enter",
+            "Log ind",
+            id="sign-in.enter",
+            tooltip="Til adgangskoden; i adgangskoden: log ind",
+            priority=True,
+        ),
     ]
 
     @dataclass
@@ -47,11 +74,26 @@ class SignInScreen(Screen[Actor]):
     class SignedIn(Message, bubble=False):
         actor: Actor
 
-    def __init__(self, ctx: Ctx, *, locked: Actor | None = None, login: str | None = None) -> None:
+    @dataclass
+    class Notice(Message, bubble=False):
+        """A line from the app (the store is opening, the demo password)."""
+
+        text: str
+
+    def __init__(
+        self,
+        *,
+        locked: Actor | None = None,
+        login: str | None = None,
+        on_signed_in: Callable[[Actor], object] | None = None,
+    ) -> None:
+        """`locked`: the idle lock of this staff member (dismisses with the Actor).
+        `on_signed_in`: the app's first screen calls it instead of dismissing."""
         super().__init__(id="lock" if locked else "sign-in")
-        self.ctx = ctx
         self.locked = locked
+        self.on_signed_in = on_signed_in
         self.initial_login = locked.login if locked else (login or "")
+        self.busy = False  # Enter was pressed; the sign-in is being checked
 
     def compose(self) -> ComposeResult:
         title = (
@@ -72,27 +114,58 @@ class SignInScreen(Screen[Actor]):
 
     def on_mount(self) -> None:
         target = "#password" if self.initial_login else "#login"
-        self.query_one(target, Input).focus()
+        self.set_focus(self.query_one(target, Input))
+        release_keys(self.app)  # the keys typed before the screen was there
 
-    @on(Input.Submitted, "#login")
-    def _login_done(self) -> None:
-        self.query_one("#password", Input).focus()
+    def _fields(self) -> list[Input]:
+        return [i for i in self.query(Input).results(Input) if not i.disabled]
 
-    @on(Input.Submitted, "#password")
+    def action_move(self, step: int) -> None:
+        fields = self._fields()
+        if self.busy or not fields:
+            return
+        at = fields.index(self.focused) if self.focused in fields else -1
+        self.set_focus(fields[(at + step) % len(fields)])
+
+    def action_enter(self) -> None:
+        """Enter on the login: to the password. On the password: sign in, once both fields
+        have handled what was typed before the Enter; the keys after it wait (held)."""
+        if self.busy:
+            return
+        password = self.query_one("#password", Input)
+        if self.focused is not password:
+            self.set_focus(password)
+            return
+        self.busy = True
+        hold_keys(self.app)
+        self.set_focus(None)
+        after_typed(self._fields(), self._submit)
+
     def _submit(self) -> None:
         login = self.query_one("#login", Input).value.strip()
         password = self.query_one("#password", Input).value
         if not login or not password:
-            self._show("Skriv brugernavn og adgangskode")
+            self._again("Skriv brugernavn og adgangskode", "#password" if login else "#login")
             return
         self.query_one("#password", Input).value = ""
         self._show("Logger ind ...")
         self.check_sign_in(login, password)
 
+    def _again(self, message: str, field: str = "#password") -> None:
+        """Back to typing: the message, focus in `field`, the held keys go there."""
+        self._show(message)
+        self.busy = False
+        self.set_focus(self.query_one(field, Input))
+        release_keys(self.app)
+
     @work(thread=True, exclusive=True, group="sign-in", exit_on_error=False)
     def check_sign_in(self, login: str, password: str) -> None:
+        from ungehus_tui.services.access import auth
+        from ungehus_tui.services.errors import ServiceError
+
+        ctx = cast(HouseApp, self.app).ctx  # waits while the store is opening
         try:
-            actor = auth.sign_in(self.ctx, login, password)
+            actor = auth.sign_in(ctx, login, password)
         except ServiceError as exc:
             self.post_message(self.Refused(exc.message))
             return
@@ -100,22 +173,31 @@ class SignInScreen(Screen[Actor]):
 
     @on(Refused)
     def _refused(self, message: Refused) -> None:
-        self._show(message.text)
+        self._again(message.text)
+
+    @on(Notice)
+    def _notice(self, message: Notice) -> None:
+        if not self.busy:
+            self._show(message.text)
 
     @on(Worker.StateChanged)
     def _sign_in_failed(self, event: Worker.StateChanged) -> None:
         """Anything but a refused sign-in (say, the database went away): a message, and the
         screen stays usable; no traceback."""
         if event.state == WorkerState.ERROR:
-            self._show(GENERIC_ERROR_DA)
+            self._again(GENERIC_ERROR_DA)
 
     @on(SignedIn)
     def _signed_in(self, message: SignedIn) -> None:
         actor = message.actor
         if self.locked is not None and actor.id != self.locked.id:
-            self._show("Kun den medarbejder, der er logget ind, kan låse op")
+            self._again("Kun den medarbejder, der er logget ind, kan låse op")
             return
-        self.dismiss(actor)
+        self._show("")
+        if self.on_signed_in is not None:
+            self.on_signed_in(actor)  # the app releases the held keys where they belong next
+        else:
+            self.dismiss(actor)
 
     def _show(self, message: str) -> None:
         self.query_one("#message", Static).update(message)

@@ -21,6 +21,7 @@ from ungehus_tui.domain.triage_text import (
     EDUCATION_DUTY_DA,
     FIRST_CONVERSATION_DA,
     TEAM_MEETING_DA,
+    WARNING_TEXT_DA,
 )
 from ungehus_tui.screens.base import UngehusScreen
 from ungehus_tui.screens.override import OverrideDialog
@@ -67,6 +68,7 @@ class TriageScreen(UngehusScreen):
         with VerticalScroll(id="triage"):
             yield Static("Henter visitation ...", id="triage-title")
             yield Static("", id="triage-facts")
+            yield Static("", id="triage-warnings")
             yield Static("Involverede centre og roller", classes="section-title")
             yield DataTable(id="contacts", cursor_type="none", show_cursor=False)
             yield Static("", id="triage-kind")
@@ -107,6 +109,9 @@ class TriageScreen(UngehusScreen):
             )
         )
         self.query_one("#triage-facts", Static).update(Text(visible(facts_text(d.answers))))
+        warnings = self.query_one("#triage-warnings", Static)
+        warnings.update(Text("\n".join(WARNING_TEXT_DA.get(w, w) for w in d.warnings), "bold"))
+        warnings.display = bool(d.warnings)
         contacts = self.query_one("#contacts", DataTable)
         contacts.clear()
         for c in d.contacts:

@@ -87,6 +87,13 @@ class GuardedApp(App[None]):
     """Ctrl+Q and F2/F3 ask before unsaved input on the stack is thrown away."""
 
     async def action_quit(self) -> None:
+        if getattr(self, "locked", False):  # the lock is over someone's work: theirs to end
+            self.notify(
+                "Skærmen er låst. Den, der er logget ind, låser op og afslutter selv.",
+                title="Kan ikke afslutte",
+                severity="warning",
+            )
+            return
         unsaved = unsaved_screens(self)
         if not unsaved:
             self.exit()

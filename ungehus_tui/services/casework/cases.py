@@ -131,9 +131,33 @@ def case_timeline(ctx: Ctx, actor: Actor, person_id: int) -> CaseView:
         return view
 
 
-def case_view_in(session: Session, person_id: int) -> CaseView:
-    person = person_or_404(session, person_id)
-    arrivals: list[DeskArrival] = _all(session, DeskArrival, person_id)
+@dataclass
+class _CaseRows:
+    """Every row of one case, read once, and the names of the staff they mention."""
+
+    arrivals: list[DeskArrival]
+    intakes: list[Intake]
+    decisions: list[TriageDecision]
+    meetings: list[Meeting]
+    assignments: list[Assignment]
+    handovers: list[Handover]
+    consents: list[Consent]
+    plans: list[EducationPlan]
+    tasks: list[Task]
+    names: dict[int, str] = field(default_factory=dict)
+
+    def who(self, staff_id: int | None) -> str:
+        return self.names.get(staff_id, "systemet") if staff_id else "systemet"
+
+    def handover_to(self, h: Handover) -> str:
+        return (
+            self.who(h.to_staff_id)
+            if h.to_staff_id
+            else f"{h.to_external} ({h.to_external_contact})"
+        )
+
+
+def _case_rows(session: Session, person_id: int) -> _CaseRows:
     intakes: list[Intake] = _all(session, Intake, person_id)
     decisions: list[TriageDecision] = (
         list(
@@ -146,85 +170,103 @@ def case_view_in(session: Session, person_id: int) -> CaseView:
         if intakes
         else []
     )
-    meetings: list[Meeting] = _all(session, Meeting, person_id)
-    assignments: list[Assignment] = _all(session, Assignment, person_id)
-    handovers: list[Handover] = _all(session, Handover, person_id)
-    consents: list[Consent] = _all(session, Consent, person_id)
-    plans: list[EducationPlan] = _all(session, EducationPlan, person_id)
-    tasks: list[Task] = _all(session, Task, person_id)
-    ids = {a.staff_id for a in assignments} | {d.decided_by for d in decisions}
-    ids |= {h.from_staff_id for h in handovers} | {h.to_staff_id for h in handovers}
-    ids |= {h.responded_by for h in handovers} | {t.staff_id for t in tasks}
-    names = staff_names(session, {i for i in ids if i is not None})
+    rows = _CaseRows(
+        arrivals=_all(session, DeskArrival, person_id),
+        intakes=intakes,
+        decisions=decisions,
+        meetings=_all(session, Meeting, person_id),
+        assignments=_all(session, Assignment, person_id),
+        handovers=_all(session, Handover, person_id),
+        consents=_all(session, Consent, person_id),
+        plans=_all(session, EducationPlan, person_id),
+        tasks=_all(session, Task, person_id),
+    )
+    ids = {a.staff_id for a in rows.assignments} | {d.decided_by for d in decisions}
+    ids |= {h.from_staff_id for h in rows.handovers} | {h.to_staff_id for h in rows.handovers}
+    ids |= {h.responded_by for h in rows.handovers} | {t.staff_id for t in rows.tasks}
+    rows.names = staff_names(session, {i for i in ids if i is not None})
+    return rows
 
-    def who(staff_id: int | None) -> str:
-        return names.get(staff_id, "systemet") if staff_id else "systemet"
 
-    ev: list[TimelineEvent] = []
-    add = ev.append
-    for a in arrivals:
-        add(
-            TimelineEvent(
-                a.arrived_at,
-                "ARRIVAL",
-                f"Fremmøde ved skranken ({label_da(ArrivalReason, a.reason).lower()})",
-            )
+def _decision_text(rows: _CaseRows, d: TriageDecision) -> str:
+    source = f"ændret af {rows.who(d.decided_by)}" if d.source == "OVERRIDE" else "regelmotor"
+    text = f"Afgørelse ({source}): centre {d.centers or '-'}, ledende {d.lead_center or '-'}"
+    if d.team_meeting:
+        text += ", tværfagligt team"
+    if d.reason:
+        text += f" · begrundelse: {d.reason}"
+    return text
+
+
+def _meeting_text(m: Meeting) -> str:
+    text = f"{MEETING_DA.get(m.kind, m.kind)} {local(m.start):%d-%m-%Y %H:%M}: "
+    text += STATUS_DA.get(m.status, m.status)
+    if m.stu_decision:
+        text += f" · STU: {m.stu_decision}"
+    if m.outcome_note:
+        text += f" · {m.outcome_note}"
+    return text
+
+
+def _desk_events(rows: _CaseRows) -> list[TimelineEvent]:
+    """Arrivals, intakes and triage decisions."""
+    ev = [
+        TimelineEvent(
+            a.arrived_at,
+            "ARRIVAL",
+            f"Fremmøde ved skranken ({label_da(ArrivalReason, a.reason).lower()})",
         )
-    for i in intakes:
+        for a in rows.arrivals
+    ]
+    for i in rows.intakes:
         grade = f", {i.grade}. klasse" if i.grade else ""
-        add(
-            TimelineEvent(
-                i.created_at,
-                "INTAKE",
-                f"Visitation: situation {label_da(Situation, i.situation).lower()}{grade}",
-            )
+        situation = label_da(Situation, i.situation).lower()
+        ev.append(
+            TimelineEvent(i.created_at, "INTAKE", f"Visitation: situation {situation}{grade}")
         )
-    for d in decisions:
-        source = f"ændret af {who(d.decided_by)}" if d.source == "OVERRIDE" else "regelmotor"
-        text = f"Afgørelse ({source}): centre {d.centers or '-'}, ledende {d.lead_center or '-'}"
-        if d.team_meeting:
-            text += ", tværfagligt team"
-        if d.reason:
-            text += f" · begrundelse: {d.reason}"
-        add(TimelineEvent(d.decided_at, "DECISION", text))
-    for m in meetings:
-        text = f"{MEETING_DA.get(m.kind, m.kind)} {local(m.start):%d-%m-%Y %H:%M}: "
-        text += STATUS_DA.get(m.status, m.status)
-        if m.stu_decision:
-            text += f" · STU: {m.stu_decision}"
-        if m.outcome_note:
-            text += f" · {m.outcome_note}"
-        add(TimelineEvent(m.start, "MEETING", text))
-    for asg in assignments:
-        name = who(asg.staff_id) if asg.staff_id else (asg.external_actor or "ekstern")
+    ev.extend(
+        TimelineEvent(d.decided_at, "DECISION", _decision_text(rows, d)) for d in rows.decisions
+    )
+    return ev
+
+
+def _assignment_events(rows: _CaseRows) -> list[TimelineEvent]:
+    ev: list[TimelineEvent] = []
+    for asg in rows.assignments:
+        name = rows.who(asg.staff_id) if asg.staff_id else (asg.external_actor or "ekstern")
         role = KIND_DA.get(asg.kind, asg.kind) + (" · holder den unge" if asg.holds else "")
         center = f", {asg.center_code}" if asg.center_code else ""
         paid = f", betales af {asg.paid_by}" if asg.paid_by else ""
-        add(
+        ev.append(
             TimelineEvent(
                 asg.started_at, "ASSIGNMENT", f"Tilknyttet: {name} ({role}{center}{paid})"
             )
         )
         if asg.ended_at:
-            add(
+            ev.append(
                 TimelineEvent(
                     asg.ended_at,
                     "ASSIGNMENT",
                     f"Afsluttet: {name} ({asg.end_reason or 'uden begrundelse'})",
                 )
             )
-    for h in handovers:
-        to = who(h.to_staff_id) if h.to_staff_id else f"{h.to_external} ({h.to_external_contact})"
-        add(
+    return ev
+
+
+def _handover_events(rows: _CaseRows) -> list[TimelineEvent]:
+    ev: list[TimelineEvent] = []
+    for h in rows.handovers:
+        to = rows.handover_to(h)
+        ev.append(
             TimelineEvent(
                 h.offered_at,
                 "HANDOVER",
                 f"Overdragelse ({HANDOVER_DA.get(h.kind, h.kind)}) tilbudt fra "
-                f"{who(h.from_staff_id)} til {to}" + (f": {h.reason}" if h.reason else ""),
+                f"{rows.who(h.from_staff_id)} til {to}" + (f": {h.reason}" if h.reason else ""),
             )
         )
         if h.responded_at:
-            add(
+            ev.append(
                 TimelineEvent(
                     h.responded_at,
                     "HANDOVER",
@@ -232,89 +274,123 @@ def case_view_in(session: Session, person_id: int) -> CaseView:
                     + (f": {h.response_reason}" if h.response_reason else ""),
                 )
             )
-    for c in consents:
-        add(
+    return ev
+
+
+def _consent_events(rows: _CaseRows) -> list[TimelineEvent]:
+    ev: list[TimelineEvent] = []
+    for c in rows.consents:
+        ev.append(
             TimelineEvent(c.given_at, "CONSENT", f"Samtykke givet til {c.center_code}: {c.purpose}")
         )
         if c.withdrawn_at:
-            add(
+            ev.append(
                 TimelineEvent(
                     c.withdrawn_at, "CONSENT", f"Samtykke til {c.center_code} trukket tilbage"
                 )
             )
-    for p in plans:
-        add(TimelineEvent(p.created_at, "PLAN", f"Uddannelsesplan version {p.version}"))
-    for t in tasks:
-        add(
-            TimelineEvent(
-                t.created_at,
-                "TASK",
-                f"Opgave ({label_da(TaskKind, t.kind).lower()}) til {who(t.staff_id)}, frist "
-                f"{t.due:%d-%m-%Y}" + (" · udført" if t.done_at else ""),
-            )
-        )
-    ev.sort(key=lambda e: (e.at, e.kind))
+    return ev
 
-    team = [
+
+def _plan_and_task_events(rows: _CaseRows) -> list[TimelineEvent]:
+    ev = [
+        TimelineEvent(p.created_at, "PLAN", f"Uddannelsesplan version {p.version}")
+        for p in rows.plans
+    ]
+    ev.extend(
+        TimelineEvent(
+            t.created_at,
+            "TASK",
+            f"Opgave ({label_da(TaskKind, t.kind).lower()}) til {rows.who(t.staff_id)}, frist "
+            f"{t.due:%d-%m-%Y}" + (" · udført" if t.done_at else ""),
+        )
+        for t in rows.tasks
+    )
+    return ev
+
+
+def _timeline(rows: _CaseRows) -> list[TimelineEvent]:
+    ev = [
+        *_desk_events(rows),
+        *(TimelineEvent(m.start, "MEETING", _meeting_text(m)) for m in rows.meetings),
+        *_assignment_events(rows),
+        *_handover_events(rows),
+        *_consent_events(rows),
+        *_plan_and_task_events(rows),
+    ]
+    ev.sort(key=lambda e: (e.at, e.kind))
+    return ev
+
+
+def _team(rows: _CaseRows) -> list[TeamLine]:
+    """The open assignments, the one who holds the young person first."""
+    return [
         TeamLine(
             a.id or 0,
             a.staff_id,
-            who(a.staff_id) if a.staff_id else (a.external_actor or ""),
+            rows.who(a.staff_id) if a.staff_id else (a.external_actor or ""),
             a.kind,
             a.center_code,
             a.holds,
             a.paid_by,
         )
-        for a in sorted(assignments, key=lambda a: (not a.holds, a.id or 0))
+        for a in sorted(rows.assignments, key=lambda a: (not a.holds, a.id or 0))
         if a.ended_at is None
     ]
-    holder = next((t for t in team if t.holds), None)
-    pending = next((h for h in handovers if h.status == "OFFERED"), None)
-    offer = None
-    if pending is not None and pending.id is not None:
-        to = (
-            who(pending.to_staff_id)
-            if pending.to_staff_id
-            else f"{pending.to_external} ({pending.to_external_contact})"
-        )
-        offer = PendingOffer(
-            pending.id,
-            pending.kind,
-            pending.from_staff_id,
-            pending.to_staff_id,
-            f"{HANDOVER_DA.get(pending.kind, pending.kind)}: {who(pending.from_staff_id)} → {to}",
-        )
+
+
+def _pending_offer(rows: _CaseRows) -> PendingOffer | None:
+    pending = next((h for h in rows.handovers if h.status == "OFFERED"), None)
+    if pending is None or pending.id is None:
+        return None
+    return PendingOffer(
+        pending.id,
+        pending.kind,
+        pending.from_staff_id,
+        pending.to_staff_id,
+        f"{HANDOVER_DA.get(pending.kind, pending.kind)}: {rows.who(pending.from_staff_id)} → "
+        f"{rows.handover_to(pending)}",
+    )
+
+
+def _plan_lines(plan_view: PlanView | None) -> list[str]:
+    if plan_view is None:
+        return []
+    return [
+        f"Version {plan_view.version}",
+        f"Kort sigt: {plan_view.short_term_goals or '-'}",
+        f"Langt sigt: {plan_view.long_term_goals or '-'}",
+        *(item.line_da() for item in plan_view.interventions),
+    ]
+
+
+def case_view_in(session: Session, person_id: int) -> CaseView:
+    person = person_or_404(session, person_id)
+    rows = _case_rows(session, person_id)
+    team = _team(rows)
     plan_view = plan_view_in(session, person_id)
-    plan_lines: list[str] = []
-    plan_in = None
-    if plan_view is not None:
-        plan_in = plan_view.as_in()
-        plan_lines.append(f"Version {plan_view.version}")
-        plan_lines.append(f"Kort sigt: {plan_view.short_term_goals or '-'}")
-        plan_lines.append(f"Langt sigt: {plan_view.long_term_goals or '-'}")
-        plan_lines.extend(item.line_da() for item in plan_view.interventions)
     return CaseView(
         person_id=person_id,
         name=person.name,
         cpr_masked=mask(person.cpr),
         age=age_today(person),
         case_open=person.case_open,
-        holder=holder,
+        holder=next((t for t in team if t.holds), None),
         team=team,
-        events=ev,
+        events=_timeline(rows),
         booked_meetings=[
             OpenItem(m.id or 0, f"{MEETING_DA.get(m.kind, m.kind)} {local(m.start):%d-%m-%Y %H:%M}")
-            for m in sorted(meetings, key=lambda m: m.start)
+            for m in sorted(rows.meetings, key=lambda m: m.start)
             if m.status == "BOOKED"
         ],
-        pending_offer=offer,
+        pending_offer=_pending_offer(rows),
         consents=[
             OpenItem(c.id or 0, f"{c.center_code}: {c.purpose} ({local(c.given_at):%d-%m-%Y})")
-            for c in consents
+            for c in rows.consents
             if c.withdrawn_at is None
         ],
-        plan_lines=plan_lines,
-        plan_in=plan_in,
+        plan_lines=_plan_lines(plan_view),
+        plan_in=plan_view.as_in() if plan_view is not None else None,
         plan=plan_view,
         open_tasks=[
             OpenItem(
@@ -322,7 +398,7 @@ def case_view_in(session: Session, person_id: int) -> CaseView:
                 f"{label_da(TaskKind, t.kind)}, frist {t.due:%d-%m-%Y}: {t.note or ''}",
                 t.kind,
             )
-            for t in tasks
+            for t in rows.tasks
             if t.done_at is None
         ],
     )

@@ -309,6 +309,84 @@ def appoint_coordinator(ctx: Ctx, actor: Actor, person_id: int, staff_id: int) -
         return holder
 
 
+def _outcome_errors(
+    meeting: Meeting, status: str, note: str | None, stu_decision: str | None, extras: bool
+) -> dict[str, str]:
+    """The Danish errors of an outcome; `extras`: a coordinator, contact person, STU decision
+    or plan came with it (they belong to a held meeting)."""
+    errors: dict[str, str] = {}
+    if status not in (MeetingStatus.HELD, MeetingStatus.NO_SHOW, MeetingStatus.CANCELLED):
+        errors["status"] = "Vælg holdt, udeblevet eller aflyst"
+    elif status != MeetingStatus.CANCELLED and meeting.start > now():
+        errors["status"] = "Mødet er ikke begyndt endnu: det kan kun aflyses"
+    elif status != MeetingStatus.HELD and extras:
+        errors["status"] = "Koordinator, kontaktperson, STU og plan hører til et holdt møde"
+    stu = _stu_text(stu_decision)
+    if stu and len(stu) > 200:
+        errors["stu_decision"] = "Højst 200 tegn"
+    for key, label, value, multiline in (
+        ("note", "Notatet", note, True),
+        ("stu_decision", "STU-beslutningen", stu_decision, False),
+    ):
+        control = control_message(value, label, multiline=multiline)
+        if control:
+            errors[key] = control
+    return errors
+
+
+def _stu_text(stu_decision: str | None) -> str | None:
+    return " ".join((stu_decision or "").split()) or None
+
+
+def _booked_meeting(session: Session, actor: Actor, meeting_id: int) -> Meeting:
+    """The meeting, locked, that the actor may record an outcome for and that has none yet."""
+    meeting = session.get(Meeting, meeting_id, with_for_update=True)
+    if meeting is None:
+        raise NotFound("Mødet findes ikke")
+    require_person_access(session, actor, meeting.person_id, Action.RECORD_OUTCOME)
+    person_or_404(session, meeting.person_id)
+    if meeting.status != MeetingStatus.BOOKED:
+        raise Conflict("Mødets udfald er allerede registreret")
+    return meeting
+
+
+def _held(
+    session: Session,
+    actor: Actor,
+    meeting: Meeting,
+    coordinator_staff_id: int | None,
+    contact_person: ContactPersonInput | None,
+    plan: PlanInput | None,
+) -> None:
+    """What a held meeting may decide: the coordinator (required at a team meeting), a
+    contact person and the agreed plan."""
+    person_id = meeting.person_id
+    if coordinator_staff_id is not None:
+        _appoint_coordinator(session, actor, person_id, coordinator_staff_id)
+    _require_coordinator(session, meeting)
+    if contact_person is not None:
+        appoint_contact_person_in(session, actor, person_id, contact_person)
+    if plan is not None:
+        save_plan_in(session, actor, person_id, plan, meeting_id=meeting.id)
+
+
+def _outreach_task(session: Session, ctx: Ctx, actor: Actor, meeting: Meeting) -> None:
+    """A no-show: the holder (or the actor) seeks the young person out."""
+    holder = holder_of(session, meeting.person_id)
+    cal = work_calendar(session)
+    session.add(
+        Task(
+            person_id=meeting.person_id,
+            kind=TaskKind.OUTREACH,
+            staff_id=holder.staff_id if holder and holder.staff_id else actor.id,
+            meeting_id=meeting.id,
+            due=cal.add_working_days(today(), ctx.settings.outreach_due_working_days),
+            note="Udeblev fra mødet: opsøg den unge",
+            created_by=actor.id,
+        )
+    )
+
+
 def record_outcome(
     ctx: Ctx,
     actor: Actor,
@@ -322,61 +400,20 @@ def record_outcome(
     plan: PlanInput | None = None,
 ) -> Meeting:
     """Record what happened at a booked meeting (see the module text for the rules)."""
+    extras = bool(coordinator_staff_id or contact_person or stu_decision or plan)
     with write_session(ctx.engine) as session:
-        meeting = session.get(Meeting, meeting_id, with_for_update=True)
-        if meeting is None:
-            raise NotFound("Mødet findes ikke")
+        meeting = _booked_meeting(session, actor, meeting_id)
         person_id = meeting.person_id
-        require_person_access(session, actor, person_id, Action.RECORD_OUTCOME)
-        person = person_or_404(session, person_id)
-        if meeting.status != MeetingStatus.BOOKED:
-            raise Conflict("Mødets udfald er allerede registreret")
-        errors: dict[str, str] = {}
-        if status not in (MeetingStatus.HELD, MeetingStatus.NO_SHOW, MeetingStatus.CANCELLED):
-            errors["status"] = "Vælg holdt, udeblevet eller aflyst"
-        elif status != MeetingStatus.CANCELLED and meeting.start > now():
-            errors["status"] = "Mødet er ikke begyndt endnu: det kan kun aflyses"
-        elif status != MeetingStatus.HELD and (
-            coordinator_staff_id or contact_person or stu_decision or plan
-        ):
-            errors["status"] = "Koordinator, kontaktperson, STU og plan hører til et holdt møde"
-        stu = " ".join((stu_decision or "").split()) or None
-        if stu and len(stu) > 200:
-            errors["stu_decision"] = "Højst 200 tegn"
-        for key, label, value, multiline in (
-            ("note", "Notatet", note, True),
-            ("stu_decision", "STU-beslutningen", stu_decision, False),
-        ):
-            control = control_message(value, label, multiline=multiline)
-            if control:
-                errors[key] = control
+        errors = _outcome_errors(meeting, status, note, stu_decision, extras)
         if errors:
             raise ValidationFailed(errors)
-        if not person.case_open and status != MeetingStatus.CANCELLED:
+        if not person_or_404(session, person_id).case_open and status != MeetingStatus.CANCELLED:
             raise Conflict("Sagen er lukket")
         if status == MeetingStatus.HELD:
-            if coordinator_staff_id is not None:
-                _appoint_coordinator(session, actor, person_id, coordinator_staff_id)
-            _require_coordinator(session, meeting)
-            if contact_person is not None:
-                appoint_contact_person_in(session, actor, person_id, contact_person)
-            if plan is not None:
-                save_plan_in(session, actor, person_id, plan, meeting_id=meeting_id)
-            meeting.stu_decision = stu
+            _held(session, actor, meeting, coordinator_staff_id, contact_person, plan)
+            meeting.stu_decision = _stu_text(stu_decision)
         if status == MeetingStatus.NO_SHOW:
-            holder = holder_of(session, person_id)
-            cal = work_calendar(session)
-            session.add(
-                Task(
-                    person_id=person_id,
-                    kind=TaskKind.OUTREACH,
-                    staff_id=holder.staff_id if holder and holder.staff_id else actor.id,
-                    meeting_id=meeting_id,
-                    due=cal.add_working_days(today(), ctx.settings.outreach_due_working_days),
-                    note="Udeblev fra mødet: opsøg den unge",
-                    created_by=actor.id,
-                )
-            )
+            _outreach_task(session, ctx, actor, meeting)
         stamp = now()
         meeting.status = status
         meeting.outcome_note = (note or "").strip() or None

@@ -144,6 +144,35 @@ def propose_for_case(
     return propose(ctx, actor, None, person_id=person_id, kind=kind, from_day=from_day, limit=limit)
 
 
+def _shortage(plan: Plan, cands: list[list[StaffPick]], rooms: list[Room]) -> str | None:
+    """Why no slot can exist at all (Danish): a center without an active counsellor, or no
+    room with a seat for each."""
+    for need, found in zip(plan.needs, cands, strict=True):
+        if not found:
+            center = CENTER_NAMES_DA.get(need.center, need.center)
+            return f"Der er ingen aktiv rådgiver i {center} at booke"
+    if not any(r.seats >= plan.seats for r in rooms):
+        return f"Intet lokale har plads til {plan.seats} personer"
+    return None
+
+
+def _as_slots(
+    found: list[slotmod.Found], cands: list[list[StaffPick]], rooms: list[Room]
+) -> tuple[Slot, ...]:
+    by_id = {s.id: s for group in cands for s in group}
+    room_names = {r.id: r.name for r in rooms}
+    return tuple(
+        Slot(
+            clock.local(f.start),
+            clock.local(f.end),
+            f.room_id,
+            room_names[f.room_id],
+            tuple(by_id[i] for i in f.staff_ids),
+        )
+        for f in found
+    )
+
+
 def propose(
     ctx: Ctx,
     actor: Actor,
@@ -166,7 +195,7 @@ def propose(
         cal = work_calendar(session)
         plan = _plan_for(session, ctx, actor, intake_id, person_id, kind)
         cands = [candidates(session, need, now) for need in plan.needs]
-        rooms = session.execute(select(Room)).scalars().all()
+        rooms = list(session.execute(select(Room)).scalars().all())
         empty = Proposal(
             plan.intake_id,
             plan.person_id,
@@ -178,12 +207,9 @@ def propose(
             None,
             None,
         )
-        for need, found in zip(plan.needs, cands, strict=True):
-            if not found:
-                center = CENTER_NAMES_DA.get(need.center, need.center)
-                return replace(empty, message=f"Der er ingen aktiv rådgiver i {center} at booke")
-        if not any(r.seats >= plan.seats for r in rooms):
-            return replace(empty, message=f"Intet lokale har plads til {plan.seats} personer")
+        shortage = _shortage(plan, cands, rooms)
+        if shortage is not None:
+            return replace(empty, message=shortage)
         staff_ids = [s.id for group in cands for s in group]
         busy = load_busy(
             session,
@@ -206,18 +232,7 @@ def propose(
         busy=busy,
         limit=limit,
     )
-    by_id = {s.id: s for group in cands for s in group}
-    room_names = {r.id: r.name for r in rooms}
-    slots = tuple(
-        Slot(
-            clock.local(f.start),
-            clock.local(f.end),
-            f.room_id,
-            room_names[f.room_id],
-            tuple(by_id[i] for i in f.staff_ids),
-        )
-        for f in found_slots
-    )
+    slots = _as_slots(found_slots, cands, rooms)
     lead = slots[0].staff[0] if slots else cands[0][0]
     message = booking_text.proposal_message(
         plan, slots[0].start.date() if slots else None, first, from_day, settings

@@ -18,7 +18,14 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func, select
 from sqlmodel import Session, col
 
-from ungehus_tui.data.models import Intake, Meeting, MeetingParticipant, Staff, YoungPerson
+from ungehus_tui.data.models import (
+    Intake,
+    Meeting,
+    MeetingParticipant,
+    Staff,
+    TriageDecision,
+    YoungPerson,
+)
 from ungehus_tui.domain import slots as slotmod
 from ungehus_tui.domain.calendar import WorkCalendar
 from ungehus_tui.domain.codes import AccessRole, MeetingKind, MeetingStatus
@@ -70,19 +77,16 @@ class Plan:
     is_first: bool = True
 
 
-def plan_in(
-    session: Session, settings: Settings, cal: WorkCalendar, intake_id: int, today: dt.date
-) -> Plan:
-    """Read the intake's current decision; raise ServiceError when it cannot be booked."""
-    intake = session.get(Intake, intake_id)
-    if intake is None:
-        raise NotFound("Henvendelsen findes ikke")
-    decision = current_decision(session, intake_id)
-    if not decision.eligible:
-        raise ServiceError(NOT_ELIGIBLE_DA)
-    person = session.get(YoungPerson, intake.person_id)
+def _bookable_person(session: Session, person_id: int) -> YoungPerson:
+    person = session.get(YoungPerson, person_id)
     if person is None or person.anonymised_at is not None:
         raise NotFound("Den unge findes ikke")
+    return person
+
+
+def _decision_needs(decision: TriageDecision) -> tuple[str, list[Need]]:
+    """The lead center and one seat per involved center, the lead first, each with the
+    contact role the decision asks for (the lead's own role overrides)."""
     centers = [c for c in decision.centers.split(",") if c]
     lead = decision.lead_center
     if not centers or lead is None or lead not in centers:
@@ -94,6 +98,21 @@ def plan_in(
         if center == lead and decision.contact_role:
             role = decision.contact_role
         needs.append(Need(center, role or None))
+    return lead, needs
+
+
+def plan_in(
+    session: Session, settings: Settings, cal: WorkCalendar, intake_id: int, today: dt.date
+) -> Plan:
+    """Read the intake's current decision; raise ServiceError when it cannot be booked."""
+    intake = session.get(Intake, intake_id)
+    if intake is None:
+        raise NotFound("Henvendelsen findes ikke")
+    decision = current_decision(session, intake_id)
+    if not decision.eligible:
+        raise ServiceError(NOT_ELIGIBLE_DA)
+    person = _bookable_person(session, intake.person_id)
+    lead, needs = _decision_needs(decision)
     under18 = age_on(person.birth_date, today) < 18
     team = bool(decision.team_meeting)
     # Young people with the duty of education (15-17) are contacted within N working days of
@@ -132,9 +151,7 @@ def case_plan_in(
 
     if kind not in CASE_KINDS:
         raise ServiceError(CASE_KIND_DA)
-    person = session.get(YoungPerson, person_id)
-    if person is None or person.anonymised_at is not None:
-        raise NotFound("Den unge findes ikke")
+    person = _bookable_person(session, person_id)
     if not person.case_open:
         raise ServiceError("Sagen er lukket: der kan ikke bookes møder")
     team = [

@@ -1,0 +1,179 @@
+"""The sign-in is the first screen of the one app (issues 15, 16): drawn before the store is
+open, every key typed at full speed lands in its field in order (even while the store is
+still opening: Enter waits for it), then the role's screen replaces it in the same app.
+
+`burst` queues keys the way a terminal delivers a fast typist (or keys typed while the app
+was starting): all at once, with no pause for the app to handle any of them in between.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from typing import Any
+
+from sqlmodel import select
+from textual import events
+from textual.keys import _character_to_key
+from textual.widgets import DataTable, Input, Static
+
+from tests.reception.conftest import cpr_aged, teen
+from ungehus_tui.app import UngehusApp
+from ungehus_tui.data.engine import read_session
+from ungehus_tui.data.models import AuditEvent
+from ungehus_tui.screens.desk import DeskScreen
+from ungehus_tui.screens.queue import QueueScreen
+from ungehus_tui.screens.sign_in import SignInScreen
+from ungehus_tui.services.access import auth
+from ungehus_tui.services.desk import walk_in as desk
+from ungehus_tui.startup import Started, StartRefused
+
+PW = "rigtig-kode-42"
+NAMED = {"tab": "\t", "enter": "\r", "ctrl+j": "\n"}
+
+
+def burst(app: UngehusApp, *keys: str) -> None:
+    """Queue every key at once (single characters, or tab/enter/ctrl+j)."""
+    for key in keys:
+        pieces: Iterable[str] = [key] if key in NAMED else key
+        for piece in pieces:
+            char = NAMED.get(piece, piece)
+            name = piece if piece in NAMED else _character_to_key(piece)
+            event = events.Key(name, char)
+            event.set_sender(app)
+            app.post_message(event)
+
+
+def typed(app: UngehusApp) -> dict[str, str]:
+    return {str(i.id): i.value for i in app.screen.query(Input).results(Input)}
+
+
+async def until(pilot: Any, condition: Any, tries: int = 200) -> None:
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("the app never got there")
+
+
+def slow_store(ctx: Any) -> tuple[threading.Event, Any]:
+    """An opener that waits for `go` (the store still opening while keys are typed)."""
+    go = threading.Event()
+
+    def opener() -> Started:
+        assert go.wait(30)
+        return Started(ctx, None)
+
+    return go, opener
+
+
+def sign_ins(ctx: Any) -> list[str]:
+    with read_session(ctx.engine) as session:
+        rows = session.exec(select(AuditEvent).where(AuditEvent.action == "SIGN_IN")).all()
+        return [str(r.staff_login) for r in rows]
+
+
+async def test_keys_typed_before_the_store_is_ready_land_in_order(ctx, admin, reception) -> None:  # type: ignore[no-untyped-def]
+    auth.set_password(ctx, admin, "rec.1", PW, must_change=False)
+    cpr = cpr_aged(19)
+    desk.register_walk_in(ctx, reception, teen(cpr, "Søren Hastig"), desk.Answers("job"))
+    go, opener = slow_store(ctx)
+    app = UngehusApp(settings=ctx.settings, opener=opener)
+    async with app.run_test(size=(120, 36)) as pilot:
+        # typed at once from launch: login, Tab, password, Enter, then a CPR for the desk
+        burst(app, "rec.1", "tab", PW, "enter", cpr)
+        await pilot.pause(0.3)
+        assert not app.store.ready and isinstance(app.screen, SignInScreen)
+        # nothing misplaced while the store opens: the login in the login, the password was
+        # taken by the Enter (waiting for the store), the CPR held for the next screen
+        assert typed(app)["login"] == "rec.1"
+        assert app.holding_keys and app.focused is None
+        assert "Logger ind" in str(app.screen.query_one("#message", Static).render())
+        go.set()
+        await until(pilot, lambda: isinstance(app.screen, DeskScreen))
+        await until(pilot, lambda: app.focused is not None and not app.holding_keys)
+        assert app.focused is app.screen.query_one("#search", Input)
+        assert typed(app)["search"] == cpr  # every key after the Enter, in order
+        assert app.actor.login == "rec.1" and sign_ins(ctx) == ["rec.1"]
+        results = app.screen.query_one("#results", DataTable)
+        await until(pilot, lambda: results.row_count == 1)
+        assert str(results.get_row_at(0)[0]) == "Søren Hastig"
+        # one app: the sign-in mode is gone, not left under the desk
+        assert "sign-in" not in app._modes and not app.query(SignInScreen)
+
+
+async def test_a_burst_with_the_store_open_and_pilot_presses(ctx, admin) -> None:  # type: ignore[no-untyped-def]
+    auth.set_password(ctx, admin, "cai.vejl.1", PW, must_change=False)
+    app = UngehusApp(ctx)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press(*"cai.vejl.1", "tab", *PW, "enter")  # Pilot's pace
+        await until(pilot, lambda: isinstance(app.screen, QueueScreen))  # a counsellor
+        assert app.current_mode == "queue" and app.actor.login == "cai.vejl.1"
+
+
+async def test_an_enter_typed_before_the_app_had_the_terminal(ctx, admin) -> None:  # type: ignore[no-untyped-def]
+    """Typed while the program was still starting, the terminal was in line mode and turned
+    the Enter into a line feed (ctrl+j): it signs in all the same."""
+    auth.set_password(ctx, admin, "rec.1", PW, must_change=False)
+    app = UngehusApp(ctx)
+    async with app.run_test(size=(120, 36)) as pilot:
+        burst(app, "rec.1", "tab", PW, "ctrl+j", "soren")
+        await until(pilot, lambda: isinstance(app.screen, DeskScreen) and not app.holding_keys)
+        assert typed(app)["search"] == "soren"
+
+
+async def test_a_refused_sign_in_gives_the_keys_back_to_the_password(ctx, admin) -> None:  # type: ignore[no-untyped-def]
+    auth.set_password(ctx, admin, "rec.1", PW, must_change=False)
+    app = UngehusApp(ctx, login="rec.1")  # --as without --demo: the login filled in
+    async with app.run_test(size=(120, 36)) as pilot:
+        burst(app, "forkert-kode-1", "enter", PW[:3])
+        await until(pilot, lambda: "Forkert" in str(app.screen.query_one("#message").render()))
+        await until(pilot, lambda: not app.holding_keys and typed(app)["password"] == PW[:3])
+        assert app.focused is app.screen.query_one("#password", Input)
+        assert typed(app)["login"] == "rec.1"
+        burst(app, PW[3:], "enter")  # the rest of the right password
+        await until(pilot, lambda: isinstance(app.screen, DeskScreen))
+
+
+async def test_before_the_sign_in_nothing_but_the_fields(ctx) -> None:  # type: ignore[no-untyped-def]
+    app = UngehusApp(ctx)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("f2", "f3", "ctrl+l", "ctrl+t", "ctrl+p", "f9")
+        await pilot.pause()
+        assert isinstance(app.screen, SignInScreen) and app.current_mode == "sign-in"
+        assert not app.locked and not app.privacy
+        for action in ("switch_mode", "command_palette", "lock", "change_password"):
+            assert app.check_action(action, ()) is False
+        await pilot.press("tab", "tab", "shift+tab")  # Tab goes round the two fields
+        assert app.focused is app.screen.query_one("#password", Input)
+
+
+async def test_the_idle_lock_after_signing_in_through_the_app(ctx, admin) -> None:  # type: ignore[no-untyped-def]
+    auth.set_password(ctx, admin, "rec.1", PW, must_change=False)
+    now = [1000.0]
+    app = UngehusApp(ctx, idle_clock=lambda: now[0])
+    async with app.run_test(size=(120, 36)) as pilot:
+        now[0] += 3600  # an hour on the sign-in: nothing to lock yet
+        app.check_idle_lock()
+        assert not app.locked
+        burst(app, "rec.1", "tab", PW, "enter", "abc")
+        await until(pilot, lambda: isinstance(app.screen, DeskScreen) and not app.holding_keys)
+        now[0] += ctx.settings.idle_lock_minutes * 60 + 1
+        app.check_idle_lock()
+        await pilot.pause()
+        assert app.locked and isinstance(app.screen, SignInScreen)
+        burst(app, PW, "enter", "d")  # unlocked: the key after the Enter goes to the search
+        await until(pilot, lambda: not app.locked and not app.holding_keys)
+        await until(pilot, lambda: typed(app).get("search") == "abcd")
+
+
+async def test_a_store_that_cannot_open_ends_the_app_with_one_line(ctx) -> None:  # type: ignore[no-untyped-def]
+    def opener() -> Started:
+        raise StartRefused("Not a demo database: it was not made by Ungehus", 1)
+
+    app = UngehusApp(settings=ctx.settings, opener=opener)
+    async with app.run_test(size=(120, 36)) as pilot:
+        burst(app, "rec.1", "tab", "x", "enter")
+        await until(pilot, lambda: not app.is_running)
+    assert app.refusal is not None and app.refusal.code == 1
+    assert app.return_code == 1
