@@ -3,7 +3,8 @@ docstring's source line happened to end."""
 
 from __future__ import annotations
 
-import click
+from typing import Any
+
 import pytest
 import typer
 from typer.testing import CliRunner
@@ -11,12 +12,12 @@ from typer.testing import CliRunner
 from ungehus_tui.cli import app
 
 
-def _commands() -> list[tuple[str, click.Command]]:
-    found: list[tuple[str, click.Command]] = []
+def _commands() -> list[tuple[str, Any]]:
+    found: list[tuple[str, Any]] = []
 
-    def walk(prefix: str, command: click.Command) -> None:
+    def walk(prefix: str, command: Any) -> None:  # Typer's own click: duck-typed
         found.append((prefix, command))
-        if isinstance(command, click.Group):
+        if isinstance(getattr(command, "commands", None), dict):
             for name, sub in command.commands.items():
                 walk(f"{prefix} {name}".strip(), sub)
 
