@@ -26,18 +26,21 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from ungehus_tui.app_lock import LOCK_BINDINGS, LockingApp
 from ungehus_tui.domain.text import visible
+from ungehus_tui.screens.danish import DanishApp
+from ungehus_tui.screens.key_order import KeyOrderApp
 from ungehus_tui.screens.sign_in import SignInScreen
+from ungehus_tui.screens.unsaved import GuardedApp
 from ungehus_tui.services.access.permissions import Action, allowed
 from ungehus_tui.services.context import Actor, Ctx, actor_by_login, set_process_source
 from ungehus_tui.startup import Started, StartRefused
@@ -112,13 +115,13 @@ def start_mode(actor: Actor) -> str:
     return "queue" if actor.role in ("COUNSELLOR", "LEADER") else "reception"
 
 
-class UngehusApp(LockingApp):
+class UngehusApp(DanishApp, GuardedApp, KeyOrderApp, LockingApp):
     TITLE = "Ungehus"
     SUB_TITLE = "Ungehuset · Slagelse Kommune"
     CSS_PATH = "app.tcss"
     MODES = {"reception": desk_screen, "queue": queue_screen}
     DEFAULT_MODE = "reception"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "f2",
             "app.switch_mode('reception')",
@@ -362,6 +365,7 @@ class UngehusApp(LockingApp):
     # --- command palette -------------------------------------------------------------
 
     def _desk_action(self, action: str) -> None:
+
         async def run() -> None:
             await self.switch_mode("reception")
             while len(self.screen_stack) > 1:
@@ -401,6 +405,21 @@ class UngehusApp(LockingApp):
             "Skift adgangskode", "Vælg en ny adgangskode (F9)", self.action_change_password
         )
         yield from super().get_system_commands(screen)
+
+    def search_desk(self, term: str) -> None:
+        """The desk with `term` in its search field (the palette's last line)."""
+
+        from ungehus_tui.screens.desk import DeskScreen
+
+        async def run() -> None:
+            await self.switch_mode("reception")
+            while len(self.screen_stack) > 1:
+                await self.pop_screen()
+            screen = self.screen
+            if isinstance(screen, DeskScreen):
+                screen.search_for(term)
+
+        self.call_later(run)
 
     def _cmd_search(self) -> None:
         self._desk_action("focus_search")

@@ -78,7 +78,7 @@ async def test_book_a_follow_up_meeting_from_the_case(ctx, actor_for, make_case)
         await settle(app, pilot)
         assert isinstance(app.screen, CaseScreen)
         side = str(app.screen.query_one("#case-side-text").render())
-        assert "Opfølgningsmøde" in side  # back on the case, the booked meeting shows
+        assert "Opfølgningssamtale" in side  # back on the case, the booked meeting shows
     with read_session(ctx.engine) as s:
         meeting = s.exec(select(Meeting).where(Meeting.person_id == case.person_id)).one()
     assert (meeting.kind, meeting.status, meeting.is_first) == ("FOLLOW_UP", "BOOKED", False)

@@ -95,7 +95,7 @@ async def test_task_done_from_the_queue(ctx, actor_for, scenario):
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await pilot.press("6")  # outreach
-        await pilot.press("d")
+        await pilot.press("d", "j")  # named and confirmed (issue 14)
         await settle(app, pilot)
         with read_session(ctx.engine) as s:
             outreach = s.exec(select(Task).where(Task.kind == "OUTREACH")).one()

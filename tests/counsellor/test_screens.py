@@ -107,7 +107,7 @@ async def test_walk_through_outcome_handover_accept(ctx, actor_for, scenario):
         assert holders(ctx, clara) == [sender.id]
         await pilot.press("enter")
         await settle(app2, pilot)
-        await pilot.press("a")
+        await pilot.press("a", "j")  # named and confirmed (issue 14)
         await settle(app2, pilot)
         assert holders(ctx, clara) == [receiver.id]
         assert "Demo Vejleder Foxtrot" in str(app2.screen.query_one("#case-head").render())

@@ -109,7 +109,7 @@ async def test_the_sign_in_has_no_screenshot_either(ctx, screenshots) -> None:  
     app = UngehusApp(ctx)  # not signed in: the sign-in
     async with app.run_test(size=(100, 30)) as pilot:
         titles = [c.title for c in app.get_system_commands(app.screen)]
-        assert "Quit" in titles and not [t for t in titles if "screenshot" in t.lower()]
+        assert "Afslut" in titles and not [t for t in titles if "screenshot" in t.lower()]
         await app.run_action("screenshot")
         await pilot.pause(0.3)
     assert screenshots == []

@@ -97,7 +97,7 @@ async def test_keys_typed_before_the_store_is_ready_land_in_order(ctx, admin, re
         assert app.actor.login == "rec.1" and sign_ins(ctx) == ["rec.1"]
         results = app.screen.query_one("#results", DataTable)
         await until(pilot, lambda: results.row_count == 1)
-        assert str(results.get_row_at(0)[1]) == "Søren Hastig"
+        assert str(results.get_row_at(0)[0]) == "Søren Hastig"
         # one app: the sign-in mode is gone, not left under the desk
         assert "sign-in" not in app._modes and not app.query(SignInScreen)
 

@@ -28,9 +28,10 @@ def __getattr__(name: str) -> Any:
 def _command_app(argv: list[str]) -> typer.Typer:
     """The triage-only app for `ungehus triage ...`, else the whole one."""
     if argv[:1] == ["triage"]:
+        from ungehus_tui.cli.help_text import unwrap_help
         from ungehus_tui.cli.triage import triage_app
 
-        return triage_app()
+        return unwrap_help(triage_app())
     from ungehus_tui.cli.commands import app
 
     return app

@@ -19,6 +19,7 @@ from ungehus_tui.cli import (
     staff,
     triage,
 )
+from ungehus_tui.cli.help_text import unwrap_help
 
 app = typer.Typer(
     name="ungehus",
@@ -43,3 +44,5 @@ for module in (
     serve,
 ):
     module.register(app)
+
+unwrap_help(app)

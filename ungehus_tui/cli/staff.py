@@ -36,6 +36,8 @@ def list_staff(
 
     from ungehus_tui.data.engine import read_session
     from ungehus_tui.data.models import Staff
+    from ungehus_tui.domain.codes import AccessRole, ContactRole
+    from ungehus_tui.domain.labels import label_da
     from ungehus_tui.store import open_store
 
     with clean_errors():
@@ -61,8 +63,8 @@ def list_staff(
         table.add_row(
             shown(d["login"]),
             shown(d["name"]),
-            shown(d["role"]),
-            shown(d["contact_role"]),
+            label_da(AccessRole, str(d["role"])),
+            label_da(ContactRole, str(d["contact_role"])) if d["contact_role"] else "",
             shown(d["center"]),
             "ja" if d["active"] else "nej",
         )

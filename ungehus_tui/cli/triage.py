@@ -29,7 +29,8 @@ from rich.text import Text
 
 from ungehus_tui.domain import clock
 from ungehus_tui.domain import cpr as cprmod
-from ungehus_tui.domain.codes import CENTER_NAMES_DA, ROLE_NAMES_DA, Situation
+from ungehus_tui.domain.codes import Situation
+from ungehus_tui.domain.labels import CENTER_NAMES_DA, ROLE_NAMES_DA
 from ungehus_tui.domain.triage import (
     RULE_SEED,
     RULE_TEXT_DA,

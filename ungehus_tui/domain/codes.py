@@ -117,28 +117,3 @@ class InterventionArea(StrEnum):
     EDUCATION = "EDUCATION"
     JOB = "JOB"
     OTHER = "OTHER"  # beyond education/job: needs consent (org. b)
-
-
-AREA_NAMES_DA: dict[str, str] = {
-    "EDUCATION": "uddannelse",
-    "JOB": "job",
-    "OTHER": "andet",
-}
-
-CENTER_NAMES_DA: dict[str, str] = {
-    "CBU": "Center for Børn og Unge",
-    "CAI": "Center for Arbejdsmarked og Integration",
-    "CHP": "Center for Handicap og Psykiatri",
-    "CKFB": "Center for Kultur, Fritid og Borgerservice",
-}
-
-ROLE_NAMES_DA: dict[str, str] = {
-    "UDDANNELSESVEJLEDER": "Uddannelsesvejleder",
-    "BOERNE_FAMILIERAADGIVER": "Børne- og familierådgiver",
-    "HANDICAP_PSYKIATRIRAADGIVER": "Handicap- og psykiatrirådgiver",
-    "BESKAEFTIGELSESRAADGIVER": "Beskæftigelsesrådgiver",
-    "BORGERSERVICE_RAADGIVER": "Borgerservicerådgiver",
-    "KOORDINERENDE_SAGSBEHANDLER": "Koordinerende sagsbehandler",
-    "KONTAKTPERSON": "Kontaktperson",
-    "MOEDELEDER": "Mødeleder",
-}

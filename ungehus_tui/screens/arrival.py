@@ -1,4 +1,8 @@
-"""A dialog to record a desk arrival (henvendelse): why, and an optional note."""
+"""A dialog to record a desk arrival (henvendelse): why, and an optional note.
+
+The reasons are one list with one highlighted line: the highlighted reason is the one Enter
+records, from the list or from the note (where the focus starts, so Enter saves at once);
+↑/↓ move the highlight from either."""
 
 from __future__ import annotations
 
@@ -8,7 +12,8 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
 
 from ungehus_tui.domain.codes import ArrivalReason
 from ungehus_tui.screens.base import Dialog
@@ -28,7 +33,13 @@ class ArrivalDialog(Dialog[ArrivalRequest]):
     BINDINGS = [
         Binding("escape", "cancel", "Fortryd", id="arrival.cancel", tooltip="Luk uden at gemme"),
         Binding("ctrl+s", "save", "Gem", id="arrival.save", tooltip="Registrér henvendelsen"),
+        Binding("up", "reason(-1)", "Forrige årsag", id="arrival.up", tooltip="Forrige årsag"),
+        Binding("down", "reason(1)", "Næste årsag", id="arrival.down", tooltip="Næste årsag"),
     ]
+    DEFAULT_CSS = """
+    ArrivalDialog #reason { height: auto; max-height: 5; margin-bottom: 1; }
+    ArrivalDialog #reason:focus { border: tall $accent; }
+    """
 
     def __init__(self, who: str, reasons: tuple[str, ...], default: str) -> None:
         super().__init__()
@@ -39,22 +50,30 @@ class ArrivalDialog(Dialog[ArrivalRequest]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static(plain(f"Henvendelse: {self.who}"), classes="dialog-title")
-            with RadioSet(id="reason"):
-                for reason in self.reasons:
-                    yield RadioButton(
-                        REASON_NAMES_DA[reason], value=reason == self.default, name=reason
-                    )
+            yield Label("Årsag (den markerede gemmes)")
+            yield OptionList(
+                *(Option(REASON_NAMES_DA[reason], id=reason) for reason in self.reasons),
+                id="reason",
+            )
             yield Label("Note (valgfri)")
             yield Input(id="note", placeholder="Fx hvad spørgsmålet handler om")
-            yield Static("Enter eller Ctrl+S gemmer · Esc fortryder", classes="hint")
+            yield Static("Enter eller Ctrl+S gemmer · ↑↓ årsag · Esc fortryder", classes="hint")
 
     def on_mount(self) -> None:
-        self.query_one("#note", Input).focus()
+        reasons = self.query_one("#reason", OptionList)
+        reasons.highlighted = self.reasons.index(self.default)
+        self.set_focus(self.query_one("#note", Input))
+
+    def action_reason(self, step: int) -> None:
+        reasons = self.query_one("#reason", OptionList)
+        at = reasons.highlighted or 0
+        reasons.highlighted = max(0, min(len(self.reasons) - 1, at + step))
 
     def _reason(self) -> str:
-        pressed = self.query_one(RadioSet).pressed_button
-        return pressed.name if pressed and pressed.name else self.default
+        at = self.query_one("#reason", OptionList).highlighted
+        return self.reasons[at] if at is not None else self.default
 
+    @on(OptionList.OptionSelected, "#reason")
     @on(Input.Submitted, "#note")
     def action_save(self) -> None:
         note = self.query_one("#note", Input).value.strip() or None

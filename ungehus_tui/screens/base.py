@@ -26,9 +26,13 @@ from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button
+from textual.widget import Widget
+from textual.widgets import Button, Input, Label, Select
 from textual.worker import Worker, WorkerState
 
+from ungehus_tui.domain.text import visible
+from ungehus_tui.screens.key_order import KeyReady
+from ungehus_tui.screens.unsaved import UnsavedGuard
 from ungehus_tui.services.access.permissions import Action, allowed
 from ungehus_tui.services.context import Actor, Ctx
 from ungehus_tui.services.errors import ServiceError
@@ -59,6 +63,31 @@ def back_with_refusal(screen: Screen[Any], message: str) -> None:
     the refusal said (instead of a screen left on "Henter ...")."""
     leave(screen)
     screen.app.notify(message, title="Kan ikke vises", severity="warning", timeout=6)
+
+
+def label_fields(screen: Screen[Any]) -> None:
+    """A visible label over every field that only had a placeholder (an Input's hint, a
+    Select's prompt): the placeholder goes when something is typed or chosen, the label
+    stays, so a filled form still says what each field is."""
+    for field in list(screen.query("Input, Select")):
+        if isinstance(field, Input):
+            text = str(field.placeholder)
+        elif isinstance(field, Select) and field.prompt != "Select":
+            text = str(field.prompt)
+        else:
+            continue
+        parent = field.parent
+        if not text or not isinstance(parent, Widget):
+            continue
+        siblings = list(parent.children)
+        at = siblings.index(field)
+        if at > 0 and isinstance(siblings[at - 1], Label):
+            continue  # labelled already
+        parent.mount(Label(visible(text), classes="field-label"), before=field)
+        if isinstance(field, Input):
+            field.placeholder = ""  # the label says it now
+        else:
+            field.prompt = "Vælg …"
 
 
 class WorkerErrors:
@@ -109,7 +138,7 @@ class HouseContext:
         return cast(HouseApp, self.app).actor
 
 
-class UngehusScreen(EventErrors, WorkerErrors, HouseContext, Screen[None]):
+class UngehusScreen(UnsavedGuard, KeyReady, EventErrors, WorkerErrors, HouseContext, Screen[None]):
     """A full screen. Keys by role: `NEEDS` maps a screen action to the permission it needs;
     an action the signed-in role may not use is left out of the footer and does nothing. The
     service would refuse it anyway; this keeps a counsellor at the desk from reception-only
@@ -126,11 +155,14 @@ class UngehusScreen(EventErrors, WorkerErrors, HouseContext, Screen[None]):
         return needed is None or self.may(needed)
 
 
-class Dialog(EventErrors, WorkerErrors, HouseContext, ModalScreen[T]):
-    """A dialog: dismisses with its value (`T`), or None when cancelled."""
+class Dialog(UnsavedGuard, KeyReady, EventErrors, WorkerErrors, HouseContext, ModalScreen[T]):
+    """A dialog: dismisses with its value (`T`), or None when cancelled (Esc asks
+    "Kassér ændringer?" first when something typed is not saved)."""
+
+    FORM_NAME_DA: ClassVar[str | None] = "dialogen"
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.leave_unless_unsaved(lambda: self.dismiss(None))
 
 
 @dataclass(frozen=True)
@@ -164,6 +196,9 @@ class FormDialog(Dialog[Saved[V]], Generic[V]):
     def __init__(self) -> None:
         super().__init__(classes="dialog")
         self.save: Any = None  # Callable[[V], object] | None; set by the caller
+
+    def on_mount(self) -> None:
+        label_fields(self)
 
     def submit(self, value: V) -> None:
         """The dialog's OK: save (when a save function is set) or just return the value."""

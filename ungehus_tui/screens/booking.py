@@ -20,6 +20,8 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
 
 from ungehus_tui.domain import clock
+from ungehus_tui.domain.codes import MeetingKind
+from ungehus_tui.domain.labels import labels_of
 from ungehus_tui.screens.base import UngehusScreen
 from ungehus_tui.screens.date_jump import DateDialog
 from ungehus_tui.services.desk import booking
@@ -28,11 +30,7 @@ from ungehus_tui.services.errors import Conflict
 from ungehus_tui.widgets.safe import cell, marked, plain
 
 WEEKDAYS_DA = ("man", "tir", "ons", "tor", "fre", "lør", "søn")
-KIND_DA = {
-    "TEAM_MEETING": "Teammøde",
-    "FIRST_CONVERSATION": "Første samtale",
-    "FOLLOW_UP": "Opfølgningssamtale",
-}
+KIND_DA = labels_of(MeetingKind)
 # A later meeting of the case, as the case screen offers it (kind -> title).
 CASE_KINDS_DA = {"FOLLOW_UP": "opfølgningssamtale", "TEAM_MEETING": "opfølgende teammøde"}
 

@@ -6,10 +6,12 @@ anchoring judgement, an agreement after 25). Loading and refreshing: `case_base.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual.binding import Binding
 
+from ungehus_tui.domain.codes import TaskKind
 from ungehus_tui.screens.base import Saved, leave
 from ungehus_tui.screens.case_base import CaseBase
 from ungehus_tui.screens.consent_dialog import GiveConsent, WithdrawConsent
@@ -138,18 +140,44 @@ class CaseScreen(CaseBase):
             return None
         return self.view.pending_offer.id
 
+    def _who(self) -> str:
+        return self.view.name if self.view else "den unge"
+
+    def _confirm(self, title: str, text: str, yes: str, then: Callable[[], object]) -> None:
+        """A one-key change to the case: named and confirmed first (J or Enter)."""
+        from ungehus_tui.screens.confirm_dialog import ConfirmDialog
+
+        def answered(ok: bool | None) -> None:
+            if ok:
+                then()
+
+        self.app.push_screen(ConfirmDialog(title, text, yes=yes, no="Fortryd"), answered)
+
     def action_accept(self) -> None:
         if (hid := self._offer_id()) is not None:
-            self.run_service(
-                lambda: handovers.accept_handover(self.ctx, self.actor, hid),
-                "Du har overtaget den unge",
+            offer = (
+                self.view.pending_offer.label_da if self.view and self.view.pending_offer else ""
+            )
+            self._confirm(
+                f"Overtag {self._who()}?",
+                f"Du bliver den, der holder {self._who()} ({offer}).",
+                "Overtag",
+                lambda: self.run_service(
+                    lambda: handovers.accept_handover(self.ctx, self.actor, hid),
+                    f"Du har overtaget {self._who()}",
+                ),
             )
 
     def action_withdraw(self) -> None:
         if (hid := self._offer_id()) is not None:
-            self.run_service(
-                lambda: handovers.withdraw_handover(self.ctx, self.actor, hid),
-                "Tilbuddet er trukket tilbage",
+            self._confirm(
+                f"Træk tilbuddet om {self._who()} tilbage?",
+                f"Overdragelsen af {self._who()} trækkes tilbage; du holder fortsat den unge.",
+                "Træk tilbage",
+                lambda: self.run_service(
+                    lambda: handovers.withdraw_handover(self.ctx, self.actor, hid),
+                    "Tilbuddet er trukket tilbage",
+                ),
             )
 
     def action_reject(self) -> None:
@@ -157,7 +185,7 @@ class CaseScreen(CaseBase):
 
         if (hid := self._offer_id()) is not None:
             self._edit(
-                ReasonDialog("Afvis overdragelse", "Begrundelse (kræves)"),
+                ReasonDialog(f"Afvis overdragelsen af {self._who()}", "Begrundelse (kræves)"),
                 lambda reason: handovers.reject_handover(self.ctx, self.actor, hid, reason),
                 "Overdragelsen er afvist",
             )
@@ -179,7 +207,7 @@ class CaseScreen(CaseBase):
 
         if self.view is not None:
             self._edit(
-                ConsentDialog(self.view.consents),
+                ConsentDialog(self.view.consents, who=self.view.name),
                 self._save_consent,
                 lambda value: (
                     "Samtykket er trukket tilbage"
@@ -201,7 +229,7 @@ class CaseScreen(CaseBase):
             return
         task = self.view.open_tasks[0]
         tid = task.id
-        if task.label_da.startswith("activity_offer"):  # the offer says which activity
+        if task.kind == TaskKind.ACTIVITY_OFFER:  # the offer says which activity
             from ungehus_tui.screens.reason_dialog import ReasonDialog
 
             self._edit(
@@ -210,8 +238,13 @@ class CaseScreen(CaseBase):
                 "Tilbuddet er registreret",
             )
             return
-        self.run_service(
-            lambda: outcomes.complete_task(self.ctx, self.actor, tid), "Opgaven er udført"
+        self._confirm(
+            f"Opgave udført for {self._who()}?",
+            task.label_da,
+            "Udført",
+            lambda: self.run_service(
+                lambda: outcomes.complete_task(self.ctx, self.actor, tid), "Opgaven er udført"
+            ),
         )
 
     # --- after the first meeting (issue 13) ----------------------------------------------

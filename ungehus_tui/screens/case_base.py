@@ -29,6 +29,7 @@ V = TypeVar("V")
 
 class CaseBase(UngehusScreen):
     CSS_PATH = "case.tcss"
+    READY_WHEN_SHOWN = False  # keys wait until the case is shown (O, P, H need it)
     REFRESH_SECONDS: ClassVar[float] = 5.0  # others' changes show within this (issue 13)
 
     @dataclass
@@ -95,6 +96,7 @@ class CaseBase(UngehusScreen):
 
     @on(Refused)
     def _refused(self, message: Refused) -> None:
+        self.keys_ready_now()
         if message.reloading:  # a change ended the access (a rejected offer): back
             leave(self)
         else:
@@ -103,6 +105,7 @@ class CaseBase(UngehusScreen):
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
         self._show(message.view, message.staff)
+        self.keys_ready_now()
 
     def _show(self, view: CaseView, staff: list[StaffChoice]) -> None:
         self.view, self.staff = view, staff

@@ -10,10 +10,10 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Label, Select
 
-from ungehus_tui.domain.codes import CENTER_NAMES_DA
+from ungehus_tui.domain.labels import CENTER_NAMES_DA
 from ungehus_tui.screens.base import FormDialog
 from ungehus_tui.services.casework.cases import OpenItem
-from ungehus_tui.widgets.safe import cell
+from ungehus_tui.widgets.safe import cell, plain
 
 
 @dataclass(frozen=True)
@@ -28,13 +28,17 @@ class WithdrawConsent:
 
 
 class ConsentDialog(FormDialog[GiveConsent | WithdrawConsent]):
-    def __init__(self, active: list[OpenItem]) -> None:
+    def __init__(self, active: list[OpenItem], *, who: str = "den unge") -> None:
         super().__init__()
         self.active = active
+        self.who = who
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            yield Label("Samtykke (specifikt: ét center, ét formål)", classes="title")
+            yield Label(
+                plain(f"Samtykke for {self.who} (specifikt: ét center, ét formål)"),
+                classes="title",
+            )
             yield Select(
                 [(f"{k} · {v}", k) for k, v in CENTER_NAMES_DA.items()],
                 prompt="Center",
@@ -64,8 +68,25 @@ class ConsentDialog(FormDialog[GiveConsent | WithdrawConsent]):
 
     @on(Button.Pressed, "#do-withdraw")
     def _withdraw(self) -> None:
+        from ungehus_tui.screens.confirm_dialog import ConfirmDialog
+
         chosen = self.query_one("#withdraw", Select).value
         if isinstance(chosen, int):
-            self.submit(WithdrawConsent(chosen))
+            label = next((c.label_da for c in self.active if c.id == chosen), "")
+            consent_id = chosen
+
+            def answered(ok: bool | None) -> None:
+                if ok:
+                    self.submit(WithdrawConsent(consent_id))
+
+            self.app.push_screen(
+                ConfirmDialog(
+                    f"Træk samtykket tilbage for {self.who}?",
+                    f"{label}. Indsatser, der hviler på samtykket, skal derefter rettes i planen.",
+                    yes="Træk tilbage",
+                    no="Fortryd",
+                ),
+                answered,
+            )
         else:
             self.notify("Vælg det samtykke der trækkes tilbage", severity="warning")

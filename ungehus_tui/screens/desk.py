@@ -27,6 +27,7 @@ from ungehus_tui.domain import clock
 from ungehus_tui.domain import cpr as cprmod
 from ungehus_tui.domain.audience import age_refusal
 from ungehus_tui.screens.base import UngehusScreen
+from ungehus_tui.screens.keys import hold_keys, release_keys
 from ungehus_tui.services.access.permissions import Action
 from ungehus_tui.widgets.cpr_guard import guard_cpr
 from ungehus_tui.widgets.safe import cell
@@ -72,6 +73,8 @@ def cpr_line(term: str) -> tuple[str, str | None]:
 
 class DeskScreen(UngehusScreen):
     CSS_PATH = "desk.tcss"
+    # under 110 columns the waiting list goes under the search, which keeps the full width
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS = [
         Binding("down", "cursor(1)", "Ned", show=False, id="desk.down", tooltip="Næste resultat"),
         Binding("up", "cursor(-1)", "Op", show=False, id="desk.up", tooltip="Forrige resultat"),
@@ -177,10 +180,10 @@ class DeskScreen(UngehusScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#results", DataTable)
-        table.add_column("CPR", key="cpr", width=12)
-        table.add_column("Navn", key="name", width=30)
+        table.add_column("Navn", key="name", width=30)  # name and birth date first
         table.add_column("Født", key="born", width=10)
         table.add_column("Alder", key="age", width=6)
+        table.add_column("CPR", key="cpr", width=12)
         self.query_one("#refusal", Static).display = False
         self.set_focus(self.query_one("#search", Input))  # now: keys held until here go there
         self.set_interval(SEARCH_CHECK_SECONDS, self.check_search_settled, name="search-settle")
@@ -269,10 +272,10 @@ class DeskScreen(UngehusScreen):
         table.clear()
         for hit in hits:
             table.add_row(
-                hit.cpr_masked,
                 cell(hit.name),
                 f"{hit.birth_date:%d-%m-%Y}",
                 str(hit.age),
+                hit.cpr_masked,
                 key=str(hit.id),
             )
 
@@ -284,6 +287,13 @@ class DeskScreen(UngehusScreen):
     def action_focus_search(self) -> None:
         self.query_one("#search", Input).focus()
 
+    def search_for(self, term: str) -> None:
+        """Put `term` in the search field and search (the palette's "Søg efter en ung")."""
+        search = self.query_one("#search", Input)
+        search.value = term
+        search.cursor_position = len(term)
+        search.focus()
+
     def action_clear(self) -> None:
         search = self.query_one("#search", Input)
         search.value = ""
@@ -291,8 +301,15 @@ class DeskScreen(UngehusScreen):
 
     @on(Input.Submitted, "#search")
     def _submitted(self, event: Input.Submitted) -> None:
+        self._hold_keys()  # what is typed next belongs to the screen that opens
         self.log_search(event.value)
         self.open_or_register(event.value)
+
+    def _hold_keys(self) -> None:
+        hold_keys(self.app)
+
+    def _release_keys(self) -> None:
+        release_keys(self.app)
 
     @on(DataTable.RowSelected, "#results")
     def _row_selected(self, event: DataTable.RowSelected) -> None:
@@ -304,6 +321,13 @@ class DeskScreen(UngehusScreen):
     def open_or_register(self, term: str) -> None:
         """Enter in the search field: open the highlighted young person, the one with a
         typed CPR, or go to registration for a CPR that is not registered."""
+        try:
+            self._open_or_register(term)
+        except Exception:
+            self.app.call_from_thread(self._release_keys)  # the error is shown; keys go on
+            raise
+
+    def _open_or_register(self, term: str) -> None:
         from ungehus_tui.services.desk import walk_in as desk
 
         typed = typed_cpr(term)
@@ -319,13 +343,21 @@ class DeskScreen(UngehusScreen):
     @on(OpenPerson)
     def _open_person(self, message: OpenPerson) -> None:
         self.open_person(message.person_id)
+        self._release_keys()  # they wait for the new screen to be ready
 
     @on(RegisterCpr)
     def _register_typed(self, message: RegisterCpr) -> None:
         self._register_cpr(message.typed)
+        self._release_keys()
 
     @on(OpenHighlighted)
     def _open_highlighted(self) -> None:
+        try:
+            self._open_highlighted_row()
+        finally:
+            self._release_keys()
+
+    def _open_highlighted_row(self) -> None:
         table = self.query_one("#results", DataTable)
         if not table.row_count:
             if self._term.strip():
@@ -336,6 +368,9 @@ class DeskScreen(UngehusScreen):
             self.open_person(int(key))
 
     def _register_cpr(self, typed: cprmod.Cpr) -> None:
+        if not self.may(Action.REGISTER):  # a leader: no registration form at all
+            self.notify("Ingen ung med det CPR-nummer", title="Ikke fundet", timeout=5)
+            return
         refusal = age_refusal(cprmod.age_on(typed.birth_date, clock.today()))
         if refusal:
             self.notify(refusal, title="Ikke Ungehusets målgruppe", severity="warning")
@@ -355,6 +390,8 @@ class DeskScreen(UngehusScreen):
     def new_registration(self, *, cpr: str | None = None, name: str | None = None) -> None:
         from ungehus_tui.screens.registration import RegistrationScreen
 
+        if not self.may(Action.REGISTER):
+            return
         self.app.push_screen(RegistrationScreen(cpr=cpr, name=name))
 
     def open_person(self, person_id: int) -> None:
@@ -414,11 +451,28 @@ class DeskScreen(UngehusScreen):
         self.action_refresh_waiting()
 
     def action_serve(self) -> None:
-        arrival_id = self.query_one(WaitingPanel).selected_arrival()
+        from ungehus_tui.screens.confirm_dialog import ConfirmDialog
+
+        panel = self.query_one(WaitingPanel)
+        arrival_id = panel.selected_arrival()
         if arrival_id is None:
             self.notify("Ingen på ventelisten", timeout=3)
             return
-        self.serve(arrival_id)
+        who, reason = panel.selected_label()
+
+        def answered(ok: bool | None) -> None:
+            if ok:
+                self.serve(arrival_id)
+
+        self.app.push_screen(
+            ConfirmDialog(
+                f"Ekspedér {who}?",
+                f"{who} ({reason}) fjernes fra ventelisten.",
+                yes="Ekspedér",
+                no="Fortryd",
+            ),
+            answered,
+        )
 
     @work(thread=True, group="arrival", exit_on_error=False)
     def serve(self, arrival_id: int) -> None:

@@ -13,7 +13,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Label, Select, SelectionList, Static
 
-from ungehus_tui.domain.codes import CENTER_NAMES_DA, ROLE_NAMES_DA
+from ungehus_tui.domain.labels import CENTER_NAMES_DA, ROLE_NAMES_DA, UNKNOWN_DA
 from ungehus_tui.domain.triage import CENTER_ROLES
 from ungehus_tui.screens.base import Dialog
 from ungehus_tui.services.desk import intake, triage_view
@@ -64,7 +64,7 @@ class OverrideDialog(Dialog[bool]):
         current = {(c.center, c.role) for c in self.detail.contacts}
         options = [
             (
-                f"{center} · {ROLE_NAMES_DA.get(role, role)}",
+                f"{center} · {ROLE_NAMES_DA.get(role, UNKNOWN_DA)}",
                 f"{center}:{role}",
                 (center, role) in current,
             )

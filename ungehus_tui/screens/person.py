@@ -13,6 +13,8 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
 
+from ungehus_tui.domain.codes import MeetingKind
+from ungehus_tui.domain.labels import labels_of
 from ungehus_tui.screens.arrival import ArrivalDialog, ArrivalRequest
 from ungehus_tui.screens.base import UngehusScreen, back_with_refusal
 from ungehus_tui.services.access.permissions import Action
@@ -21,11 +23,7 @@ from ungehus_tui.services.desk import walk_in as desk
 from ungehus_tui.services.errors import PermissionDenied
 from ungehus_tui.widgets.safe import cell, marked, plain
 
-KIND_DA = {
-    "TEAM_MEETING": "Teammøde",
-    "FIRST_CONVERSATION": "Første samtale",
-    "FOLLOW_UP": "Opfølgning",
-}
+KIND_DA = labels_of(MeetingKind)
 
 
 def decision_line(info: desk.DecisionInfo | None) -> str:
@@ -41,6 +39,7 @@ def decision_line(info: desk.DecisionInfo | None) -> str:
 
 class PersonScreen(UngehusScreen):
     CSS_PATH = "person.tcss"
+    READY_WHEN_SHOWN = False  # keys wait until the young person is shown (A needs the card)
     BINDINGS = [
         Binding("escape", "back", "Tilbage", id="person.back", tooltip="Tilbage til søgningen"),
         Binding(
@@ -134,11 +133,13 @@ class PersonScreen(UngehusScreen):
 
     @on(Refused)
     def _refused(self, message: Refused) -> None:
+        self.keys_ready_now()
         back_with_refusal(self, message.text)
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
         self._show(message.card)
+        self.keys_ready_now()
 
     def _show(self, card: desk.PersonCard) -> None:
         self.card = card

@@ -19,7 +19,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, Label, Select
 from textual.worker import Worker, WorkerState
 
-from ungehus_tui.domain.codes import AREA_NAMES_DA, CENTER_NAMES_DA
+from ungehus_tui.domain.labels import AREA_NAMES_DA, CENTER_NAMES_DA
 from ungehus_tui.domain.text import visible
 from ungehus_tui.screens.base import FormDialog
 from ungehus_tui.services.casework.plans import (

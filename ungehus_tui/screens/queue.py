@@ -222,9 +222,11 @@ class QueueScreen(UngehusScreen):
             return
         task_id = item.task_id
         if item.kind != QueueKind.ACTIVITY_OFFER:
-            self.complete(task_id, None)
+            self._confirm_done(item, task_id)
             return
-        dialog = ReasonDialog("Tilbud om aktivitet", "Hvilken aktivitet er den unge tilbudt?")
+        dialog = ReasonDialog(
+            f"Tilbud om aktivitet til {item.person_name}", "Hvilken aktivitet er den unge tilbudt?"
+        )
         dialog.save = lambda note: outcomes.complete_task(self.ctx, self.actor, task_id, note)
 
         def closed(outcome: Saved[str] | None) -> None:
@@ -232,6 +234,25 @@ class QueueScreen(UngehusScreen):
                 self.post_message(self.TaskDone("Tilbuddet er registreret"))
 
         self.app.push_screen(dialog, closed)
+
+    def _confirm_done(self, item: QueueItem, task_id: int) -> None:
+        """D changes the young person's case: named and confirmed first (J or Enter)."""
+        from ungehus_tui.screens.confirm_dialog import ConfirmDialog
+
+        def answered(ok: bool | None) -> None:
+            if ok:
+                self.complete(task_id, None)
+
+        kind = kind_names(self.actor)[item.kind]
+        self.app.push_screen(
+            ConfirmDialog(
+                f"Opgave udført for {item.person_name}?",
+                f"{kind}: {item.detail_da}",
+                yes="Udført",
+                no="Fortryd",
+            ),
+            answered,
+        )
 
     @work(thread=True, group="queue-write", exit_on_error=False)
     def complete(self, task_id: int, note: str | None) -> None:

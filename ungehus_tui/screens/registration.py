@@ -18,8 +18,9 @@ from textual.widgets import Footer, Header, Input, Label, SelectionList, Static
 
 from ungehus_tui.domain import clock
 from ungehus_tui.domain import cpr as cprmod
-from ungehus_tui.domain.codes import CENTER_NAMES_DA
+from ungehus_tui.domain.labels import CENTER_NAMES_DA
 from ungehus_tui.domain.triage import Decision, TriageInputError, decide
+from ungehus_tui.domain.triage_text import WARNING_TEXT_DA
 from ungehus_tui.screens.base import UngehusScreen
 from ungehus_tui.screens.duplicate import DuplicateDialog, OpenExisting, Proceed, Typed
 from ungehus_tui.services.desk import people
@@ -67,6 +68,8 @@ def _option_values(selection: SelectionList[str]) -> list[str]:
 
 class RegistrationScreen(UngehusScreen):
     CSS_PATH = "registration.tcss"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    FORM_NAME_DA = "registreringen"
     BINDINGS = [
         Binding(
             "ctrl+s",
@@ -210,6 +213,8 @@ class RegistrationScreen(UngehusScreen):
             age = cprmod.age_on(parsed.birth_date, clock.today())
             under_18 = age < 18
             line = cprmod.birth_line(parsed, clock.today())
+            if not parsed.mod11_ok:  # said in full: it is not an error
+                line += "\n" + WARNING_TEXT_DA["CPR_MOD11"]
             error = people.age_refusal(age) or ""
         elif len(cprmod.compact(value)) >= 10:
             error = "CPR-nummeret er ikke gyldigt"
@@ -406,4 +411,4 @@ class RegistrationScreen(UngehusScreen):
         self.app.switch_screen(BookingScreen(walk.intake_id, walk.person_id, name, masked))
 
     def action_cancel(self) -> None:
-        self.app.pop_screen()
+        self.leave_unless_unsaved(self.app.pop_screen)

@@ -14,13 +14,14 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
 
-from ungehus_tui.domain.codes import CENTER_NAMES_DA, ROLE_NAMES_DA
+from ungehus_tui.domain.labels import CENTER_NAMES_DA, ROLE_NAMES_DA, UNKNOWN_DA
 from ungehus_tui.domain.text import visible
 from ungehus_tui.domain.triage import RULE_SEED, RULE_TEXT_DA
 from ungehus_tui.domain.triage_text import (
     EDUCATION_DUTY_DA,
     FIRST_CONVERSATION_DA,
     TEAM_MEETING_DA,
+    WARNING_TEXT_DA,
 )
 from ungehus_tui.screens.base import UngehusScreen
 from ungehus_tui.screens.override import OverrideDialog
@@ -67,6 +68,7 @@ class TriageScreen(UngehusScreen):
         with VerticalScroll(id="triage"):
             yield Static("Henter visitation ...", id="triage-title")
             yield Static("", id="triage-facts")
+            yield Static("", id="triage-warnings")
             yield Static("Involverede centre og roller", classes="section-title")
             yield DataTable(id="contacts", cursor_type="none", show_cursor=False)
             yield Static("", id="triage-kind")
@@ -107,13 +109,16 @@ class TriageScreen(UngehusScreen):
             )
         )
         self.query_one("#triage-facts", Static).update(Text(visible(facts_text(d.answers))))
+        warnings = self.query_one("#triage-warnings", Static)
+        warnings.update(Text("\n".join(WARNING_TEXT_DA.get(w, w) for w in d.warnings), "bold"))
+        warnings.display = bool(d.warnings)
         contacts = self.query_one("#contacts", DataTable)
         contacts.clear()
         for c in d.contacts:
             lead = " (ledende)" if c.center == d.lead_center else ""
             contacts.add_row(
                 cell(f"{CENTER_NAMES_DA.get(c.center, c.center)}{lead}"),
-                cell(ROLE_NAMES_DA.get(c.role, c.role)),
+                cell(ROLE_NAMES_DA.get(c.role, UNKNOWN_DA)),
                 cell(c.rule),
             )
         if not d.contacts:

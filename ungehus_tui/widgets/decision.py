@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from ungehus_tui.domain.codes import CENTER_NAMES_DA, ROLE_NAMES_DA
+from ungehus_tui.domain.labels import CENTER_NAMES_DA, ROLE_NAMES_DA, UNKNOWN_DA
 from ungehus_tui.domain.triage import Decision
 
 
@@ -23,7 +23,7 @@ def preview_text(decision: Decision | None, problem: str | None = None) -> Text:
     for c in decision.contacts:
         lead = " (ledende)" if c.center == decision.lead_center else ""
         out.append(f"• {c.center}{lead}: ", style="bold")
-        out.append(f"{ROLE_NAMES_DA.get(c.role, c.role)} · {c.rule}\n")
+        out.append(f"{ROLE_NAMES_DA.get(c.role, UNKNOWN_DA)} · {c.rule}\n")
     kind = (
         "Teammøde (tværfagligt team, koordinerende sagsbehandler)"
         if decision.team_meeting

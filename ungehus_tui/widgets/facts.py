@@ -34,6 +34,20 @@ TOGGLES: tuple[tuple[str, str, str], ...] = (
 )
 
 
+# Shorter words for a narrow terminal (80 columns): every fact still on one line.
+SHORT_DA: dict[str, str] = {
+    Situation.GRUNDSKOLE.value: "Grundskole",
+    Situation.UNGDOMSUDDANNELSE.value: "Ungd.udd.",
+    Situation.INGEN.value: "Ingen",
+    "completed_youth_education": "Fuldført ungdomsuddannelse",
+    "social_case": "Socialfaglig sag",
+    "specialised_needs": "Specialiseret støtte",
+    "housing_or_finance": "Hjælp til bolig/økonomi",
+    "retention_only": "Kun fastholdelse i udd./job",
+}
+COMPACT_BELOW = 60  # columns of the panel's content
+
+
 @dataclass(frozen=True)
 class FactState:
     situation: str | None = None
@@ -97,14 +111,19 @@ class FactsPanel(Widget, can_focus=True):
 
     def render(self) -> Text:
         st = self.state
+        compact = 0 < self.content_size.width < COMPACT_BELOW
+
+        def said(key: str, label: str) -> str:
+            return SHORT_DA.get(key, label) if compact else label
+
         out = Text()
-        out.append("Situation: ", style="bold")
+        out.append("Situation: " if not compact else "", style="bold")
         for key, value, label in SITUATIONS:
             mark = "●" if st.situation == value else "○"
             style = "bold reverse" if st.situation == value else ""
             out.append(f"[{key}]", style="dim")
-            out.append(f"{mark} {label}", style=style)
-            out.append("  ")
+            out.append(f"{mark} {said(value, label)}", style=style)
+            out.append(" " if compact else "  ")
         out.append("\n")
         if st.situation == Situation.GRUNDSKOLE:
             grade = "–" if st.grade is None else f"{st.grade}. klasse"
@@ -113,9 +132,13 @@ class FactsPanel(Widget, can_focus=True):
         for key, name, label in TOGGLES:
             on = bool(getattr(st, name))
             out.append(f"[{key}]", style="dim")
-            out.append(f" {'☑' if on else '☐'} {label}\n", style="bold" if on else "")
+            out.append(f" {'☑' if on else '☐'} {said(name, label)}\n", style="bold" if on else "")
         out.append("[c]", style="dim")
-        out.append(" Samtykke til deling med alle involverede centre")
+        out.append(
+            " Samtykke til alle centre"
+            if compact
+            else " Samtykke til deling med alle involverede centre"
+        )
         if self.error:
             out.append(f"\n{self.error}", style="bold red")
         return out

@@ -85,6 +85,16 @@ class WaitingPanel(Vertical):
         title = self.query_one("#waiting-title", Static)
         title.update(f"Venter i skranken ({len(rows)})" if rows else "Ingen venter i skranken")
 
+    def selected_label(self) -> tuple[str, str]:
+        """(name as shown, reason) of the selected row: initials in privacy mode."""
+        arrival_id = self.selected_arrival()
+        row = next((w for w in self._rows if w.arrival_id == arrival_id), None)
+        if row is None:
+            return "den unge", ""
+        privacy = bool(getattr(self.app, "privacy", False))
+        name = shown_name(row.name, privacy=privacy) if row.name else "(ukendt)"
+        return name, row.reason_da
+
     def selected_arrival(self) -> int | None:
         table = self.query_one(DataTable)
         if not table.row_count:

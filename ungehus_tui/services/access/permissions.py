@@ -6,6 +6,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from ungehus_tui.domain.codes import AccessRole
+from ungehus_tui.domain.labels import label_da
 from ungehus_tui.services.context import Actor
 from ungehus_tui.services.errors import PermissionDenied
 
@@ -114,8 +115,9 @@ def allowed(actor: Actor, action: Action) -> bool:
 
 def require(actor: Actor, action: Action) -> None:
     if not allowed(actor, action):
+        role = label_da(AccessRole, actor.role).lower()
         raise PermissionDenied(
-            f"Din rolle ({actor.role}) giver ikke adgang til at {ACTION_NAMES_DA[action]}"
+            f"Din rolle ({role}) giver ikke adgang til at {ACTION_NAMES_DA[action]}"
         )
 
 

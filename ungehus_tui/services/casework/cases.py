@@ -25,33 +25,29 @@ from ungehus_tui.data.models import (
     TriageDecision,
 )
 from ungehus_tui.domain.clock import local
-from ungehus_tui.domain.codes import CENTER_NAMES_DA, ROLE_NAMES_DA
+from ungehus_tui.domain.codes import (
+    ArrivalReason,
+    AssignmentKind,
+    HandoverKind,
+    HandoverStatus,
+    MeetingKind,
+    MeetingStatus,
+    Situation,
+    TaskKind,
+)
 from ungehus_tui.domain.cpr import mask
+from ungehus_tui.domain.labels import CENTER_NAMES_DA, ROLE_NAMES_DA, label_da, labels_of
 from ungehus_tui.services.access import audit
 from ungehus_tui.services.access.permissions import Action, require_person_access
 from ungehus_tui.services.casework.lookups import age_today, person_or_404, staff_names
 from ungehus_tui.services.casework.plans import PlanInput, PlanView, plan_view_in
 from ungehus_tui.services.context import Actor, Ctx
 
-KIND_DA = {
-    "CONTACT": "kontakt",
-    "COORDINATOR": "koordinerende sagsbehandler",
-    "CONTACT_PERSON": "kontaktperson",
-}
-MEETING_DA = {
-    "FIRST_CONVERSATION": "Første samtale",
-    "TEAM_MEETING": "Teammøde",
-    "FOLLOW_UP": "Opfølgningsmøde",
-}
-STATUS_DA = {"BOOKED": "booket", "HELD": "holdt", "NO_SHOW": "udeblevet", "CANCELLED": "aflyst"}
-HANDOVER_DA = {
-    "COLLEAGUE": "kollega",
-    "EXTERNAL": "ekstern aktør",
-    "EDUCATION_START": "uddannelsesstart",
-    "JOB_START": "jobstart",
-    "TURNING_18": "fylder 18",
-}
-ANSWER_DA = {"ACCEPTED": "accepteret", "REJECTED": "afvist", "WITHDRAWN": "trukket tilbage"}
+KIND_DA = labels_of(AssignmentKind)
+MEETING_DA = labels_of(MeetingKind)
+STATUS_DA = labels_of(MeetingStatus)
+HANDOVER_DA = {code: label.lower() for code, label in labels_of(HandoverKind).items()}
+ANSWER_DA = labels_of(HandoverStatus)
 
 
 @dataclass(frozen=True)
@@ -83,6 +79,7 @@ class TeamLine:
 class OpenItem:
     id: int
     label_da: str
+    kind: str | None = None  # a task's kind (TaskKind)
 
 
 @dataclass(frozen=True)
@@ -214,13 +211,18 @@ def _meeting_text(m: Meeting) -> str:
 def _desk_events(rows: _CaseRows) -> list[TimelineEvent]:
     """Arrivals, intakes and triage decisions."""
     ev = [
-        TimelineEvent(a.arrived_at, "ARRIVAL", f"Fremmøde ved skranken ({a.reason.lower()})")
+        TimelineEvent(
+            a.arrived_at,
+            "ARRIVAL",
+            f"Fremmøde ved skranken ({label_da(ArrivalReason, a.reason).lower()})",
+        )
         for a in rows.arrivals
     ]
     for i in rows.intakes:
         grade = f", {i.grade}. klasse" if i.grade else ""
+        situation = label_da(Situation, i.situation).lower()
         ev.append(
-            TimelineEvent(i.created_at, "INTAKE", f"Visitation: situation {i.situation}{grade}")
+            TimelineEvent(i.created_at, "INTAKE", f"Visitation: situation {situation}{grade}")
         )
     ev.extend(
         TimelineEvent(d.decided_at, "DECISION", _decision_text(rows, d)) for d in rows.decisions
@@ -299,7 +301,7 @@ def _plan_and_task_events(rows: _CaseRows) -> list[TimelineEvent]:
         TimelineEvent(
             t.created_at,
             "TASK",
-            f"Opgave ({t.kind.lower()}) til {rows.who(t.staff_id)}, frist "
+            f"Opgave ({label_da(TaskKind, t.kind).lower()}) til {rows.who(t.staff_id)}, frist "
             f"{t.due:%d-%m-%Y}" + (" · udført" if t.done_at else ""),
         )
         for t in rows.tasks
@@ -391,7 +393,11 @@ def case_view_in(session: Session, person_id: int) -> CaseView:
         plan_in=plan_view.as_in() if plan_view is not None else None,
         plan=plan_view,
         open_tasks=[
-            OpenItem(t.id or 0, f"{t.kind.lower()} frist {t.due:%d-%m-%Y}: {t.note or ''}")
+            OpenItem(
+                t.id or 0,
+                f"{label_da(TaskKind, t.kind)}, frist {t.due:%d-%m-%Y}: {t.note or ''}",
+                t.kind,
+            )
             for t in rows.tasks
             if t.done_at is None
         ],

@@ -18,7 +18,8 @@ from sqlmodel import Session, col
 from ungehus_tui.data.engine import write_session
 from ungehus_tui.data.models import Consent, PlanIntervention
 from ungehus_tui.domain.clock import now
-from ungehus_tui.domain.codes import CENTER_NAMES_DA, InterventionArea
+from ungehus_tui.domain.codes import InterventionArea
+from ungehus_tui.domain.labels import CENTER_NAMES_DA
 from ungehus_tui.domain.text import control_message
 from ungehus_tui.services.access import audit
 from ungehus_tui.services.access.permissions import Action, require_person_access

@@ -31,7 +31,8 @@ from sqlmodel import Session, col
 from ungehus_tui.data.engine import write_session
 from ungehus_tui.data.models import Consent, EducationPlan, PlanIntervention, Staff, Task
 from ungehus_tui.domain.clock import local, now
-from ungehus_tui.domain.codes import AREA_NAMES_DA, CENTER_NAMES_DA, InterventionArea, TaskKind
+from ungehus_tui.domain.codes import InterventionArea, TaskKind
+from ungehus_tui.domain.labels import AREA_NAMES_DA, CENTER_NAMES_DA
 from ungehus_tui.domain.text import control_message
 from ungehus_tui.services.access import audit
 from ungehus_tui.services.access.permissions import Action, require_person_access

@@ -23,7 +23,8 @@ from ungehus_tui.data.engine import write_session
 from ungehus_tui.data.models import Assignment, Task
 from ungehus_tui.data.org import work_calendar
 from ungehus_tui.domain.clock import today
-from ungehus_tui.domain.codes import CENTER_NAMES_DA, AssignmentKind, TaskKind
+from ungehus_tui.domain.codes import AssignmentKind, TaskKind
+from ungehus_tui.domain.labels import CENTER_NAMES_DA
 from ungehus_tui.services.access import audit
 from ungehus_tui.services.access.permissions import Action, require_person_access
 from ungehus_tui.services.casework.assignments import (

@@ -11,16 +11,11 @@ from collections import Counter
 from html import escape
 
 from ungehus_tui.domain import clock
-from ungehus_tui.domain.codes import CENTER_NAMES_DA
+from ungehus_tui.domain.codes import HandoverKind
+from ungehus_tui.domain.labels import CENTER_NAMES_DA, labels_of
 from ungehus_tui.services.dataio.report import AGE_BUCKETS, BANDS, OVER, Report
 
-KIND_DA = {
-    "COLLEAGUE": "Kollega",
-    "EXTERNAL": "Ekstern aktør",
-    "EDUCATION_START": "Start på uddannelse",
-    "JOB_START": "Start i job",
-    "TURNING_18": "Fylder 18",
-}
+KIND_DA = labels_of(HandoverKind)
 WAIT_BINS = ((0, 2, "0-2"), (3, 5, "3-5"), (6, 10, "6-10"), (11, 20, "11-20"), (21, 10**6, "21+"))
 
 CSS = """

@@ -18,6 +18,7 @@ from ungehus_tui.data.models import DeskArrival, Meeting, YoungPerson
 from ungehus_tui.domain import clock
 from ungehus_tui.domain import cpr as cprmod
 from ungehus_tui.domain.codes import ArrivalReason, MeetingStatus
+from ungehus_tui.domain.labels import labels_of
 from ungehus_tui.domain.text import control_message
 from ungehus_tui.services.access import audit
 from ungehus_tui.services.access.permissions import Action, require, require_person_access
@@ -26,11 +27,7 @@ from ungehus_tui.services.errors import Conflict, NotFound, ValidationFailed
 
 MAX_NOTE = 500
 
-REASON_NAMES_DA: dict[str, str] = {
-    ArrivalReason.NEW: "Ny henvendelse",
-    ArrivalReason.APPOINTMENT: "Til aftalt møde",
-    ArrivalReason.QUESTION: "Spørgsmål",
-}
+REASON_NAMES_DA: dict[str, str] = labels_of(ArrivalReason)
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,8 @@ from ungehus_tui.data.models import Meeting, MeetingParticipant, Room, Staff, Yo
 from ungehus_tui.data.org import work_calendar
 from ungehus_tui.domain import clock
 from ungehus_tui.domain import slots as slotmod
-from ungehus_tui.domain.codes import CENTER_NAMES_DA, MeetingStatus, ParticipantKind
+from ungehus_tui.domain.codes import MeetingStatus, ParticipantKind
+from ungehus_tui.domain.labels import CENTER_NAMES_DA
 from ungehus_tui.services.access import audit
 from ungehus_tui.services.access.permissions import Action, allowed, require
 from ungehus_tui.services.casework import assignments

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 from ungehus_tui.data.models import Meeting, MeetingParticipant, Room, Staff
 from ungehus_tui.domain import clock
-from ungehus_tui.domain.codes import CENTER_NAMES_DA, ROLE_NAMES_DA, MeetingKind, ParticipantKind
+from ungehus_tui.domain.codes import MeetingKind, ParticipantKind
 from ungehus_tui.domain.cpr import mask
+from ungehus_tui.domain.labels import CENTER_NAMES_DA, ROLE_NAMES_DA, labels_of
 from ungehus_tui.services.desk.booking_plan import Plan
 from ungehus_tui.settings import Settings
 
@@ -20,11 +21,7 @@ WEEKDAYS_DA = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "s
 MONTHS_DA = (
     "januar februar marts april maj juni juli august september oktober november december"
 ).split()
-KIND_DA = {
-    str(MeetingKind.FIRST_CONVERSATION): "Første samtale",
-    str(MeetingKind.TEAM_MEETING): "Teammøde",
-    str(MeetingKind.FOLLOW_UP): "Opfølgende møde",
-}
+KIND_DA = labels_of(MeetingKind)
 
 
 def date_da(day: dt.date) -> str:

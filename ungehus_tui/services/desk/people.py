@@ -29,7 +29,8 @@ from ungehus_tui.services.context import Actor, Ctx
 from ungehus_tui.services.desk.person_search import search_query
 from ungehus_tui.services.errors import ValidationFailed
 
-_PHONE = re.compile(r"^\+?[0-9 ]{8,15}$")
+MIN_AGE, MAX_AGE = 15, 29
+_PHONE = re.compile(r"^(\+45)?[0-9]{8}$")  # spaces are dropped first (see _phone)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -124,6 +125,19 @@ def _matching(
     return text
 
 
+def _phone(value: object, field: str, message: str, errors: dict[str, str]) -> str | None:
+    """A Danish phone number: 8 digits, optionally +45 in front (spaces allowed while typing,
+    stored without): exactly what `message` says, nothing else."""
+    text = _clean_text(value, field, errors, max_len=40)
+    if not text:
+        return text
+    compact = "".join(text.split())
+    if not _PHONE.match(compact):
+        errors[field] = message
+        return text
+    return compact
+
+
 def _check_age(
     parsed: cprmod.Cpr,
     on: dt.date,
@@ -151,25 +165,18 @@ def validate_person(
     errors: dict[str, str] = {}
     parsed = _checked_cpr(data.cpr, on, errors)
     name = _checked_name(data.name, errors)
-    phone = _matching(
-        data.phone,
-        "phone",
-        _PHONE,
-        "Telefonnummer skal være 8 cifre (evt. med +45)",
-        errors,
-        max_len=40,
+    phone = _phone(
+        data.phone, "phone", "Telefonnummeret skal være 8 cifre, evt. med +45 foran", errors
     )
     email = _matching(
         data.email, "email", _EMAIL, "E-mailadressen er ikke gyldig", errors, max_len=200
     )
     g_name = _clean_text(data.guardian_name, "guardian_name", errors, max_len=200)
-    g_phone = _matching(
+    g_phone = _phone(
         data.guardian_phone,
         "guardian_phone",
-        _PHONE,
-        "Forældres telefonnummer skal være 8 cifre (evt. med +45)",
+        "Forælderens telefonnummer skal være 8 cifre, evt. med +45 foran",
         errors,
-        max_len=40,
     )
     if parsed is not None:
         _check_age(parsed, on, g_name, errors, guardian_required=guardian_required)

@@ -30,7 +30,7 @@ from ungehus_tui.data.models import Room
 from ungehus_tui.data.org import work_calendar
 from ungehus_tui.domain import clock
 from ungehus_tui.domain import slots as slotmod
-from ungehus_tui.domain.codes import CENTER_NAMES_DA
+from ungehus_tui.domain.labels import CENTER_NAMES_DA
 from ungehus_tui.services.access.permissions import Action, require, require_person_access
 from ungehus_tui.services.context import Actor, Ctx
 from ungehus_tui.services.desk import booking_text

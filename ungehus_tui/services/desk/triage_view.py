@@ -46,6 +46,7 @@ class TriageDetail:
     decided_by: str
     decided_at: dt.datetime
     engine_contacts: tuple[Contact, ...] = ()
+    warnings: tuple[str, ...] = ()  # e.g. CPR_MOD11 (`triage_text.WARNING_TEXT_DA`)
 
 
 def triage_detail(ctx: Ctx, actor: Actor, intake_id: int) -> TriageDetail:
@@ -107,4 +108,5 @@ def triage_detail(ctx: Ctx, actor: Actor, intake_id: int) -> TriageDetail:
         decided_by=staff.name if staff else "?",
         decided_at=clock.local(row.decided_at),
         engine_contacts=contacts_of(engine_data),
+        warnings=tuple(str(w) for w in data.get("warnings") or ()),
     )

@@ -28,7 +28,8 @@ from ungehus_tui.data.models import (
 )
 from ungehus_tui.domain import clock
 from ungehus_tui.domain import cpr as cprmod
-from ungehus_tui.domain.codes import CENTER_NAMES_DA, ArrivalReason, MeetingStatus
+from ungehus_tui.domain.codes import ArrivalReason, MeetingStatus
+from ungehus_tui.domain.labels import CENTER_NAMES_DA
 from ungehus_tui.domain.triage import Answers, Decision, TriageInputError, decide
 from ungehus_tui.services.access import audit
 from ungehus_tui.services.access.permissions import Action, allowed, require, require_person_access
