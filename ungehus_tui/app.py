@@ -312,11 +312,10 @@ class UngehusApp(DanishApp, GuardedApp, KeyOrderApp, LockingApp):
     def _role_known(self) -> None:
         """The screens made before anyone signed in (the desk) get the role's keys and
         panels."""
-        for stack in self._screen_stacks.values():
-            for screen in stack:
-                hook = getattr(screen, "signed_in", None)
-                if callable(hook):
-                    hook()
+        for screen in self.screen_stack:
+            hook = getattr(screen, "signed_in", None)
+            if callable(hook):
+                hook()
         self.refresh_bindings()
 
     def _session_started(self) -> None:
