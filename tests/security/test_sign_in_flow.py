@@ -200,7 +200,7 @@ async def test_demo_as_types_into_the_desk_before_the_store_is_ready(ctx, recept
         assert results.row_count == 0
         go.set()
         await until(pilot, lambda: results.row_count == 1)
-        assert str(results.get_row_at(0)[1]) == "Freja Straks"
+        assert str(results.get_row_at(0)[0]) == "Freja Straks"
         assert app.actor.login == "rec.1" and app.screen.query_one("#waiting-panel").display
 
 
