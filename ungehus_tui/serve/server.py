@@ -347,6 +347,7 @@ async def serve(
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
+        # asyncio has no signal handlers on Windows' event loop; Ctrl+C still ends it there
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
     shown = f"[{host}]" if ":" in host else host
