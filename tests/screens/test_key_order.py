@@ -71,3 +71,33 @@ async def test_enter_in_the_queue_then_o_opens_the_outcome(ctx, scenario):
         await type_at_once(app, pilot, "3", "enter", "o")
         assert isinstance(app.screen, OutcomeDialog)
         assert isinstance(app.screen_stack[-2], CaseScreen)
+
+
+async def test_enter_typed_before_the_queue_is_shown_opens_its_first_row(
+    ctx, scenario, monkeypatch
+):
+    """A counsellor's first screen is the queue: an Enter typed before its rows are there
+    waits for them and opens the first row's case (it was lost on an empty table)."""
+    import threading
+
+    from ungehus_tui.screens import queue as queue_screen
+
+    rows_may_come = threading.Event()
+    real_queue_for = queue_screen.queue_for
+
+    def slow_queue_for(*args, **kwargs):  # type: ignore[no-untyped-def]
+        rows_may_come.wait(10)  # the rows come only after the key is typed
+        return real_queue_for(*args, **kwargs)
+
+    monkeypatch.setattr(queue_screen, "queue_for", slow_queue_for)
+    app = make_app(ctx, as_login="cai.vejl.1")
+    async with app.run_test(size=SIZE) as pilot:
+        queue = app.screen
+        assert isinstance(queue, queue_screen.QueueScreen)
+        app.post_message(events.Key("enter", "\r"))
+        await pilot.pause()
+        assert not queue.items  # the key is in before the rows
+        rows_may_come.set()
+        await settle(app, pilot, 5)
+        assert isinstance(app.screen, CaseScreen), app.screen
+        assert app.screen.person_id == queue.items[0].person_id

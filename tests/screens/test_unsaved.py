@@ -90,7 +90,6 @@ async def test_switching_mode_on_a_filled_form_asks(ctx, frozen):
 async def test_esc_in_a_dialog_with_typed_text_asks(ctx, frozen, scenario):
     app = make_app(ctx, as_login="cai.vejl.1")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)  # the queue drawn and focused before the keys
         await _press(app, pilot, "enter", "p")
         assert isinstance(app.screen, PlanDialog)
         await _press(app, pilot, *"Mål", "escape")

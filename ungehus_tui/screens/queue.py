@@ -18,6 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
+from textual.worker import Worker, WorkerState
 
 from ungehus_tui.screens.base import Saved, UngehusScreen
 from ungehus_tui.services.access.permissions import Action
@@ -82,6 +83,7 @@ class QueueScreen(UngehusScreen):
         ),
     ]
     NEEDS: ClassVar[dict[str, Action]] = {"task_done": Action.RECORD_OUTCOME}
+    READY_WHEN_SHOWN = False  # keys wait for the first rows (an Enter typed at once opens one)
     REFRESH_SECONDS: ClassVar[float] = 5.0  # others' changes show within this (issue 13)
 
     @dataclass
@@ -153,6 +155,13 @@ class QueueScreen(UngehusScreen):
             row = next((n for n, key in enumerate(self._shown_keys) if key == was), None)
             if row is not None:
                 table.move_cursor(row=row)
+        self.keys_ready_now()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A failed load still lets the keys through (to an empty queue), at once."""
+        if event.state == WorkerState.ERROR and event.worker.group == "queue":
+            self.keys_ready_now()
+        super().on_worker_state_changed(event)
 
     def _item_at_cursor(self) -> tuple[object, ...] | None:
         table = self.query_one("#queue-table", DataTable)
