@@ -46,6 +46,10 @@ def main() -> None:
 
     logsafe.install()
     try:
+        from ungehus_tui.cli.launch import quick_run
+
+        if quick_run(sys.argv[1:]):  # `ungehus run`: the app before Typer is loaded
+            return
         _command_app(sys.argv[1:])()
     except SystemExit:
         raise

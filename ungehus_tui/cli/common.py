@@ -76,13 +76,18 @@ def settings_for(db: str | None) -> Settings:
     return load_settings(db=db)
 
 
-def fail(message: str, code: int = 1) -> NoReturn:
+def error_line(message: str) -> None:
+    """The one line of an error on stderr: scrubbed, control characters made visible."""
     from rich.markup import escape
 
     from ungehus_tui.logsafe import scrub
 
     text = escape(visible(scrub(message)))
     err_console.print(f"[bold red]Error:[/] {text}", markup=True, soft_wrap=True)
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    error_line(message)
     raise typer.Exit(code)
 
 

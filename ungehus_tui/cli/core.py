@@ -109,14 +109,13 @@ def _run(*, db: str | None, demo: bool, as_login: str | None) -> None:
     2 elsewhere). A refusal: one line and its exit code, after the app has closed."""
     if db is not None and not db.strip():
         fail("--db is empty: give a database file path or a URL")
-    from ungehus_tui.app import starting_app
+    from ungehus_tui.cli.launch import RunArgs, start
 
-    app = starting_app(db, demo=demo, login=as_login)
-    app.run()
-    if app.refusal is not None:
-        fail(app.refusal.message, app.refusal.code)
-    if app.return_code:
-        raise typer.Exit(app.return_code)
+    code, refusal = start(RunArgs(db, demo, as_login))
+    if refusal is not None:
+        fail(refusal, code)
+    if code:
+        raise typer.Exit(code)
 
 
 def _demo_passwords(ctx: object) -> None:
