@@ -214,11 +214,14 @@ class UngehusApp(DanishApp, GuardedApp, KeyOrderApp, LockingApp):
         return self._actor is not None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Before the sign-in only quitting and moving between the fields; the queue mode
+        """Before the sign-in only quitting and moving between the fields; the key of the
+        mode one is in is not shown (it does nothing there); the queue mode
         (F3) is there only for roles with a queue: reception and IT would get a refusal (and,
         before, a crash) instead of a screen."""
         if self._actor is None:
             return action in BEFORE_SIGN_IN
+        if action == "switch_mode" and parameters == (self.current_mode,):
+            return False  # F2 at the desk, F3 in the queue: nothing to do, not shown
         if action == "switch_mode" and parameters == ("queue",):
             if not allowed(self.actor, Action.VIEW_QUEUE):
                 return False

@@ -205,7 +205,7 @@ async def test_counsellor_at_the_desk_searches_without_reception_keys(ctx, recep
         assert not screen.query_one(WaitingPanel).display
         assert [n.message for n in app._notifications] == []
         footer_keys = {k.key for k in screen.query_one(Footer).query("FooterKey")}  # type: ignore[attr-defined]
-        assert "f2" in footer_keys and not {"f4", "f5", "f6"} & footer_keys
+        assert "f3" in footer_keys and not {"f2", "f4", "f5", "f6"} & footer_keys
         assert "ctrl+n" in footer_keys  # counsellors may register (outreach)
         await pilot.press("f4")
         await settle(app, pilot)

@@ -28,7 +28,8 @@ async def test_no_queue_key_for_roles_without_a_queue(ctx, actor_for, login) -> 
     app = UngehusApp(ctx, actor_for(login))
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await settle(app, pilot)
-        assert "f3" not in footer_keys(app) and "f2" in footer_keys(app)
+        assert "f3" not in footer_keys(app)
+        assert "f2" not in footer_keys(app)  # the desk's own key: nothing to do there
         await pilot.press("f3")
         await settle(app, pilot)
         assert app.is_running and isinstance(app.screen, DeskScreen)
@@ -37,6 +38,27 @@ async def test_no_queue_key_for_roles_without_a_queue(ctx, actor_for, login) -> 
         await settle(app, pilot)
         assert app.current_mode == "reception"
         assert [n.message for n in app._notifications] == ["Din rolle har ingen arbejdskø"]
+
+
+async def test_the_footer_shows_the_other_mode_not_the_current_one(ctx, actor_for) -> None:  # type: ignore[no-untyped-def]
+    """Issue 14, 80 columns: F2 at the desk and F3 in the queue do nothing; hidden, so the
+    keys that do something fit."""
+    app = UngehusApp(ctx, actor_for("cai.vejl.1"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert app.current_mode == "queue"
+        assert "f2" in footer_keys(app) and "f3" not in footer_keys(app)
+        await pilot.press("f2")
+        await settle(app, pilot)
+        assert isinstance(app.screen, DeskScreen)
+        assert "f3" in footer_keys(app) and "f2" not in footer_keys(app)
+
+    app = UngehusApp(ctx, actor_for("rec.1"))  # reception: the longest footer
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        keys = {k.key: k for k in app.screen.query("FooterKey")}  # type: ignore[attr-defined]
+        for key in ("ctrl+n", "f4", "f6", "ctrl+q", "f1"):  # F1 lists every key, with its text
+            assert 0 < keys[key].region.right <= 80, key
 
 
 async def test_sign_in_survives_an_unexpected_error(ctx, admin, monkeypatch) -> None:  # type: ignore[no-untyped-def]

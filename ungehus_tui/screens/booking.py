@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from ungehus_tui.domain import clock
 from ungehus_tui.domain.codes import MeetingKind
@@ -27,6 +27,7 @@ from ungehus_tui.screens.date_jump import DateDialog
 from ungehus_tui.services.desk import booking
 from ungehus_tui.services.desk.booking import Booking, Proposal, Slot, StaffPick
 from ungehus_tui.services.errors import Conflict
+from ungehus_tui.widgets.footer import KeysFooter
 from ungehus_tui.widgets.safe import cell, marked, plain
 
 WEEKDAYS_DA = ("man", "tir", "ons", "tor", "fre", "lør", "søn")
@@ -129,7 +130,7 @@ class BookingScreen(UngehusScreen):
                 f"↑↓ vælg tid · Enter book · D gå til dato{triage} · Esc tilbage",
                 classes="hint",
             )
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#slots", DataTable)

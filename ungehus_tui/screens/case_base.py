@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from ungehus_tui.domain.clock import local
 from ungehus_tui.screens.base import FormDialog, Saved, UngehusScreen, back_with_refusal, leave
@@ -22,6 +22,7 @@ from ungehus_tui.services.casework import cases, changes
 from ungehus_tui.services.casework.cases import CaseView, StaffChoice
 from ungehus_tui.services.casework.changes import Stamp
 from ungehus_tui.services.errors import PermissionDenied
+from ungehus_tui.widgets.footer import KeysFooter
 from ungehus_tui.widgets.safe import cell, marked, plain
 
 V = TypeVar("V")
@@ -62,7 +63,7 @@ class CaseBase(UngehusScreen):
             yield DataTable(id="case-timeline", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="case-side"):
                 yield Static("", id="case-side-text")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#case-timeline", DataTable).add_columns("Tidspunkt", "Hændelse")

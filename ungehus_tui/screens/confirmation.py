@@ -9,12 +9,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from ungehus_tui.domain import clock
 from ungehus_tui.domain.text import visible
 from ungehus_tui.screens.base import UngehusScreen
 from ungehus_tui.services.desk.booking import Booking
+from ungehus_tui.widgets.footer import KeysFooter
 from ungehus_tui.widgets.safe import plain
 
 WEEKDAYS_DA = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
@@ -71,7 +72,7 @@ class ConfirmationScreen(UngehusScreen):
                 ),
                 id="young-text",
             )
-        yield Footer()
+        yield KeysFooter()
 
     def action_done(self) -> None:
         """Back to where the desk came from; the search field is emptied for the next one."""

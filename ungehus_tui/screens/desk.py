@@ -20,7 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 from textual.worker import get_current_worker
 
 from ungehus_tui.domain import clock
@@ -30,6 +30,7 @@ from ungehus_tui.screens.base import UngehusScreen
 from ungehus_tui.screens.keys import hold_keys, release_keys
 from ungehus_tui.services.access.permissions import Action
 from ungehus_tui.widgets.cpr_guard import guard_cpr
+from ungehus_tui.widgets.footer import KeysFooter
 from ungehus_tui.widgets.safe import cell
 from ungehus_tui.widgets.waiting import WaitingPanel
 
@@ -176,7 +177,7 @@ class DeskScreen(UngehusScreen):
                     id="search-hint",
                 )
             yield WaitingPanel(id="waiting-panel")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#results", DataTable)

@@ -9,11 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ungehus_tui.domain.text import visible
 from ungehus_tui.screens.base import Dialog
 from ungehus_tui.services.desk.people import PersonHit
+from ungehus_tui.widgets.footer import KeysFooter
 from ungehus_tui.widgets.safe import marked
 
 
@@ -101,7 +102,7 @@ class DuplicateDialog(Dialog[Proceed | OpenExisting]):
                 "oprettet endnu)",
                 classes="hint",
             )
-        yield Footer()
+        yield KeysFooter()
 
     def action_proceed(self) -> None:
         self.dismiss(Proceed())

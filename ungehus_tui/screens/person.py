@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from ungehus_tui.domain.codes import MeetingKind
 from ungehus_tui.domain.labels import labels_of
@@ -21,6 +21,7 @@ from ungehus_tui.services.access.permissions import Action
 from ungehus_tui.services.desk import arrivals
 from ungehus_tui.services.desk import walk_in as desk
 from ungehus_tui.services.errors import PermissionDenied
+from ungehus_tui.widgets.footer import KeysFooter
 from ungehus_tui.widgets.safe import cell, marked, plain
 
 KIND_DA = labels_of(MeetingKind)
@@ -105,7 +106,7 @@ class PersonScreen(UngehusScreen):
             yield Static("", id="person-decision")
             yield Static("Kommende møder", classes="section-title")
             yield DataTable(id="meetings", cursor_type="row")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#meetings", DataTable)

@@ -17,7 +17,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker, WorkerState
 
 from ungehus_tui.screens.base import Saved, UngehusScreen
@@ -33,6 +33,7 @@ from ungehus_tui.services.casework.queue import (
     kind_names,
     queue_for,
 )
+from ungehus_tui.widgets.footer import KeysFooter
 from ungehus_tui.widgets.safe import cell, plain
 
 KINDS = list(QueueKind)
@@ -107,7 +108,7 @@ class QueueScreen(UngehusScreen):
         yield Static("", id="queue-title")
         yield Static("Henter køen ...", id="queue-counts")
         yield DataTable(id="queue-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#queue-table", DataTable)

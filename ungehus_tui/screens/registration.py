@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Footer, Header, Input, Label, SelectionList, Static
+from textual.widgets import Header, Input, Label, SelectionList, Static
 
 from ungehus_tui.domain import clock
 from ungehus_tui.domain import cpr as cprmod
@@ -29,6 +29,7 @@ from ungehus_tui.services.errors import ValidationFailed
 from ungehus_tui.widgets.cpr_guard import guard_cpr
 from ungehus_tui.widgets.decision import preview_text
 from ungehus_tui.widgets.facts import FactsPanel, FactState
+from ungehus_tui.widgets.footer import KeysFooter
 from ungehus_tui.widgets.safe import marked, plain
 
 FIELDS: tuple[tuple[str, str, str], ...] = (
@@ -176,7 +177,7 @@ class RegistrationScreen(UngehusScreen):
                 yield Label("Samtykke til deling med (mellemrum slår til/fra)")
                 yield SelectionList[str](id="consent")
                 yield Static("", id="err-consent", classes="error-text")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         if self.person is not None:

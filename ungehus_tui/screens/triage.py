@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from ungehus_tui.domain.labels import CENTER_NAMES_DA, ROLE_NAMES_DA, UNKNOWN_DA
 from ungehus_tui.domain.text import visible
@@ -28,6 +28,7 @@ from ungehus_tui.screens.override import OverrideDialog
 from ungehus_tui.services.desk import intake, triage_view
 from ungehus_tui.services.desk import walk_in as desk
 from ungehus_tui.widgets.facts import SITUATIONS, TOGGLES
+from ungehus_tui.widgets.footer import KeysFooter
 from ungehus_tui.widgets.safe import cell
 
 
@@ -75,7 +76,7 @@ class TriageScreen(UngehusScreen):
             yield Static("Regler der er anvendt", classes="section-title")
             yield DataTable(id="rules", cursor_type="row")
             yield Static("", id="triage-source")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         contacts = self.query_one("#contacts", DataTable)
