@@ -119,7 +119,7 @@ def test_copy_lines_read_every_row_then_leave_the_connection_idle(ctx) -> None: 
     [
         "Enhed\x1fskilt",  # the separator of SQLite's joined lines: that file cell by cell
         "Nul\x00tegn",  # a NUL, which SQLite's printf would stop at (text goes through ||)
-        "x" * 3000,  # a long cell
+        "Æ" * 24,  # the longest a situation holds, in two bytes a letter
     ],
 )
 def test_export_files_equal_the_reference_bytes_with_any_character(

@@ -60,7 +60,6 @@ from sqlalchemy.sql import Select, column, table
 from sqlalchemy.sql.elements import Label
 from sqlalchemy.types import NullType, TypeEngine
 
-from ungehus_tui.data.models import YoungPerson
 from ungehus_tui.domain.clock import local
 from ungehus_tui.services.dataio.tabular import DANGEROUS, Dialect, cell
 
@@ -72,7 +71,6 @@ SEPARATOR = "\x1f"  # between the cells of a row from `lines` (a control charact
 LINES_BATCH = 1000  # rows per batch from `lines`
 _PRINTF_ARGS = 100  # SQLite takes at most 127 arguments to a function
 _pseudonyms = table(PSEUDONYM_TABLE, column("person_id"), column("pseudonym"), schema="temp")
-_person_id = YoungPerson.__table__.c.id  # type: ignore[attr-defined]
 _DATETIME_DA = "%d-%m-%Y %H:%M"
 _DATE_DA = "%d-%m-%Y"
 _PROBES = (  # UTC instants around both DST changes and either side of midnight
@@ -179,13 +177,13 @@ def _prepared(
     columns: list[Any] = []
     python: list[tuple[int, Converter]] = []
     text: list[bool] = []
-    joined = False
+    person: Any = None
     for i, col in enumerate(stmt.selected_columns):
         expr = col.element if isinstance(col, Label) else col
         sql: Any = None
         if i == 0 and pseudonym is not None:
             if plan.in_sql_pseudonym:
-                sql, joined = _pseudonyms.c.pseudonym, True  # joined below
+                sql, person = _pseudonyms.c.pseudonym, expr  # joined below
             else:
                 python.append((i, pseudonym))
                 sql = expr
@@ -197,11 +195,9 @@ def _prepared(
         columns.append(type_coerce(sql, NullType()).label(col.key))
         text.append(_is_text(col.type) and not (i == 0 and pseudonym is not None))
     query = stmt.with_only_columns(*columns, maintain_column_froms=True)
-    if joined:  # the young person's row is in the query's FROM (the id was its column)
+    if person is not None:  # the young person's id is a column of the query's FROM
         (base,) = stmt.get_final_froms()
-        query = query.select_from(
-            base.outerjoin(_pseudonyms, _pseudonyms.c.person_id == _person_id)
-        )
+        query = query.select_from(base.outerjoin(_pseudonyms, _pseudonyms.c.person_id == person))
     return query, python, text
 
 
