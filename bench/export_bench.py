@@ -88,7 +88,7 @@ def measure(target: Target, demo: Callable[[int], Target], quick: bool) -> Metri
     floor = "psql \\copy ... CSV" if target.is_pg else "sqlite3 -csv"
     return Metric(
         round(seconds / median(floors), 2),
-        goal="<= 2" if target.is_pg else "<= 3",
+        goal="<= 2" if target.is_pg else "<= 3.5",
         floor=f"{floor} {median(floors):.2f} s",
         detail={
             "export_s": round(seconds, 2),

@@ -1,7 +1,7 @@
 """The Ungehus benchmark at 100,000 young people. Not part of the test run.
 
     python bench/run.py [--quick] [--json] [--db PATH | --db postgresql+psycopg://...]
-                        [--persons N] [--keep]
+                        [--persons N] [--keep] [--only export]
 
 Builds (or reuses, under bench/.cache/) a demo database with `python -m ungehus_tui demo`,
 then measures each figure against a floor measured in the same run where one exists. With a
@@ -134,7 +134,7 @@ def run(args: argparse.Namespace) -> tuple[dict[str, Metric], dict[str, object]]
         if shutil.which("psql") is None:
             sys.exit("bench/run.py on PostgreSQL needs psql: apt-get install -y postgresql-client")
         with postgres(args.db, args.persons, args.keep) as (target, copy, demo):
-            return measure(target, copy, demo, args.quick)
+            return measure(target, copy, demo, args.quick, args.only)
     if shutil.which("sqlite3") is None:
         sys.exit("bench/run.py needs the sqlite3 command line tool: apt-get install -y sqlite3")
     db = Path(args.db).resolve() if args.db else ensure_db(args.persons)
@@ -143,6 +143,7 @@ def run(args: argparse.Namespace) -> tuple[dict[str, Metric], dict[str, object]]
         lambda name: work_copy(db, name),
         lambda n: sqlite_target(ensure_db(n)),
         args.quick,
+        args.only,
     )
 
 
@@ -151,10 +152,22 @@ def measure(
     copy: Callable[[str], Target],
     demo: Callable[[int], Target],
     quick: bool,
+    only: str | None = None,
 ) -> tuple[dict[str, Metric], dict[str, object]]:
     """Every figure on `target`; `copy(name)` makes a scratch copy for a benchmark that writes,
-    `demo(n)` a demo database of n young people (the export's memory at another size)."""
+    `demo(n)` a demo database of n young people (the export's memory at another size). With
+    `only="export"` just the export's figures (and `persons`), measured the same way; the
+    others are null, their reason saying so."""
     from bench import features, feel, search, serve_bench, triage_batch, writes
+
+    if only == "export":
+        skipped = Metric.missing("not measured (--only export)")
+        results = {key: skipped for key in KEYS}
+        export = _guard("export", lambda: features.export(copy("export"), demo, quick))
+        results["export_ratio"] = export
+        results["export_peak_mib"] = features.export_peak(export)
+        results["persons"] = Metric(count_persons(target), unit="young people")
+        return results, machine(target) | {"db": target.label, "quick": quick, "only": only}
 
     results: dict[str, Metric] = feel.measure_all(target, copy, quick, _guard)
     results["search_p99_ms"] = _guard("search_p99_ms", lambda: search.measure(target, 1000))
@@ -220,6 +233,11 @@ def main() -> None:
         "--keep",
         action="store_true",
         help="PostgreSQL: keep the demo database (ungehus_bench_keep_N) and reuse it next time",
+    )
+    parser.add_argument(
+        "--only",
+        choices=["export"],
+        help="measure only these figures (export: export_ratio, export_peak_mib), the rest null",
     )
     args = parser.parse_args()
     results, info = run(args)

@@ -6,6 +6,7 @@ holds both to the reference."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 
@@ -111,3 +112,60 @@ def test_copy_lines_read_every_row_then_leave_the_connection_idle(ctx) -> None: 
             for _ in copy_lines(conn, failing.order_by(n), plan):
                 pass
         assert conn.exec_driver_sql("SELECT 43").scalar() == 43
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Enhed\x1fskilt",  # the separator of SQLite's joined lines: that file cell by cell
+        "Nul\x00tegn",  # a NUL, which SQLite's printf would stop at (text goes through ||)
+        "Æ" * 24,  # the longest a situation holds, in two bytes a letter
+    ],
+)
+def test_export_files_equal_the_reference_bytes_with_any_character(
+    ctx, world, actor_for, tmp_path, text
+) -> None:  # type: ignore[no-untyped-def]
+    if ctx.engine.dialect.name == "postgresql" and "\x00" in text:
+        pytest.skip("PostgreSQL text cannot hold a NUL")
+    build(world)
+    intakes = world.session.exec(select(Intake).order_by(col(Intake.id))).all()
+    intakes[2].situation = text
+    world.session.commit()
+    clock.set_now(T0 + dt.timedelta(days=30))
+
+    result = run_export(ctx, actor_for("it.admin"), tmp_path / "out", full=True, include_cpr=True)
+
+    want = reference(ctx.engine, ctx.settings.pseudonym_key, result.until, Dialect.EXCEL_DA)
+    assert text.encode() in want["intakes.csv"]
+    for name, data in want.items():
+        assert (result.folder / name).read_bytes() == data, name
+    written = want["intakes.csv"].decode("utf-8-sig")
+    records = list(csv.reader(io.StringIO(written, newline=""), delimiter=";"))
+    assert {f.name: f.rows for f in result.files}["intakes.csv"] == len(records) - 1
+
+
+def test_sqlite_joins_the_cells_of_a_row_when_it_makes_them_all(ctx, world) -> None:  # type: ignore[no-untyped-def]
+    """On SQLite in excel-da every file's rows come as one text each (`export_rows.lines`);
+    where a cell needs Python (rfc4180's datetimes) there are no lines but cells."""
+    if ctx.engine.dialect.name != "sqlite":
+        pytest.skip("the joined lines are SQLite's")
+    from ungehus_tui.services.dataio.export_rows import SEPARATOR, lines, plan_for
+
+    build(world)
+    key = "test-pseudonym-key-0123456789"
+    joined: dict[Dialect, list[str]] = {Dialect.EXCEL_DA: [], Dialect.RFC4180: []}
+    with ctx.engine.connect() as conn:
+        for dialect, names in joined.items():
+            with plan_for(conn, dialect, key, "Europe/Copenhagen") as plan:
+                for entity in entities():
+                    stmt = entity.query(None, None, True, dialect)
+                    person = pseudonymiser(key) if entity.person else None
+                    batches = lines(conn, stmt, plan, pseudonym=person)
+                    if batches is None:
+                        continue
+                    names.append(entity.name)
+                    width = len(entity.header(True))
+                    rows = [line for batch in batches for line in batch]
+                    assert all(r.count(SEPARATOR) == width - 1 for r in rows), entity.name
+    assert joined[Dialect.EXCEL_DA] == [e.name for e in entities()]
+    assert "young_people" not in joined[Dialect.RFC4180]  # its datetimes: Python's isoformat

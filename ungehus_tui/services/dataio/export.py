@@ -32,9 +32,10 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql import Select
 
 from ungehus_tui.data import migrate
 from ungehus_tui.data.engine import is_sqlite, write_session
@@ -43,10 +44,24 @@ from ungehus_tui.domain.clock import local, now
 from ungehus_tui.services.access import audit
 from ungehus_tui.services.access.permissions import Action, require
 from ungehus_tui.services.context import Actor, Ctx
-from ungehus_tui.services.dataio.export_copy import copy_lines, copy_plan, copy_query
+from ungehus_tui.services.dataio.export_copy import CopyPlan, copy_lines, copy_plan, copy_query
 from ungehus_tui.services.dataio.export_entities import entities
-from ungehus_tui.services.dataio.export_rows import PSEUDONYM_INPUT, cells, plan_for, pseudonymiser
-from ungehus_tui.services.dataio.tabular import EXTENSIONS, Dialect, RowWriter, open_private
+from ungehus_tui.services.dataio.export_rows import (
+    PSEUDONYM_INPUT,
+    SEPARATOR,
+    Plan,
+    cells,
+    lines,
+    plan_for,
+    pseudonymiser,
+)
+from ungehus_tui.services.dataio.tabular import (
+    EXTENSIONS,
+    Ambiguous,
+    Dialect,
+    RowWriter,
+    open_private,
+)
 from ungehus_tui.services.errors import Conflict, ServiceError
 
 STREAM = "export"
@@ -204,22 +219,48 @@ def _write_files(
     ):
         for entity in entities():
             name = entity.name + EXTENSIONS[dialect]
+            stmt = entity.query(since, until, include_cpr, dialect)
+            person = to_pseudonym if entity.person else None
             with open_private(folder / name) as fh:
                 writer = RowWriter(fh, dialect, entity.header(include_cpr))
-                stmt = entity.query(since, until, include_cpr, dialect)
-                copied = copy_query(stmt, copying, pseudonym=entity.person) if copying else None
-                if copying is not None and copied is not None:  # PostgreSQL: COPY
-                    writer.write_lines(copy_lines(conn, copied, copying))
-                else:
-                    person = to_pseudonym if entity.person else None
-                    rows = cells(conn, stmt, plan, pseudonym=person, yield_per=YIELD_PER)
-                    writer.write_cells(rows)
+                writer = _write_rows(conn, writer, fh, stmt, plan, copying, person)
                 digest = writer.finish()
                 _sync(fh)
             files.append(ExportedFile(name, writer.rows, digest))
             if on_file is not None:
                 on_file(name, writer.rows)
     return files
+
+
+def _write_rows(
+    conn: Connection,
+    writer: RowWriter,
+    fh: IO[bytes],
+    stmt: Select[Any],
+    plan: Plan,
+    copying: CopyPlan | None,
+    person: Callable[[int], str] | None,
+) -> RowWriter:
+    """The rows of one file, the fastest exact way: COPY (PostgreSQL), lines the database
+    joins (SQLite, CSV), else cell by cell. Returns the writer that wrote them."""
+    copied = copy_query(stmt, copying, pseudonym=person is not None) if copying else None
+    if copying is not None and copied is not None:
+        writer.write_lines(copy_lines(conn, copied, copying))
+        return writer
+    batches = None if writer.dialect is Dialect.JSONL else lines(conn, stmt, plan, pseudonym=person)
+    if batches is not None:
+        try:
+            writer.write_separated(batches, SEPARATOR)
+            return writer
+        except Ambiguous:  # a cell holds the separator: the file again, cell by cell
+            writer.abandon()
+            fh.seek(0)
+            fh.truncate()
+            writer = RowWriter(fh, writer.dialect, writer.columns)
+        finally:
+            batches.close()
+    writer.write_cells(cells(conn, stmt, plan, pseudonym=person, yield_per=YIELD_PER))
+    return writer
 
 
 @contextlib.contextmanager

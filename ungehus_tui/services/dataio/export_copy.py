@@ -42,14 +42,12 @@ from sqlalchemy.sql import Select, column, table
 from sqlalchemy.sql.elements import Label
 from sqlalchemy.types import NullType
 
-from ungehus_tui.data.models import YoungPerson
 from ungehus_tui.domain.clock import local
 from ungehus_tui.services.dataio.export_rows import _PROBES, _base, _is_text
 from ungehus_tui.services.dataio.tabular import DANGEROUS, Dialect
 
 PSEUDONYM_TABLE = "ungehus_pseudonyms"
 _pseudonyms = table(PSEUDONYM_TABLE, column("person_id"), column("pseudonym"), schema="pg_temp")
-_person_id = YoungPerson.__table__.c.id  # type: ignore[attr-defined]
 _CSV = (Dialect.EXCEL_DA, Dialect.RFC4180)
 _DELIMITER = {Dialect.EXCEL_DA: ";", Dialect.RFC4180: ","}
 _LOCAL_DA = "DD-MM-YYYY HH24:MI"
@@ -166,21 +164,21 @@ def copy_query(stmt: Select[Any], plan: CopyPlan, *, pseudonym: bool) -> Select[
     """`stmt` with every column as its cell (the first, the young person's id, as their
     pseudonym with `pseudonym`), or None when a column has no SQL form here."""
     columns: list[Any] = []
+    person: Any = None
     for i, col in enumerate(stmt.selected_columns):
         expr = col.element if isinstance(col, Label) else col
         if i == 0 and pseudonym:
             sql: Any = _pseudonyms.c.pseudonym  # joined below
+            person = expr
         else:
             sql = _cell(expr, col.type, plan.dialect, plan.zone)
             if sql is None:
                 return None
         columns.append(type_coerce(sql, NullType()).label(col.key))
     query = stmt.with_only_columns(*columns, maintain_column_froms=True)
-    if pseudonym:  # the young person's row is in the query's FROM (the id was its column)
+    if person is not None:  # the young person's id is a column of the query's FROM
         (base,) = stmt.get_final_froms()
-        query = query.select_from(
-            base.outerjoin(_pseudonyms, _pseudonyms.c.person_id == _person_id)
-        )
+        query = query.select_from(base.outerjoin(_pseudonyms, _pseudonyms.c.person_id == person))
     return query
 
 

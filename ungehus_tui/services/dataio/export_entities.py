@@ -11,6 +11,11 @@ never exported: they are case notes, not figures.
 
 Incremental windows filter on each entity's `updated_at`; meeting participants follow their
 meeting's `updated_at` and plan interventions their plan's (those tables have none).
+
+The young person's id comes from the row's own foreign key (`person_id`, or its meeting's,
+intake's or plan's), not from a join with `young_person`: the key always names an existing
+young person (foreign keys are enforced on both backends), and the join cost a lookup per
+row for nothing.
 """
 
 from __future__ import annotations
@@ -58,14 +63,15 @@ def t(model: Any) -> Any:
 class Entity:
     """One export file. `columns` are (output name, SQL expression); names listed in
     `personal` are dropped unless CPR is included. With `person`, the query selects the
-    young person's id as `_person` and the file starts with a `pseudonym` column."""
+    young person's id (`person_id`, a column of `base`) as `_person` and the file starts
+    with a `pseudonym` column."""
 
     name: str
     columns: list[tuple[str, Any]]
     base: Any  # the FROM clause (table or join)
     stamp: Any  # the updated_at column the window filters on
     order: Any
-    person: bool = True
+    person_id: Any = None  # the young person's id in `base`; None: no young person
     personal: frozenset[str] = frozenset()
     extra_stamp: Any = None  # a second updated_at (intakes: the current decision's)
     cpr: frozenset[str] = frozenset()  # CPR columns: `DDMMYY-SSSS` in excel-da
@@ -73,6 +79,10 @@ class Entity:
     def header(self, include_cpr: bool) -> list[str]:
         names = [n for n, _ in self.columns if include_cpr or n not in self.personal]
         return (["pseudonym"] if self.person else []) + names
+
+    @property
+    def person(self) -> bool:
+        return self.person_id is not None
 
     def query(
         self, since: Any, until: Any, include_cpr: bool, dialect: Dialect | None = None
@@ -84,7 +94,7 @@ class Entity:
             if include_cpr or n not in self.personal
         ]
         if self.person:
-            cols.insert(0, t(YoungPerson).c.id.label("_person"))
+            cols.insert(0, self.person_id.label("_person"))
         stmt = select(*cols).select_from(self.base)
         conds: list[ColumnElement[bool]] = []
         if until is not None:
@@ -127,6 +137,7 @@ def entities() -> list[Entity]:
             yp,
             yp.c.updated_at,
             yp.c.id,
+            person_id=yp.c.id,
             personal=frozenset({"cpr", "name"}),
             cpr=frozenset({"cpr"}),
         ),
@@ -135,47 +146,50 @@ def entities() -> list[Entity]:
             [(c, it.c[c]) for c in _cols(it, skip={"person_id"})]
             + [("decision_id", cd.c.id)]
             + [(f"decision_{c}" if c == "source" else c, cd.c[c]) for c in dec_cols],
-            it.join(yp, yp.c.id == it.c.person_id)
-            .outerjoin(current, current.c.intake_id == it.c.id)
-            .outerjoin(cd, cd.c.id == current.c.decision_id),
+            it.outerjoin(current, current.c.intake_id == it.c.id).outerjoin(
+                cd, cd.c.id == current.c.decision_id
+            ),
             it.c.updated_at,
             it.c.id,
+            person_id=it.c.person_id,
             extra_stamp=cd.c.updated_at,
         ),
         Entity(
             "decisions",
             [(c, td.c[c]) for c in _cols(td, skip={"result_json", "reason"})],
-            td.join(it, it.c.id == td.c.intake_id).join(yp, yp.c.id == it.c.person_id),
+            td.join(it, it.c.id == td.c.intake_id),
             td.c.updated_at,
             td.c.id,
+            person_id=it.c.person_id,
         ),
-        _person_entity("meetings", mt, yp, skip={"outcome_note", "stu_decision"}),
+        _person_entity("meetings", mt, skip={"outcome_note", "stu_decision"}),
         Entity(
             "meeting_participants",
             [(c, mp.c[c]) for c in _cols(mp, skip={"email"})],
-            mp.join(mt, mt.c.id == mp.c.meeting_id).join(yp, yp.c.id == mt.c.person_id),
+            mp.join(mt, mt.c.id == mp.c.meeting_id),
             mt.c.updated_at,
             mp.c.id,
+            person_id=mt.c.person_id,
             personal=frozenset({"name"}),
         ),
-        _person_entity("assignments", asg, yp, skip={"end_reason"}),
+        _person_entity("assignments", asg, skip={"end_reason"}),
         _person_entity(
             "handovers",
             ho,
-            yp,
             skip={"reason", "response_reason"},
             personal=frozenset({"to_external_contact"}),
         ),
-        _person_entity("consents", co, yp, skip=set()),
-        _person_entity("education_plans", ep, yp, skip={"short_term_goals", "long_term_goals"}),
+        _person_entity("consents", co, skip=set()),
+        _person_entity("education_plans", ep, skip={"short_term_goals", "long_term_goals"}),
         Entity(
             "plan_interventions",
             [(c, pi.c[c]) for c in _cols(pi, skip={"description"})],
-            pi.join(ep, ep.c.id == pi.c.plan_id).join(yp, yp.c.id == ep.c.person_id),
+            pi.join(ep, ep.c.id == pi.c.plan_id),
             ep.c.updated_at,
             pi.c.id,
+            person_id=ep.c.person_id,
         ),
-        _person_entity("tasks", tk, yp, skip={"note"}),
+        _person_entity("tasks", tk, skip={"note"}),
         Entity(
             "staff",
             [(c, st.c[c]) for c in ("id", "login", "role", "contact_role", "center_code")]
@@ -183,7 +197,6 @@ def entities() -> list[Entity]:
             st,
             st.c.updated_at,
             st.c.id,
-            person=False,
         ),
     ]
 
@@ -201,13 +214,14 @@ def _cols(table: Any, *, skip: set[str]) -> list[str]:
 
 
 def _person_entity(
-    name: str, table: Any, yp: Any, *, skip: set[str], personal: frozenset[str] = frozenset()
+    name: str, table: Any, *, skip: set[str], personal: frozenset[str] = frozenset()
 ) -> Entity:
     return Entity(
         name,
         [(c, table.c[c]) for c in _cols(table, skip=skip)],
-        table.join(yp, yp.c.id == table.c.person_id),
+        table,
         table.c.updated_at,
         table.c.id,
+        person_id=table.c.person_id,
         personal=personal,
     )

@@ -16,10 +16,16 @@ type:
 - anything else goes through the type's own result processor and then `tabular.cell`.
 
 On SQLite the pseudonyms are computed once per young person into a temporary table
-(`temp.ungehus_pseudonyms`, keyed by the young person's id) and looked up per row, instead of
+(`temp.ungehus_pseudonyms`, keyed by the young person's id) and joined per row, instead of
 one Python call per row of every file that names a young person (about five times as many
 rows). Rows that need no Python at all come straight from the driver's cursor, so the csv
 writer takes them without SQLAlchemy's row objects in between.
+
+When every cell is made in SQL, `lines` goes one step further: the database joins a row's
+cells into one text (`SEPARATOR` between them; `printf` for the cells that cannot hold a
+delimiter, quote or line break: numbers, dates, pseudonyms; `||` for text, which keeps every
+character), so Python handles one value per row instead of one per cell, and the csv module
+only sees the rare rows with a cell that needs quoting (`tabular.RowWriter.write_separated`).
 
 `tests/dataio/test_export_rows.py` holds both paths to identical output, DST changes included.
 """
@@ -31,7 +37,7 @@ import datetime as dt
 import hashlib
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,13 +54,12 @@ from sqlalchemy import (
     literal,
     type_coerce,
 )
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, CursorResult
 from sqlalchemy.engine import Dialect as SADialect
-from sqlalchemy.sql import Select, column, select, table
+from sqlalchemy.sql import Select, column, table
 from sqlalchemy.sql.elements import Label
 from sqlalchemy.types import NullType, TypeEngine
 
-from ungehus_tui.data.models import YoungPerson
 from ungehus_tui.domain.clock import local
 from ungehus_tui.services.dataio.tabular import DANGEROUS, Dialect, cell
 
@@ -62,8 +67,10 @@ Converter = Callable[[Any], Any]
 PSEUDONYM_SQL = "ungehus_pseudonym"
 PSEUDONYM_INPUT = b"person:"  # the HMAC message is this and the young person's id
 PSEUDONYM_TABLE = "ungehus_pseudonyms"
+SEPARATOR = "\x1f"  # between the cells of a row from `lines` (a control character: checked)
+LINES_BATCH = 1000  # rows per batch from `lines`
+_PRINTF_ARGS = 100  # SQLite takes at most 127 arguments to a function
 _pseudonyms = table(PSEUDONYM_TABLE, column("person_id"), column("pseudonym"), schema="temp")
-_person_id = YoungPerson.__table__.c.id  # type: ignore[attr-defined]
 _DATETIME_DA = "%d-%m-%Y %H:%M"
 _DATE_DA = "%d-%m-%Y"
 _PROBES = (  # UTC instants around both DST changes and either side of midnight
@@ -158,16 +165,25 @@ def prepare(
     """The query to run (result processing off, cells made in SQL where the plan says so) and
     the Python converters left for the other columns, by position. With `pseudonym`, the first
     column is the young person's id, which becomes their pseudonym."""
+    query, python, _ = _prepared(stmt, plan, sa_dialect, pseudonym)
+    return query, python
+
+
+def _prepared(
+    stmt: Select[Any], plan: Plan, sa_dialect: SADialect, pseudonym: Converter | None
+) -> tuple[Select[Any], list[tuple[int, Converter]], list[bool]]:
+    """`prepare`, and per column whether its cell is text (any character) rather than a
+    number, a date or a pseudonym made in SQL."""
     columns: list[Any] = []
     python: list[tuple[int, Converter]] = []
+    text: list[bool] = []
+    person: Any = None
     for i, col in enumerate(stmt.selected_columns):
         expr = col.element if isinstance(col, Label) else col
         sql: Any = None
         if i == 0 and pseudonym is not None:
             if plan.in_sql_pseudonym:
-                # the young person's row is in the query's FROM (the id is its column)
-                lookup = _pseudonyms.c.person_id == _person_id
-                sql = select(_pseudonyms.c.pseudonym).where(lookup).scalar_subquery()
+                sql, person = _pseudonyms.c.pseudonym, expr  # joined below
             else:
                 python.append((i, pseudonym))
                 sql = expr
@@ -177,7 +193,12 @@ def prepare(
                 python.append((i, reference_converter(col.type, sa_dialect, plan.dialect)))
                 sql = expr
         columns.append(type_coerce(sql, NullType()).label(col.key))
-    return stmt.with_only_columns(*columns, maintain_column_froms=True), python
+        text.append(_is_text(col.type) and not (i == 0 and pseudonym is not None))
+    query = stmt.with_only_columns(*columns, maintain_column_froms=True)
+    if person is not None:  # the young person's id is a column of the query's FROM
+        (base,) = stmt.get_final_froms()
+        query = query.select_from(base.outerjoin(_pseudonyms, _pseudonyms.c.person_id == person))
+    return query, python, text
 
 
 def cells(
@@ -200,6 +221,55 @@ def cells(
     if not python:
         return result
     return _converted(result, python)
+
+
+def lines(
+    conn: Connection, stmt: Select[Any], plan: Plan, *, pseudonym: Converter | None
+) -> Generator[list[str], None, None] | None:
+    """The rows of `stmt`, each as one text of its cells joined by `SEPARATOR` (NULL as
+    nothing), in batches of `LINES_BATCH`; None unless SQLite makes every cell (then `cells`).
+    The cells are those of `cells`, byte for byte: numbers, dates and pseudonyms through one
+    `printf` per run of them (none holds a NUL, which `printf` would stop at), text through
+    `||` (any character kept)."""
+    if conn.dialect.name != "sqlite":
+        return None
+    query, python, text = _prepared(stmt, plan, conn.dialect, pseudonym)
+    if python:
+        return None
+    parts: list[Any] = []
+    run: list[Any] = []
+
+    def printf() -> None:
+        for start in range(0, len(run), _PRINTF_ARGS):
+            chunk = run[start : start + _PRINTF_ARGS]
+            fmt = literal(SEPARATOR.join(["%s"] * len(chunk)), String)
+            parts.append(func.printf(fmt, *chunk, type_=String))
+        run.clear()
+
+    for col, is_text in zip(query.selected_columns, text, strict=True):
+        expr = col.element if isinstance(col, Label) else col
+        if is_text:
+            printf()
+            parts.append(func.coalesce(expr, literal("", String)))
+        else:
+            run.append(expr)
+    printf()
+    line = parts[0]
+    for part in parts[1:]:
+        line = line.op("||")(literal(SEPARATOR, String)).op("||")(part)
+    query = query.with_only_columns(type_coerce(line, NullType()).label("line"))
+    plain = {"stream_results": False, "yield_per": None}
+    return _batches(conn.execute(query, execution_options=plain))
+
+
+def _batches(result: CursorResult[Any]) -> Generator[list[str], None, None]:
+    """The driver's cursor itself, a batch at a time (flat memory)."""
+    cursor = result.cursor
+    try:
+        while rows := cursor.fetchmany(LINES_BATCH):
+            yield [row[0] for row in rows]
+    finally:
+        cursor.close()
 
 
 def _converted(rows: Iterable[Sequence[Any]], python: list[tuple[int, Converter]]) -> Iterator[Any]:

@@ -74,7 +74,7 @@ class HashingWriter(io.RawIOBase):
     """A binary sink that hashes (sha256) and counts what goes through to `target`."""
 
     def __init__(self, target: IO[bytes]) -> None:
-        self.target = target
+        self.target: IO[bytes] | None = target
         self.sha = hashlib.sha256()
 
     def writable(self) -> bool:
@@ -82,9 +82,14 @@ class HashingWriter(io.RawIOBase):
 
     def write(self, data: Any) -> int:
         chunk = bytes(data)
-        self.sha.update(chunk)
-        self.target.write(chunk)
+        if self.target is not None:  # None: abandoned (what its buffers still hold is lost)
+            self.sha.update(chunk)
+            self.target.write(chunk)
         return len(chunk)
+
+
+class Ambiguous(Exception):
+    """A cell holds the separator of `RowWriter.write_separated`: its rows cannot be split."""
 
 
 class RowWriter:
@@ -147,6 +152,35 @@ class RowWriter:
         for data, lines in batches:
             buffered.write(data)
             self.rows += lines
+
+    def write_separated(self, batches: Iterable[Sequence[str]], separator: str) -> None:
+        """Rows each given as one text, its cells joined by `separator` (`export_rows.lines`),
+        in batches. A batch in which no cell holds the delimiter, a quote or a line break is
+        written as it is, the separator made the delimiter: what the csv writer would write;
+        any other batch goes through the csv writer cell by cell. A cell that holds the
+        separator itself raises `Ambiguous` before its batch is written (then `abandon`)."""
+        assert self._csv is not None, "CSV dialects only"
+        delimiter = self._csv.dialect.delimiter
+        separators = len(self.columns) - 1
+        self.text.flush()
+        buffered = self.text.buffer
+        for batch in batches:
+            n = len(batch)
+            data = "\r\n".join(batch)
+            if data.count(separator) != n * separators:
+                raise Ambiguous(f"a cell holds {separator!r}")
+            plain = separators and delimiter not in data and '"' not in data
+            if plain and data.count("\r") == n - 1 and data.count("\n") == n - 1:
+                buffered.write((data.replace(separator, delimiter) + "\r\n").encode())
+            else:  # a cell to quote (or a row of one empty cell, which the writer quotes)
+                self._csv.writerows([line.split(separator) for line in batch])
+                self.text.flush()
+            self.rows += n
+
+    def abandon(self) -> None:
+        """Drop this writer: nothing more reaches the target, not even what is buffered (the
+        caller starts the file again)."""
+        self.sink.target = None
 
     def finish(self) -> str:
         """Flush everything to the target; the sha256 hex of the bytes written."""
