@@ -9,7 +9,7 @@ from sqlmodel import col
 
 from ungehus_tui.data.models import Assignment, YoungPerson
 from ungehus_tui.domain.clock import local
-from ungehus_tui.services.casework.queue.base import PERSON, Build, held
+from ungehus_tui.services.casework.queue.base import PERSON, Build, holding
 from ungehus_tui.services.casework.queue.items import QueueItem, QueueKind
 
 
@@ -19,14 +19,16 @@ def coordinator_missing(b: Build) -> list[QueueItem]:
     center's queue holds tens of thousands of cases; only the few that qualify come back).
 
     A team case has at least two active assignments, so a held case with no other active
-    assignment (most of them) is ruled out by one index probe before anything is grouped."""
+    assignment (most of them) is ruled out by one index probe before anything is grouped.
+    The centers are then listed for the young people that qualify, whose cases are open."""
     other = aliased(Assignment)
     another = exists().where(
         col(other.person_id) == col(Assignment.person_id),
         col(other.ended_at).is_(None),
         col(other.id) != col(Assignment.id),
     )
-    candidates = held(b, col(Assignment.person_id)).where(another)
+    # The case being open is checked on the few that qualify, not on every held one.
+    candidates = select(col(Assignment.person_id)).where(*holding(b), another)
     active = (
         col(Assignment.person_id).in_(candidates),
         col(Assignment.ended_at).is_(None),
@@ -50,6 +52,7 @@ def coordinator_missing(b: Build) -> list[QueueItem]:
     rows = b.rows(
         select(*PERSON, cases.c.since, cases.c.holder)
         .join(cases, cases.c.pid == col(YoungPerson.id))
+        .where(col(YoungPerson.case_open).is_(True))
         .order_by(col(YoungPerson.id))
     )
     if not rows:
