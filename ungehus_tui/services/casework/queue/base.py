@@ -15,7 +15,6 @@ from sqlmodel import col
 
 from ungehus_tui.data.models import Assignment, Staff, YoungPerson
 from ungehus_tui.data.org import work_calendar
-from ungehus_tui.domain.clock import local
 from ungehus_tui.domain.cpr import mask
 from ungehus_tui.services.casework.queue.items import EDUCATION_DUTY_DA, QueueItem, is_center_queue
 from ungehus_tui.services.context import Actor, Ctx
@@ -57,7 +56,6 @@ class Build:
     day: dt.date = field(init=False)
     cal: Any = None
     due_cache: dict[tuple[dt.date, int], dt.date] = field(default_factory=dict)
-    offsets: dict[tuple[dt.date, int], dt.timedelta | None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.day = self.stamp.date()
@@ -77,19 +75,6 @@ class Build:
                 self.cal = work_calendar(self.session)
             self.due_cache[key] = self.cal.add_working_days(start, n)
         return self.due_cache[key]
-
-    def local_day(self, value: dt.datetime) -> dt.date:
-        """`local(value).date()` of a time from the database (aware, UTC), with the zone's
-        offset looked up once per hour of UTC time: converting tens of thousands of times one
-        by one is the queue's largest single cost otherwise. An hour the offset changes in
-        (daylight saving) is converted one time at a time."""
-        key = (value.date(), value.hour)
-        if key not in self.offsets:
-            self.offsets[key] = _steady_offset(value)
-        offset = self.offsets[key]
-        if offset is None or value.tzinfo is None:
-            return local(value).date()
-        return (value + offset).date()
 
     def line(
         self, due: dt.date, detail: str, holder: int | None, duty: bool = False, named: bool = True
@@ -133,14 +118,6 @@ class Build:
             priority=priority,
             **refs,
         )
-
-
-def _steady_offset(value: dt.datetime) -> dt.timedelta | None:
-    """The local zone's offset throughout `value`'s UTC hour, or None if it changes in it."""
-    start = value.replace(minute=0, second=0, microsecond=0)
-    first = local(start).utcoffset()
-    last = local(start + dt.timedelta(hours=1) - dt.timedelta(microseconds=1)).utcoffset()
-    return first if first == last else None
 
 
 def holding(b: Build) -> tuple[Any, ...]:

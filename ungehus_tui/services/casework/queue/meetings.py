@@ -95,7 +95,7 @@ def handovers(b: Build) -> list[QueueItem]:
     out = []
     for row in rows:
         pid, name, cpr, hid, hkind, at, from_id, to_id, ext, ext_contact, from_name, to_name = row
-        offered = b.local_day(at)
+        offered = local(at).date()
         due = b.add_wd(offered, limit)
         what = HANDOVER_DA.get(hkind, hkind)
         if to_id in b.whose:

@@ -9,6 +9,7 @@ from sqlalchemy import and_, or_, select
 from sqlmodel import col
 
 from ungehus_tui.data.models import Assignment, Task, YoungPerson
+from ungehus_tui.domain.clock import local
 from ungehus_tui.domain.codes import TaskKind
 from ungehus_tui.domain.cpr import age_on
 from ungehus_tui.services.casework.queue.base import PERSON, Build, holding
@@ -42,7 +43,7 @@ def tasks(b: Build) -> list[QueueItem]:
     )
     out = []
     for pid, name, cpr, birth, tid, tkind, due, note, holder, created in rows:
-        duty = tkind == QueueKind.DROPOUT_CONTACT and age_on(birth, b.local_day(created)) < 18
+        duty = tkind == QueueKind.DROPOUT_CONTACT and age_on(birth, local(created).date()) < 18
         out.append(b.item(tkind, (pid, name, cpr), due, note or "", holder, duty=duty, task_id=tid))
     return out
 
