@@ -42,3 +42,35 @@ def measure(target: Target, runs: int = 20) -> Metric:
         goal="2,000 items",
         detail={"items": len(items), "login": actor.login, "largest": max(sizes.values())},
     )
+
+
+def main() -> None:
+    """Only the two queue figures, on an existing database (the cached demo by default):
+    `python -m bench.queue_bench [--db PATH|URL] [--runs N]`; what is measured is run.py's."""
+    import argparse
+    import json
+    import os
+    from pathlib import Path
+
+    from bench import feel
+    from bench.run import ensure_db, sqlite_target
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--db", help="an SQLite file or a PostgreSQL URL of a demo database")
+    parser.add_argument("--runs", type=int, default=5, help="openings of the center queue")
+    args = parser.parse_args()
+    if args.db and args.db.startswith("postgresql"):
+        target = Target(args.db)
+    else:
+        target = sqlite_target(Path(args.db).resolve() if args.db else ensure_db(100_000))
+    results = {
+        "queue_open_ms": measure(target),
+        "center_queue_open_ms": feel.center_queue(target, args.runs),
+    }
+    for key, metric in results.items():
+        print(f"# {key}: {json.dumps(metric.detail, ensure_ascii=False)}")
+    print(json.dumps({key: m.value for key, m in results.items()} | {"load": os.getloadavg()}))
+
+
+if __name__ == "__main__":
+    main()
