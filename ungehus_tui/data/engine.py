@@ -189,7 +189,10 @@ def _custom_plans(engine: Engine) -> None:
     whose best plan depends on its parameters (the desk's search for two name words: stop an
     ordered scan early when the words are common together, hash the rarer word's young
     people when they are not) a statement marked `CUSTOM_PLAN` is sent unprepared: the server
-    plans it for the values at hand, in the same single round trip."""
+    plans it for the values at hand, in the same single round trip. (Only psycopg 3 prepares
+    by itself; another driver is left as it is.)"""
+    if engine.dialect.driver != "psycopg":
+        return
 
     @event.listens_for(engine, "do_execute")
     def _unprepared(cursor: Any, statement: str, parameters: Any, context: Any) -> bool:
