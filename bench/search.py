@@ -2,7 +2,8 @@
 (`services.people.search_in` in a `read_once` session of its own, as `people.search` in the
 screen's worker does), over 1,000 realistic prefixes sampled from the database. The floor
 replays the very SQL statements that search emitted on one open connection of the driver
-(the sqlite3 module; psycopg in autocommit on PostgreSQL)."""
+(the sqlite3 module; psycopg in autocommit on PostgreSQL, a statement the app sends unprepared,
+`CUSTOM_PLAN`, sent unprepared there too)."""
 
 from __future__ import annotations
 
@@ -73,27 +74,27 @@ def date_terms(target: Target, count: int, seed: int = 9) -> list[str]:
 def measure(target: Target, count: int = 1000) -> Metric:
     from sqlalchemy import event
 
-    from ungehus_tui.data.engine import make_engine, read_once
+    from ungehus_tui.data.engine import CUSTOM_PLAN, make_engine, read_once
     from ungehus_tui.domain import clock
     from ungehus_tui.services.desk.people import search_in
 
     clock.set_zone("Europe/Copenhagen")
     terms = prefixes(target, count)
     engine = make_engine(target.url)
-    captured: list[tuple[str, Any]] = []
+    captured: list[tuple[str, Any, bool]] = []
 
     @event.listens_for(engine, "before_cursor_execute")
     def _capture(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        captured.append((statement, parameters))
+        captured.append((statement, parameters, bool(context.execution_options.get(CUSTOM_PLAN))))
 
     # One untimed pass warms the page cache and records the SQL of every term.
-    statements: list[list[tuple[str, Any]]] = []
+    statements: list[list[tuple[str, Any, bool]]] = []
     hits = 0
     for term in terms:
         captured.clear()
         with read_once(engine) as session:
             hits += bool(search_in(session, term, LIMIT))
-        statements.append([(s, p) for s, p in captured if s.lstrip().upper().startswith("SELECT")])
+        statements.append([c for c in captured if c[0].lstrip().upper().startswith("SELECT")])
     event.remove(engine, "before_cursor_execute", _capture)
 
     timings: list[float] = []
@@ -117,8 +118,11 @@ def measure(target: Target, count: int = 1000) -> Metric:
         raw_timings.clear()
         for sql in statements:
             started = time.perf_counter()
-            for statement, params in sql:
-                raw.execute(statement, params).fetchall()
+            for statement, params, unprepared in sql:
+                if unprepared and target.is_pg:
+                    raw.execute(statement, params, prepare=False).fetchall()
+                else:
+                    raw.execute(statement, params).fetchall()
             raw_timings.append((time.perf_counter() - started) * 1000)
     raw.close()
     return Metric(
