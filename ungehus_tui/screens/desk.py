@@ -30,6 +30,7 @@ from ungehus_tui.screens.base import UngehusScreen
 from ungehus_tui.screens.keys import hold_keys, release_keys
 from ungehus_tui.services.access.permissions import Action
 from ungehus_tui.widgets.cpr_guard import guard_cpr
+from ungehus_tui.widgets.fast_table import FastTable
 from ungehus_tui.widgets.footer import KeysFooter
 from ungehus_tui.widgets.safe import cell
 from ungehus_tui.widgets.waiting import WaitingPanel
@@ -160,6 +161,7 @@ class DeskScreen(UngehusScreen):
         self._typed_at: float | None = None  # when the term last changed, until it settles
         self._logged_term: str | None = None  # the last term audited
         self._role_ready = False  # the role's panels set up (`signed_in`)
+        self._cpr_lines: tuple[str, str | None] = ("", None)  # what #cpr-info, #refusal show
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -171,7 +173,7 @@ class DeskScreen(UngehusScreen):
                 )
                 yield Static("", id="cpr-info")
                 yield Static("", id="refusal")
-                yield DataTable(id="results", cursor_type="row", zebra_stripes=True)
+                yield FastTable(id="results", cursor_type="row", zebra_stripes=True)
                 yield Static(
                     "Enter åbner den unge · nyt CPR-nummer: Enter registrerer",
                     id="search-hint",
@@ -221,10 +223,12 @@ class DeskScreen(UngehusScreen):
             self._logged_term = None  # an emptied field: the next term is a new search
         guard_cpr(event.input)
         line, refusal = cpr_line(event.value)
-        self.query_one("#cpr-info", Static).update(line)
-        box = self.query_one("#refusal", Static)
-        box.update(refusal or "")
-        box.display = refusal is not None
+        if (line, refusal) != self._cpr_lines:  # an unchanged line costs no new layout
+            self._cpr_lines = (line, refusal)
+            self.query_one("#cpr-info", Static).update(line)
+            box = self.query_one("#refusal", Static)
+            box.update(refusal or "")
+            box.display = refusal is not None
         self.run_search(event.value)
 
     def _search_clock(self) -> float:
