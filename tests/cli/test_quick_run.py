@@ -3,6 +3,7 @@ takes exactly what Typer would take, and leaves everything else to Typer."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -91,3 +92,38 @@ def test_run_loads_neither_typer_nor_the_store_before_the_app(tmp_path) -> None:
     )
     assert out.returncode == 0, out.stderr
     assert "LOADED \n" in out.stdout, out.stdout
+
+
+FRAME_PROBE = """
+import sys, types
+fake = types.ModuleType("ungehus_tui.app")
+class App:
+    refusal = None
+    return_code = 0
+    def run(self):
+        import textual.constants
+        print("FPS", textual.constants.MAX_FPS)
+fake.starting_app = lambda db, demo, login: App()
+sys.modules["ungehus_tui.app"] = fake
+from ungehus_tui.cli import launch
+assert "textual" not in sys.modules
+print(launch.start(launch.RunArgs(sys.argv[1])))
+"""
+
+
+@pytest.mark.parametrize(
+    ("environ", "fps"), [({}, launch.FRAMES_PER_SECOND), ({"TEXTUAL_FPS": "30"}, 30)]
+)
+def test_the_app_runs_at_the_desks_frame_rate_unless_told_otherwise(tmp_path, environ, fps) -> None:  # type: ignore[no-untyped-def]
+    """`start` sets Textual's frame rate before the app (and Textual) is imported; a user's
+    TEXTUAL_FPS wins."""
+    env = {k: v for k, v in os.environ.items() if k != "TEXTUAL_FPS"} | environ
+    out = subprocess.run(
+        [sys.executable, "-c", FRAME_PROBE, str(tmp_path / "u.db")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == f"FPS {fps}\n(0, None)\n", out.stdout
