@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from ungehus_tui.settings import Settings
 
 # what may run before anyone has signed in (the sign-in's own keys are screen bindings)
+SIGN_IN_REMOVED_AFTER = 1.0  # seconds after the role's screen took the keys (`_enter`)
 BEFORE_SIGN_IN = frozenset({"quit", "focus_next", "focus_previous", "bell", "help_quit"})
 
 
@@ -186,6 +187,8 @@ class UngehusApp(DanishApp, GuardedApp, KeyOrderApp, LockingApp):
         self.DEFAULT_MODE = first if actor is None else start_mode(actor)  # type: ignore[misc]
         super().__init__()
         self.store = StoreGate()
+        self._prepared: Screen | None = None  # the desk made behind the sign-in
+        self._prepared_css = -1
         self.opener = opener if ctx is None else None
         self.refusal: StartRefused | None = None
         self._actor = actor
@@ -265,6 +268,7 @@ class UngehusApp(DanishApp, GuardedApp, KeyOrderApp, LockingApp):
             self.call_from_thread(self._store_opened, started)
             if not self.skip_sign_in:
                 warm_up()  # while the password is typed (at the desk it would slow the search)
+                self.call_from_thread(self._prepare_desk)
             collect_from_now()
             return
         self.call_from_thread(self._refused)
@@ -306,15 +310,42 @@ class UngehusApp(DanishApp, GuardedApp, KeyOrderApp, LockingApp):
         self.lock_actor = actor
         self.call_later(self._enter, actor)
 
+    def _prepare_desk(self) -> None:
+        """While the password is typed: the desk made (composed, styled, mounted) behind the
+        sign-in, so that the Enter only has to show it (`signin_ready_ms`). Textual makes a
+        mode's screen when the mode is first shown; `_init_mode` is that step alone (Textual
+        is pinned to one minor version; tests/security/test_sign_in_flow.py shows the desk
+        made before the Enter and its keys, waiting list and results after it)."""
+        if self.signed_in or self.current_mode != "sign-in" or not self.is_running:
+            return
+        self._init_mode("reception")
+        self._prepared = self._screen_stacks["reception"][0]
+        self._prepared_css = self._css_update_count  # the styles it is mounted with
+
     async def _enter(self, actor: Actor) -> None:
         self._role_known()  # before the switch: the desk is drawn once, with the role's keys
         self._session_started()
+        prepared = self._prepared
+        if (
+            prepared is not None
+            and prepared.is_mounted
+            and self._css_update_count == self._prepared_css
+        ):
+            # styled when it was mounted, and the styles have not changed since: switching
+            # to it need not parse and apply them all again (~30 ms)
+            prepared._css_update_count = self._css_update_count
         await self.switch_mode(start_mode(actor))
         if not self.is_running:  # quit meanwhile: the app is closing its screens
             return
         self._focus_first()
         self.release_keys()
-        await self.remove_mode("sign-in")
+        # the sign-in's screen goes once the keys typed after the Enter have been answered
+        # (taking it down costs ~0.1 s, which they would otherwise wait for)
+        self.set_timer(SIGN_IN_REMOVED_AFTER, self._remove_sign_in)
+
+    async def _remove_sign_in(self) -> None:
+        if "sign-in" in self._modes and self.current_mode != "sign-in":
+            await self.remove_mode("sign-in")
 
     def _focus_first(self) -> None:
         """Focus in the screen now, before the held keys go to it (a screen made in the
@@ -329,7 +360,8 @@ class UngehusApp(DanishApp, GuardedApp, KeyOrderApp, LockingApp):
     def _role_known(self) -> None:
         """The screens made before anyone signed in (the desk) get the role's keys and
         panels."""
-        for screen in self.screen_stack:
+        prepared = [] if self._prepared is None else [self._prepared]
+        for screen in [*self.screen_stack, *prepared]:
             hook = getattr(screen, "signed_in", None)
             if callable(hook):
                 hook()

@@ -98,8 +98,45 @@ async def test_keys_typed_before_the_store_is_ready_land_in_order(ctx, admin, re
         results = app.screen.query_one("#results", DataTable)
         await until(pilot, lambda: results.row_count == 1)
         assert str(results.get_row_at(0)[0]) == "Søren Hastig"
-        # one app: the sign-in mode is gone, not left under the desk
-        assert "sign-in" not in app._modes and not app.query(SignInScreen)
+        # one app: the sign-in mode is gone (once the desk has answered), not left under it
+        await until(pilot, lambda: "sign-in" not in app._modes)
+        assert not app.query(SignInScreen) and typed(app)["search"] == cpr
+
+
+async def test_the_desk_is_made_behind_the_sign_in_and_shown_by_the_enter(ctx, admin) -> None:  # type: ignore[no-untyped-def]
+    """While the password is typed the desk is made (composed, not shown); the Enter shows
+    that very screen, with the reception's waiting list, and the keys typed after it."""
+    auth.set_password(ctx, admin, "rec.1", PW, must_change=False)
+    go, opener = slow_store(ctx)
+    go.set()
+    app = UngehusApp(opener=opener)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: app._prepared is not None and app._prepared.is_mounted)
+        prepared = app._prepared
+        assert isinstance(prepared, DeskScreen) and isinstance(app.screen, SignInScreen)
+        assert prepared.query_one("#search", Input) is not None  # composed already
+        assert not prepared.query_one("#waiting-panel").display  # nobody signed in yet
+        burst(app, "rec.1", "tab", PW, "enter", "soeren")
+        await until(pilot, lambda: isinstance(app.screen, DeskScreen) and not app.holding_keys)
+        assert app.screen is prepared
+        assert typed(app)["search"] == "soeren"
+        assert prepared.query_one("#waiting-panel").display  # the reception's list now
+
+
+async def test_a_counsellor_signing_in_goes_to_the_queue_past_the_made_desk(ctx, admin) -> None:  # type: ignore[no-untyped-def]
+    auth.set_password(ctx, admin, "chp.hpr.1", PW, must_change=False)
+    go, opener = slow_store(ctx)
+    go.set()
+    app = UngehusApp(opener=opener)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: app._prepared is not None)
+        burst(app, "chp.hpr.1", "tab", PW, "enter")
+        await until(pilot, lambda: isinstance(app.screen, QueueScreen))
+        await until(pilot, lambda: "sign-in" not in app._modes)
+        assert app.actor.login == "chp.hpr.1"
+        await app.switch_mode("reception")  # F2: the desk made before, for a counsellor
+        assert app.screen is app._prepared
+        assert not app.screen.query_one("#waiting-panel").display  # no waiting list
 
 
 async def test_a_burst_with_the_store_open_and_pilot_presses(ctx, admin) -> None:  # type: ignore[no-untyped-def]
