@@ -44,6 +44,7 @@ from ungehus_tui.screens.unsaved import GuardedApp
 from ungehus_tui.services.access.permissions import Action, allowed
 from ungehus_tui.services.context import Actor, Ctx, actor_by_login, set_process_source
 from ungehus_tui.startup import Started, StartRefused
+from ungehus_tui.widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
     from ungehus_tui.settings import Settings
@@ -189,6 +190,7 @@ class UngehusApp(DanishApp, GuardedApp, KeyOrderApp, LockingApp):
         self.store = StoreGate()
         self._prepared: Screen | None = None  # the desk made behind the sign-in
         self._prepared_css = -1
+        self._entering: str | None = None  # the mode about to be shown (`_enter`)
         self.opener = opener if ctx is None else None
         self.refusal: StartRefused | None = None
         self._actor = actor
@@ -236,7 +238,7 @@ class UngehusApp(DanishApp, GuardedApp, KeyOrderApp, LockingApp):
         before, a crash) instead of a screen."""
         if self._actor is None:
             return action in BEFORE_SIGN_IN
-        if action == "switch_mode" and parameters == (self.current_mode,):
+        if action == "switch_mode" and parameters in ((self.current_mode,), (self._entering,)):
             return False  # F2 at the desk, F3 in the queue: nothing to do, not shown
         if action == "switch_mode" and parameters == ("queue",):
             if not allowed(self.actor, Action.VIEW_QUEUE):
@@ -334,6 +336,12 @@ class UngehusApp(DanishApp, GuardedApp, KeyOrderApp, LockingApp):
             # styled when it was mounted, and the styles have not changed since: switching
             # to it need not parse and apply them all again (~30 ms)
             prepared._css_update_count = self._css_update_count
+            if start_mode(actor) == "reception":  # its first frame with the role's keys
+                self._entering = "reception"  # (so F2 is not among them)
+                try:
+                    await prepared.query_one(KeysFooter).draw_keys_now()
+                finally:
+                    self._entering = None
         await self.switch_mode(start_mode(actor))
         if not self.is_running:  # quit meanwhile: the app is closing its screens
             return

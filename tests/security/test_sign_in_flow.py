@@ -16,6 +16,7 @@ from sqlmodel import select
 from textual import events
 from textual.keys import _character_to_key
 from textual.widgets import DataTable, Input, Static
+from textual.widgets._footer import FooterKey
 
 from tests.reception.conftest import cpr_aged, teen
 from ungehus_tui.app import UngehusApp
@@ -27,6 +28,7 @@ from ungehus_tui.screens.sign_in import SignInScreen
 from ungehus_tui.services.access import auth
 from ungehus_tui.services.desk import walk_in as desk
 from ungehus_tui.startup import Started, StartRefused
+from ungehus_tui.widgets.footer import KeysFooter
 
 PW = "rigtig-kode-42"
 NAMED = {"tab": "\t", "enter": "\r", "ctrl+j": "\n"}
@@ -121,6 +123,10 @@ async def test_the_desk_is_made_behind_the_sign_in_and_shown_by_the_enter(ctx, a
         assert app.screen is prepared
         assert typed(app)["search"] == "soeren"
         assert prepared.query_one("#waiting-panel").display  # the reception's list now
+        # its footer was drawn for the reception before it was shown: the desk's keys, not
+        # F2 (the desk's own mode)
+        keys = [k.key for k in prepared.query_one(KeysFooter).query(FooterKey)]
+        assert "ctrl+n" in keys and "f4" in keys and "f2" not in keys
 
 
 async def test_a_counsellor_signing_in_goes_to_the_queue_past_the_made_desk(ctx, admin) -> None:  # type: ignore[no-untyped-def]

@@ -47,6 +47,13 @@ class KeysFooter(Footer):
         )
         return (keys, self.compact, self.show_command_palette)
 
+    async def draw_keys_now(self) -> None:
+        """Make the keys now, not after the screen's next frame (Textual's way): for a
+        screen about to be shown, so that its first frame has them."""
+        self._bindings_ready = True
+        with self._context():  # as if in its own task: the keys bind to this footer
+            await self.recompose()
+
     def bindings_changed(self, screen: Screen[Any]) -> None:
         if self._bindings_ready and self._drawn is not None and screen is self.screen:
             if self.is_attached and self._shown() == self._drawn:
