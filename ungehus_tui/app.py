@@ -44,7 +44,6 @@ from ungehus_tui.screens.unsaved import GuardedApp
 from ungehus_tui.services.access.permissions import Action, allowed
 from ungehus_tui.services.context import Actor, Ctx, actor_by_login, set_process_source
 from ungehus_tui.startup import Started, StartRefused
-from ungehus_tui.widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
     from ungehus_tui.settings import Settings
@@ -189,8 +188,7 @@ class UngehusApp(DanishApp, GuardedApp, KeyOrderApp, LockingApp):
         super().__init__()
         self.store = StoreGate()
         self._prepared: Screen | None = None  # the desk made behind the sign-in
-        self._prepared_css = -1
-        self._entering: str | None = None  # the mode about to be shown (`_enter`)
+        self._sign_in_mode = False  # the sign-in's mode is there (until `_remove_sign_in`)
         self.opener = opener if ctx is None else None
         self.refusal: StartRefused | None = None
         self._actor = actor
@@ -203,6 +201,7 @@ class UngehusApp(DanishApp, GuardedApp, KeyOrderApp, LockingApp):
             self.add_mode(
                 "sign-in", lambda: SignInScreen(login=login, on_signed_in=self._signed_in)
             )
+            self._sign_in_mode = True
 
     def _apply_settings(self, settings: Settings, *, initial: bool = False) -> None:
         self.lock_settings = settings
@@ -238,7 +237,7 @@ class UngehusApp(DanishApp, GuardedApp, KeyOrderApp, LockingApp):
         before, a crash) instead of a screen."""
         if self._actor is None:
             return action in BEFORE_SIGN_IN
-        if action == "switch_mode" and parameters in ((self.current_mode,), (self._entering,)):
+        if action == "switch_mode" and parameters == (self.current_mode,):
             return False  # F2 at the desk, F3 in the queue: nothing to do, not shown
         if action == "switch_mode" and parameters == ("queue",):
             if not allowed(self.actor, Action.VIEW_QUEUE):
@@ -270,7 +269,7 @@ class UngehusApp(DanishApp, GuardedApp, KeyOrderApp, LockingApp):
             self.call_from_thread(self._store_opened, started)
             if not self.skip_sign_in:
                 warm_up()  # while the password is typed (at the desk it would slow the search)
-                self.call_from_thread(self._prepare_desk)
+                self.call_from_thread(self.call_later, self._prepare_desk)
             collect_from_now()
             return
         self.call_from_thread(self._refused)
@@ -312,36 +311,32 @@ class UngehusApp(DanishApp, GuardedApp, KeyOrderApp, LockingApp):
         self.lock_actor = actor
         self.call_later(self._enter, actor)
 
-    def _prepare_desk(self) -> None:
+    async def _prepare_desk(self) -> None:
         """While the password is typed: the desk made (composed, styled, mounted) behind the
         sign-in, so that the Enter only has to show it (`signin_ready_ms`). Textual makes a
-        mode's screen when the mode is first shown; `_init_mode` is that step alone (Textual
-        is pinned to one minor version; tests/security/test_sign_in_flow.py shows the desk
-        made before the Enter and its keys, waiting list and results after it)."""
+        mode's screen when the mode is first shown: the desk's mode is shown and the
+        sign-in's shown again within one batch of updates, so nothing of it reaches the
+        screen (tests/security/test_sign_in_flow.py: the desk made before the Enter, the
+        sign-in's fields and keys untouched, the desk's keys, waiting list and results after
+        it). The keys typed meanwhile wait, then go to the sign-in's field."""
         if self.signed_in or self.current_mode != "sign-in" or not self.is_running:
             return
-        self._init_mode("reception")
-        self._prepared = self._screen_stacks["reception"][0]
-        self._prepared_css = self._css_update_count  # the styles it is mounted with
+        sign_in = self.screen
+        focused = sign_in.focused
+        self.hold_keys()  # what is typed meanwhile is the sign-in's, never the desk's
+        try:
+            with self.batch_update():
+                await self.switch_mode("reception")
+                self._prepared = self.screen
+                await self.switch_mode("sign-in")
+            if focused is not None and self.screen is sign_in and sign_in.focused is not focused:
+                sign_in.set_focus(focused)
+        finally:
+            self.release_keys()
 
     async def _enter(self, actor: Actor) -> None:
         self._role_known()  # before the switch: the desk is drawn once, with the role's keys
         self._session_started()
-        prepared = self._prepared
-        if (
-            prepared is not None
-            and prepared.is_mounted
-            and self._css_update_count == self._prepared_css
-        ):
-            # styled when it was mounted, and the styles have not changed since: switching
-            # to it need not parse and apply them all again (~30 ms)
-            prepared._css_update_count = self._css_update_count
-            if start_mode(actor) == "reception":  # its first frame with the role's keys
-                self._entering = "reception"  # (so F2 is not among them)
-                try:
-                    await prepared.query_one(KeysFooter).draw_keys_now()
-                finally:
-                    self._entering = None
         await self.switch_mode(start_mode(actor))
         if not self.is_running:  # quit meanwhile: the app is closing its screens
             return
@@ -352,7 +347,8 @@ class UngehusApp(DanishApp, GuardedApp, KeyOrderApp, LockingApp):
         self.set_timer(SIGN_IN_REMOVED_AFTER, self._remove_sign_in)
 
     async def _remove_sign_in(self) -> None:
-        if "sign-in" in self._modes and self.current_mode != "sign-in":
+        if self._sign_in_mode and self.current_mode != "sign-in":
+            self._sign_in_mode = False
             await self.remove_mode("sign-in")
 
     def _focus_first(self) -> None:

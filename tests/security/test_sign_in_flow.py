@@ -123,10 +123,36 @@ async def test_the_desk_is_made_behind_the_sign_in_and_shown_by_the_enter(ctx, a
         assert app.screen is prepared
         assert typed(app)["search"] == "soeren"
         assert prepared.query_one("#waiting-panel").display  # the reception's list now
-        # its footer was drawn for the reception before it was shown: the desk's keys, not
-        # F2 (the desk's own mode)
-        keys = [k.key for k in prepared.query_one(KeysFooter).query(FooterKey)]
-        assert "ctrl+n" in keys and "f4" in keys and "f2" not in keys
+        # its footer has the reception's keys, not F2 (the desk's own mode)
+        footer = prepared.query_one(KeysFooter)
+        await until(pilot, lambda: "ctrl+n" in [k.key for k in footer.query(FooterKey)])
+        keys = [k.key for k in footer.query(FooterKey)]
+        assert "f4" in keys and "f2" not in keys
+
+
+async def test_keys_typed_while_the_desk_is_made_stay_in_the_sign_in(ctx, admin) -> None:  # type: ignore[no-untyped-def]
+    """The desk is made while the password is typed: keys typed meanwhile go on into the
+    sign-in's field, never into the desk's search (a password searched for, and audited)."""
+    auth.set_password(ctx, admin, "rec.1", PW, must_change=False)
+    go, opener = slow_store(ctx)
+    app = UngehusApp(opener=opener)
+    async with app.run_test(size=(120, 36)) as pilot:
+        burst(app, "rec.1", "tab", PW[:3])
+        await until(pilot, lambda: typed(app).get("password") == PW[:3])
+        prepare = app._prepare_desk
+
+        async def prepare_while_typing() -> None:
+            burst(app, PW[3:])  # typed as the desk is being made
+            await prepare()
+
+        app._prepare_desk = prepare_while_typing  # type: ignore[method-assign]
+        go.set()
+        await until(pilot, lambda: app._prepared is not None and app._prepared.is_mounted)
+        await until(pilot, lambda: typed(app).get("password") == PW)
+        assert isinstance(app.screen, SignInScreen) and app.focused is app.screen.query_one(
+            "#password", Input
+        )
+        assert app._prepared.query_one("#search", Input).value == ""
 
 
 async def test_a_counsellor_signing_in_goes_to_the_queue_past_the_made_desk(ctx, admin) -> None:  # type: ignore[no-untyped-def]

@@ -1,25 +1,24 @@
-"""A DataTable that draws plain one-line cells without Rich's layout engine.
+"""A DataTable that draws plain one-line rows without Rich's layout engine.
 
 Textual's DataTable renders every cell through `Console.render_lines` (Padding, Styled,
-wrapping) and computes the table's style from the DOM several times per line. After each
-keystroke the desk's result table is cleared and its 20 rows drawn anew: at 100,000 young
+wrapping) and computes the table's styles from the DOM several times per line. After each
+keystroke the desk's result table is cleared and its rows drawn anew: at 100,000 young
 people that drawing was ~20 ms of the ~70 ms from key to result (bench: `keystroke_p95_ms`).
 
-`FastTable` draws a cell that is a plain `str` or a span-less, style-less `Text` on a row of
-height 1 as one segment: the text cut or padded to the column's cells (`set_cell_size`, so
-wide characters count double; printable text only), the cell padding either side, in the
-style Textual would give it. Anything else (markup, spans, tabs, newlines, the header,
-fixed or label cells) goes to DataTable's own `_render_cell`. While one frame is drawn, the
-table's and the rows' styles are computed once, not per line.
+`FastTable` draws a line itself (`render_line`, Textual's public Line API) when everything on
+it is plain: each cell a `str` without markup or a `Text` without spans or style, printable,
+on a row of height 1, in a row-cursor table without fixed rows or columns, row labels or
+horizontal scrolling, and the mouse not over it (the hover highlight is Textual's). A cell
+is one segment: the text cut or padded to the column's cells (`set_cell_size`: wide
+characters count double), the cell padding either side, in the style Textual gives it (the
+row's zebra or header style, the cursor's over it). The component styles are read once per
+frame. Anything else is drawn by DataTable itself.
 
-This leans on DataTable's private API (`_render_cell` and the caches it fills) of the pinned
-Textual minor version; tests/screens/test_fast_table.py draws the same rows with both tables,
-cursor, hover and zebra stripes included, and fails when they differ.
+tests/screens/test_fast_table.py draws the same rows with both tables (cursor, focus, zebra,
+mouse over, a cleared table) and fails when a single segment differs.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from rich.cells import set_cell_size
 from rich.segment import Segment
@@ -28,6 +27,7 @@ from rich.text import Text
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.widgets import DataTable
+from textual.widgets.data_table import Row
 
 
 def _plain(cell: object) -> str | None:
@@ -48,86 +48,105 @@ def _plain(cell: object) -> str | None:
 
 
 class FastTable(DataTable):
-    _frame_styles: dict[object, Style] | None = None
+    _frame: dict[str, Style] | None = None  # styles of the frame being drawn
+    _frame_rows: list[Row] | None = None  # the rows in order, for one frame
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        self._frame_styles = {}
+        self._frame = {}
+        self._frame_rows = None
         try:
             return super().render_lines(crop)
         finally:
-            self._frame_styles = None
+            self._frame = self._frame_rows = None
 
-    @property
-    def rich_style(self) -> Style:
-        memo = self._frame_styles
-        if memo is None:
-            return DataTable.rich_style.fget(self)  # type: ignore[attr-defined]
-        style = memo.get("table")
+    def _rows(self) -> list[Row]:
+        rows = self._frame_rows
+        if rows is None:
+            rows = self.ordered_rows
+            if self._frame is not None:
+                self._frame_rows = rows
+        return rows
+
+    def _style(self, name: str) -> Style:
+        """A component's style ("" the table's own), once per frame."""
+        frame = self._frame
+        style = None if frame is None else frame.get(name)
         if style is None:
-            style = memo["table"] = DataTable.rich_style.fget(self)  # type: ignore[attr-defined]
+            style = self.rich_style if not name else self.get_component_rich_style(name)
+            if frame is not None:
+                frame[name] = style
         return style
 
-    def _get_row_style(self, row_index: int, base_style: Style) -> Style:
-        memo = self._frame_styles
-        if memo is None or row_index < self.fixed_rows:
-            return super()._get_row_style(row_index, base_style)
-        key = ("row", row_index % 2 if self.zebra_stripes else -1, base_style)
-        style = memo.get(key)
-        if style is None:
-            style = memo[key] = super()._get_row_style(row_index, base_style)
-        return style
+    def render_line(self, y: int) -> Strip:
+        return self._plain_line(y) or super().render_line(y)
 
-    def _render_cell(
-        self,
-        row_index: int,
-        column_index: int,
-        base_style: Style,
-        width: int,
-        cursor: bool = False,
-        hover: bool = False,
-    ) -> Any:
-        if row_index < self.fixed_rows or column_index < self.fixed_columns:
-            # the header (-1), the row labels (-1), fixed rows and columns: Textual's way
-            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        row_key = self._row_locations.get_key(row_index)
-        column_key = self._column_locations.get_key(column_index)
-        if row_key is None or column_key is None:
-            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        cache_key = (
-            row_key,
-            column_key,
-            base_style,
-            cursor,
-            hover,
-            self._show_hover_cursor,
-            self._update_count,
-            self._pseudo_class_state,
+    def _plain_table(self) -> bool:
+        """The table is one this class draws (its lines still have to be plain)."""
+        return not (
+            self.cursor_type != "row"
+            or self.fixed_rows
+            or self.fixed_columns
+            or self.header_height != 1
+            or self.scroll_offset.x
+            or self.is_mouse_over
+            or (self.show_row_labels and any(row.label is not None for row in self._rows()))
         )
-        cached = self._cell_render_cache.get(cache_key)
-        if cached is not None:
-            return cached
-        text = _plain(self._data[row_key][column_key])
-        if text is None or self.rows[row_key].height != 1 or width < 2 * self.cell_padding:
-            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        component_style, post_style = self._get_styles_to_render_cell(
-            False,
-            False,
-            False,
-            hover,
-            cursor,
-            self.show_cursor,
-            self._show_hover_cursor,
-            self.cursor_foreground_priority == "css",
-            self.cursor_background_priority == "css",
-        )
-        style = (
-            base_style
-            + Style.from_meta({"row": row_index, "column": column_index})
-            + component_style
-            + post_style
+
+    def _line_texts(self, y: int) -> tuple[int, list[str], Style] | None:
+        """(row index, -1 the header; the cells' texts; the row's style) of line `y`, or
+        None when it is not plain."""
+        columns = self.ordered_columns
+        if self.show_header and y == 0:
+            cells: list[object] = [column.label for column in columns]
+            return self._texts(-1, cells, self._style("datatable--header"), len(columns))
+        rows = self._rows()
+        row_index = y - (1 if self.show_header else 0) + self.scroll_offset.y
+        if not 0 <= row_index < len(rows) or rows[row_index].height != 1:
+            return None
+        row_style = self._style("")
+        if self.zebra_stripes:
+            row_style = self._style(f"datatable--{'odd' if row_index % 2 else 'even'}-row")
+        return self._texts(row_index, list(self.get_row_at(row_index)), row_style, len(columns))
+
+    @staticmethod
+    def _texts(
+        row_index: int, cells: list[object], style: Style, columns: int
+    ) -> tuple[int, list[str], Style] | None:
+        texts = [_plain(cell) for cell in cells]
+        if len(texts) != columns or any(text is None for text in texts):
+            return None
+        return row_index, [text or "" for text in texts], style
+
+    def _plain_line(self, y: int) -> Strip | None:
+        if not self._plain_table():
+            return None
+        widths = [column.get_render_width(self) for column in self.ordered_columns]
+        width = self.size.width
+        line = self._line_texts(y) if sum(widths) <= width else None
+        if line is None:
+            return None
+        row_index, texts, row_style = line
+        cursor = Style()
+        if self.show_cursor and row_index == self.cursor_row:  # the header's row is -1
+            cursor = self._style("datatable--cursor")
+        post = (
+            Style.from_color(color=cursor.color)
+            if self.cursor_foreground_priority == "css"
+            else Style.null()
+        ) + (
+            Style.from_color(bgcolor=cursor.bgcolor)
+            if self.cursor_background_priority == "css"
+            else Style.null()
         )
         pad = " " * self.cell_padding
-        inner = set_cell_size(text, width - 2 * self.cell_padding)
-        lines = [[Segment(f"{pad}{inner}{pad}", style)]]
-        self._cell_render_cache[cache_key] = lines
-        return lines
+        segments = [
+            Segment(
+                f"{pad}{set_cell_size(text, cell_width - 2 * len(pad))}{pad}",
+                row_style + Style.from_meta({"row": row_index, "column": i}) + cursor + post,
+            )
+            for i, (text, cell_width) in enumerate(zip(texts, widths, strict=True))
+        ]
+        extend = row_style + cursor
+        extend += Style.from_meta({"row": row_index, "column": 0, "out_of_bounds": True})
+        segments.append(Segment(" " * (width - sum(widths)), extend))
+        return Strip(segments).adjust_cell_length(width, self._style("")).simplify()

@@ -15,9 +15,9 @@ from typing import Any
 
 from textual import events
 from textual.app import ComposeResult
+from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
 
 COMPACT_BELOW = 110  # columns; the screens' own narrow layout starts at the same width
 
@@ -47,23 +47,19 @@ class KeysFooter(Footer):
         )
         return (keys, self.compact, self.show_command_palette)
 
-    async def draw_keys_now(self) -> None:
-        """Make the keys now, not after the screen's next frame (Textual's way): for a
-        screen about to be shown, so that its first frame has them."""
-        self._bindings_ready = True
-        with self._context():  # as if in its own task: the keys bind to this footer
-            await self.recompose()
-
     def bindings_changed(self, screen: Screen[Any]) -> None:
-        if self._bindings_ready and self._drawn is not None and screen is self.screen:
-            if self.is_attached and self._shown() == self._drawn:
+        if self._drawn is not None and screen is self.screen and self.is_attached:
+            if self._shown() == self._drawn:
                 return  # the same keys as drawn
         super().bindings_changed(screen)
 
     def compose(self) -> ComposeResult:
-        self._drawn = self._shown() if self._bindings_ready else None
-        for widget in super().compose():
-            if isinstance(widget, FooterKey) and not widget.has_class("-command-palette"):
-                widget.set_reactive(FooterKey.compact, self.compact)
+        drawn = None
+        for widget in super().compose():  # nothing before Textual has the screen's keys
+            drawn = drawn or self._shown()
+            compact = getattr(type(widget), "compact", None)
+            if isinstance(compact, Reactive) and not widget.has_class("-command-palette"):
+                widget.set_reactive(compact, self.compact)  # a key bound to the footer's
                 widget.set_class(self.compact, "-compact", update=False)
             yield widget
+        self._drawn = drawn
