@@ -24,7 +24,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from rich.progress import Progress
 from sqlalchemy import Date, DateTime, func, insert, inspect, literal, select, table
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, SQLModel
@@ -250,6 +249,8 @@ def fill_demo(
     """Add `persons` fictitious young people with their cases and mark the database as a
     demo one (same transaction); returns counts per kind. Callers check `demo_state` first:
     this function does not refuse a database with real data."""
+    from rich.progress import Progress  # not at import: `run --demo` reads the demo state only
+
     with ctx.engine.begin() as conn, Progress(disable=not progress, transient=True) as bar:
         task = bar.add_task("Demo data", total=persons)
         demo = _Demo(ctx, conn, seed, persons)
