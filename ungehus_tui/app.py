@@ -328,6 +328,9 @@ class UngehusApp(DanishApp, GuardedApp, KeyOrderApp, LockingApp):
             with self.batch_update():
                 await self.switch_mode("reception")
                 self._prepared = self.screen
+                # styled now that it is mounted (Textual styles a mode's screen when it is
+                # shown and not yet mounted, and again at the next switch: after the Enter)
+                self.refresh_css(animate=False)
                 await self.switch_mode("sign-in")
             if focused is not None and self.screen is sign_in and sign_in.focused is not focused:
                 sign_in.set_focus(focused)
