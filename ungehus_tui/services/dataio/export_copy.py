@@ -6,11 +6,11 @@ Per column, from its SQL type: text as is (neutralised against formula injection
 `excel-da`, as `export_rows` does on SQLite), integers as is, booleans `1`/`0`, dates and
 datetimes with `to_char` (local time in `excel-da`, after checking on probe instants that the
 server's time zone rules give what Python's zoneinfo gives; ISO 8601 UTC in `rfc4180`). The
-young person's id comes as the first cell and is made their pseudonym here, row by row while
-the server makes the next rows (the key never goes to the server; no table of pseudonyms to
-fill and join, which cost the server more than the client's HMAC). A column of any other
-type, a server whose rules differ, or a client encoding other than UTF-8 leaves the entity to
-the row path.
+young person's id comes as the first cell and is made their pseudonym here while the server
+makes the next rows (`export_pseudonyms`; the key never goes to the server, and there is no
+table of pseudonyms to fill and join, which cost the server more than the HMAC costs here).
+A column of any other type, a server whose rules differ, or a client encoding other than
+UTF-8 leaves the entity to the row path.
 
 COPY's CSV quotes exactly where Python's csv module does (a delimiter, a quote, CR or LF in
 the value) but for two things handled here: an empty string would be written `""` (NULLIF
@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from binascii import hexlify
 from collections.abc import Iterator
 from typing import Any
 
@@ -46,7 +45,8 @@ from sqlalchemy.sql.elements import Label
 from sqlalchemy.types import NullType
 
 from ungehus_tui.domain.clock import local
-from ungehus_tui.services.dataio.export_rows import _PROBES, _base, _is_text, hmac_states
+from ungehus_tui.services.dataio.export_pseudonyms import Pseudonyms
+from ungehus_tui.services.dataio.export_rows import _PROBES, _base, _is_text
 from ungehus_tui.services.dataio.tabular import DANGEROUS, Dialect
 
 _CSV = (Dialect.EXCEL_DA, Dialect.RFC4180)
@@ -58,10 +58,10 @@ BATCH = 1000  # rows per write
 class CopyPlan:
     """A run's COPY set-up on one PostgreSQL connection (None from `copy_plan`: no COPY)."""
 
-    def __init__(self, dialect: Dialect, zone: str, key: str | None = None) -> None:
+    def __init__(self, dialect: Dialect, zone: str, pseudonyms: Pseudonyms | None = None) -> None:
         self.dialect = dialect
         self.zone = zone
-        self.key = key
+        self.pseudonyms = pseudonyms
 
 
 @contextlib.contextmanager
@@ -78,13 +78,15 @@ def copy_plan(conn: Connection, dialect: Dialect, zone: str, key: str) -> Iterat
     if raw.info.encoding != "utf-8" or not _known_zone(conn, zone):  # type: ignore[union-attr]
         yield None
         return
+    people = table("young_person", column("id"))
+    largest = conn.execute(select(func.coalesce(func.max(people.c.id), 0))).scalar_one()
     cells_zone = zone if dialect is Dialect.EXCEL_DA else "UTC"
     for name, value in (("TimeZone", cells_zone), ("jit", "off"), ("work_mem", "64MB")):
         conn.execute(select(func.set_config(name, value, True)))
     if dialect is Dialect.EXCEL_DA and not _zone_agrees(conn):
         yield None
         return
-    yield CopyPlan(dialect, zone, key)
+    yield CopyPlan(dialect, zone, Pseudonyms(key, int(largest)))
 
 
 def _known_zone(conn: Connection, zone: str) -> bool:
@@ -153,18 +155,20 @@ def copy_query(stmt: Select[Any], plan: CopyPlan, *, pseudonym: bool) -> Select[
 def copy_lines(
     conn: Connection, query: Select[Any], plan: CopyPlan, *, pseudonym: bool = False
 ) -> Iterator[tuple[bytes, int]]:
-    """The CSV lines of `query` from COPY, each ended with CRLF, in batches (bytes, lines).
-    The server sends one message per row, ending in LF (an LF inside a quoted value is not
-    at its end)."""
+    """The CSV lines of `query` from COPY, each ended with CRLF, in batches (bytes, lines),
+    with `pseudonym` the first cell (a young person's id) made their pseudonym. The server
+    sends one message per row, ending in LF (an LF inside a quoted value is not at its end)."""
+    pseudonyms = plan.pseudonyms if pseudonym else None
+    if pseudonym and pseudonyms is None:
+        raise ValueError("pseudonyms need the key")
     compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
     delimiter = _DELIMITER[plan.dialect]
     statement = f"COPY ({compiled}) TO STDOUT (FORMAT csv, DELIMITER '{delimiter}')"
     raw = conn.connection.driver_connection
     with raw.cursor() as cur, cur.copy(statement, compiled.params) as cp:  # type: ignore[union-attr]
         rows = _copied_rows(raw.pgconn, cp)  # type: ignore[union-attr]
-        if pseudonym:
-            assert plan.key is not None, "pseudonyms need the key"
-            yield from _pseudonymised(rows, delimiter.encode("ascii"), plan.key)
+        if pseudonyms is not None:
+            yield from pseudonyms.lines(rows, delimiter.encode("ascii"))
         else:
             yield from _batched(rows)
 
@@ -173,33 +177,6 @@ def _batched(rows: Iterator[Any]) -> Iterator[tuple[bytes, int]]:
     batch: list[Any] = []
     for data in rows:
         batch.append(data[:-1])
-        if len(batch) == BATCH:
-            yield _crlf(batch)
-            batch = []
-    if batch:
-        yield _crlf(batch)
-
-
-def _pseudonymised(rows: Iterator[Any], delimiter: bytes, key: str) -> Iterator[tuple[bytes, int]]:
-    """`_batched` with each row's first cell, the young person's id (as COPY writes an
-    integer: the ASCII digits `str` gives), made their pseudonym (`export.pseudonym`): HMAC
-    from the two absorbed states of `hmac_states`, per row here while the server makes the
-    next rows (no table of pseudonyms on the server, no join, memory flat). A NULL id (an
-    empty cell) stays empty."""
-    inner, outer = hmac_states(key)
-    batch: list[bytes] = []
-    for data in rows:
-        row = bytes(data)
-        end = row.find(delimiter)  # the id holds none; -1 (one column): all but the LF
-        person = row[:end]
-        if person:
-            mac = inner.copy()
-            mac.update(person)
-            out = outer.copy()
-            out.update(mac.digest())
-            batch.append(hexlify(out.digest()[:16]) + row[end:-1])
-        else:
-            batch.append(row[end:-1])
         if len(batch) == BATCH:
             yield _crlf(batch)
             batch = []
