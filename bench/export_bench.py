@@ -79,6 +79,7 @@ def _floor(target: Target) -> float:
 
 def measure(target: Target, demo: Callable[[int], Target], quick: bool) -> Metric:
     runs = 1 if quick else 3
+    CACHE.mkdir(parents=True, exist_ok=True)  # a fresh checkout on PostgreSQL has none yet
     _floor(target)  # warm the file cache
     exports = [_export(target) for _ in range(runs)]
     floors = [_floor(target) for _ in range(runs)]

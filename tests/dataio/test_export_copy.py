@@ -76,7 +76,7 @@ def test_postgresql_exports_csv_with_copy(ctx, world) -> None:  # type: ignore[n
     if ctx.engine.dialect.name != "postgresql":
         pytest.skip("COPY is PostgreSQL's")
     build(world)
-    key = pseudonymiser("test-pseudonym-key-0123456789")
+    key = "test-pseudonym-key-0123456789"
     for dialect in Dialect:
         with (
             ctx.engine.connect() as conn,
@@ -112,6 +112,33 @@ def test_copy_lines_read_every_row_then_leave_the_connection_idle(ctx) -> None: 
             for _ in copy_lines(conn, failing.order_by(n), plan):
                 pass
         assert conn.exec_driver_sql("SELECT 43").scalar() == 43
+
+
+def test_copy_lines_make_the_first_cell_the_pseudonym(ctx) -> None:  # type: ignore[no-untyped-def]
+    """With `pseudonym`, each line's first cell (a young person's id as COPY writes it) is
+    their pseudonym, the rest of the line as it was, whether the id's pseudonym is kept (up to
+    the largest id), made again (above it) or met before; a NULL id stays an empty cell."""
+    if ctx.engine.dialect.name != "postgresql":
+        pytest.skip("COPY is PostgreSQL's")
+    from sqlalchemy import Integer, case, column, func, literal_column
+    from sqlalchemy import select as sa_select
+
+    from ungehus_tui.services.dataio.export_copy import CopyPlan, copy_lines
+    from ungehus_tui.services.dataio.export_pseudonyms import Pseudonyms
+
+    key = "test-pseudonym-key-0123456789"
+    n = column("n", Integer)
+    rows = func.generate_series(1, 3000).table_valued("n").render_derived()
+    person = case((n % 1000 == 7, None), else_=n % 1500 * 37)  # each twice, 0 to 55463
+    plan = CopyPlan(Dialect.EXCEL_DA, "UTC", Pseudonyms(key, largest_id=50_000))
+    with ctx.engine.connect() as conn, conn.begin():
+        query = sa_select(person, n, literal_column("'a;b'")).select_from(rows).order_by(n)
+        got = b"".join(data for data, _ in copy_lines(conn, query, plan, pseudonym=True))
+    want = [
+        f'{"" if i % 1000 == 7 else pseudonym(key, i % 1500 * 37)};{i};"a;b"\r\n'
+        for i in range(1, 3001)
+    ]
+    assert got == "".join(want).encode()
 
 
 @pytest.mark.parametrize(

@@ -215,7 +215,7 @@ def _write_files(
     with (
         _snapshot(ctx) as conn,
         plan_for(conn, dialect, key, zone) as plan,
-        copy_plan(conn, dialect, zone, to_pseudonym) as copying,
+        copy_plan(conn, dialect, zone, key) as copying,
     ):
         for entity in entities():
             name = entity.name + EXTENSIONS[dialect]
@@ -245,7 +245,7 @@ def _write_rows(
     joins (SQLite, CSV), else cell by cell. Returns the writer that wrote them."""
     copied = copy_query(stmt, copying, pseudonym=person is not None) if copying else None
     if copying is not None and copied is not None:
-        writer.write_lines(copy_lines(conn, copied, copying))
+        writer.write_lines(copy_lines(conn, copied, copying, pseudonym=person is not None))
         return writer
     batches = None if writer.dialect is Dialect.JSONL else lines(conn, stmt, plan, pseudonym=person)
     if batches is not None:

@@ -6,9 +6,11 @@ Per column, from its SQL type: text as is (neutralised against formula injection
 `excel-da`, as `export_rows` does on SQLite), integers as is, booleans `1`/`0`, dates and
 datetimes with `to_char` (local time in `excel-da`, after checking on probe instants that the
 server's time zone rules give what Python's zoneinfo gives; ISO 8601 UTC in `rfc4180`). The
-young person's pseudonym is looked up in a temporary table filled once per run from Python
-(the key never goes to the server). A column of any other type, a server whose rules differ,
-or a client encoding other than UTF-8 leaves the entity to the row path.
+young person's id comes as the first cell and is made their pseudonym here while the server
+makes the next rows (`export_pseudonyms`; the key never goes to the server, and there is no
+table of pseudonyms to fill and join, which cost the server more than the HMAC costs here).
+A column of any other type, a server whose rules differ, or a client encoding other than
+UTF-8 leaves the entity to the row path.
 
 COPY's CSV quotes exactly where Python's csv module does (a delimiter, a quote, CR or LF in
 the value) but for two things handled here: an empty string would be written `""` (NULLIF
@@ -20,7 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import (
@@ -43,35 +45,32 @@ from sqlalchemy.sql.elements import Label
 from sqlalchemy.types import NullType
 
 from ungehus_tui.domain.clock import local
+from ungehus_tui.services.dataio.export_pseudonyms import Pseudonyms
 from ungehus_tui.services.dataio.export_rows import _PROBES, _base, _is_text
 from ungehus_tui.services.dataio.tabular import DANGEROUS, Dialect
 
-PSEUDONYM_TABLE = "ungehus_pseudonyms"
-_pseudonyms = table(PSEUDONYM_TABLE, column("person_id"), column("pseudonym"), schema="pg_temp")
 _CSV = (Dialect.EXCEL_DA, Dialect.RFC4180)
 _DELIMITER = {Dialect.EXCEL_DA: ";", Dialect.RFC4180: ","}
 _LOCAL_DA = "DD-MM-YYYY HH24:MI"
 BATCH = 1000  # rows per write
-FILL_CHUNK = 10_000  # young people per round trip when filling the pseudonyms
 
 
 class CopyPlan:
     """A run's COPY set-up on one PostgreSQL connection (None from `copy_plan`: no COPY)."""
 
-    def __init__(self, dialect: Dialect, zone: str) -> None:
+    def __init__(self, dialect: Dialect, zone: str, pseudonyms: Pseudonyms | None = None) -> None:
         self.dialect = dialect
         self.zone = zone
+        self.pseudonyms = pseudonyms
 
 
 @contextlib.contextmanager
-def copy_plan(
-    conn: Connection, dialect: Dialect, zone: str, pseudonym: Callable[[int], str]
-) -> Iterator[CopyPlan | None]:
+def copy_plan(conn: Connection, dialect: Dialect, zone: str, key: str) -> Iterator[CopyPlan | None]:
     """COPY for this run when the connection is PostgreSQL, the dialect CSV, the client
     encoding UTF-8 and the server's zone rules agree with Python's. For the export's
     transaction only: the session's time zone is the one cells are written in, JIT is off (its
-    compiling costs more than these scans) and sorts get room in memory; the pseudonyms go into
-    a temporary table (all three undone when the transaction ends)."""
+    compiling costs more than these scans) and sorts get room in memory (all three undone when
+    the transaction ends)."""
     if conn.dialect.name != "postgresql" or dialect not in _CSV:
         yield None
         return
@@ -79,14 +78,15 @@ def copy_plan(
     if raw.info.encoding != "utf-8" or not _known_zone(conn, zone):  # type: ignore[union-attr]
         yield None
         return
+    people = table("young_person", column("id"))
+    largest = conn.execute(select(func.coalesce(func.max(people.c.id), 0))).scalar_one()
     cells_zone = zone if dialect is Dialect.EXCEL_DA else "UTC"
     for name, value in (("TimeZone", cells_zone), ("jit", "off"), ("work_mem", "64MB")):
         conn.execute(select(func.set_config(name, value, True)))
     if dialect is Dialect.EXCEL_DA and not _zone_agrees(conn):
         yield None
         return
-    _fill_pseudonyms(raw, pseudonym)
-    yield CopyPlan(dialect, zone)
+    yield CopyPlan(dialect, zone, Pseudonyms(key, int(largest)))
 
 
 def _known_zone(conn: Connection, zone: str) -> bool:
@@ -104,30 +104,6 @@ def _zone_agrees(conn: Connection) -> bool:
         if got != local(aware).strftime("%d-%m-%Y %H:%M"):
             return False
     return True
-
-
-def _fill_pseudonyms(raw: Any, pseudonym: Callable[[int], str]) -> None:
-    """Every young person's pseudonym, computed here in chunks (memory stays flat)."""
-    with raw.cursor() as cur:
-        cur.execute(
-            f"CREATE TEMP TABLE {PSEUDONYM_TABLE} (person_id integer PRIMARY KEY, "
-            "pseudonym text NOT NULL) ON COMMIT DROP"
-        )
-        last = 0
-        while True:
-            cur.execute(
-                "SELECT id FROM young_person WHERE id > %s ORDER BY id LIMIT %s",
-                (last, FILL_CHUNK),
-            )
-            people = cur.fetchall()
-            if not people:
-                break
-            last = people[-1][0]
-            lines = "".join([f"{person_id}\t{pseudonym(person_id)}\n" for (person_id,) in people])
-            copy = f"COPY pg_temp.{PSEUDONYM_TABLE} (person_id, pseudonym) FROM STDIN"
-            with cur.copy(copy) as cp:
-                cp.write(lines.encode("ascii"))
-        cur.execute(f"ANALYZE pg_temp.{PSEUDONYM_TABLE}")
 
 
 def _cell(expr: Any, sa_type: Any, dialect: Dialect, zone: str) -> Any | None:
@@ -164,43 +140,48 @@ def copy_query(stmt: Select[Any], plan: CopyPlan, *, pseudonym: bool) -> Select[
     """`stmt` with every column as its cell (the first, the young person's id, as their
     pseudonym with `pseudonym`), or None when a column has no SQL form here."""
     columns: list[Any] = []
-    person: Any = None
     for i, col in enumerate(stmt.selected_columns):
         expr = col.element if isinstance(col, Label) else col
         if i == 0 and pseudonym:
-            sql: Any = _pseudonyms.c.pseudonym  # joined below
-            person = expr
+            sql: Any = expr  # the young person's id: `copy_lines` makes it their pseudonym
         else:
             sql = _cell(expr, col.type, plan.dialect, plan.zone)
             if sql is None:
                 return None
         columns.append(type_coerce(sql, NullType()).label(col.key))
-    query = stmt.with_only_columns(*columns, maintain_column_froms=True)
-    if person is not None:  # the young person's id is a column of the query's FROM
-        (base,) = stmt.get_final_froms()
-        query = query.select_from(base.outerjoin(_pseudonyms, _pseudonyms.c.person_id == person))
-    return query
+    return stmt.with_only_columns(*columns, maintain_column_froms=True)
 
 
-def copy_lines(conn: Connection, query: Select[Any], plan: CopyPlan) -> Iterator[tuple[bytes, int]]:
-    """The CSV lines of `query` from COPY, each ended with CRLF, in batches (bytes, lines).
-    The server sends one message per row, ending in LF (an LF inside a quoted value is not
-    at its end)."""
+def copy_lines(
+    conn: Connection, query: Select[Any], plan: CopyPlan, *, pseudonym: bool = False
+) -> Iterator[tuple[bytes, int]]:
+    """The CSV lines of `query` from COPY, each ended with CRLF, in batches (bytes, lines),
+    with `pseudonym` the first cell (a young person's id) made their pseudonym. The server
+    sends one message per row, ending in LF (an LF inside a quoted value is not at its end)."""
+    pseudonyms = plan.pseudonyms if pseudonym else None
+    if pseudonym and pseudonyms is None:
+        raise ValueError("pseudonyms need the key")
     compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
     delimiter = _DELIMITER[plan.dialect]
     statement = f"COPY ({compiled}) TO STDOUT (FORMAT csv, DELIMITER '{delimiter}')"
     raw = conn.connection.driver_connection
     with raw.cursor() as cur, cur.copy(statement, compiled.params) as cp:  # type: ignore[union-attr]
-        batch: list[Any] = []
-        for data in _copied_rows(raw.pgconn, cp):  # type: ignore[union-attr]
-            if data[-1:] != b"\n":  # a memoryview of libpq's buffer, kept without a copy
-                raise RuntimeError("COPY sent a row without its line end")
-            batch.append(data[:-1])
-            if len(batch) == BATCH:
-                yield _crlf(batch)
-                batch = []
-        if batch:
+        rows = _copied_rows(raw.pgconn, cp)  # type: ignore[union-attr]
+        if pseudonyms is not None:
+            yield from pseudonyms.lines(rows, delimiter.encode("ascii"))
+        else:
+            yield from _batched(rows)
+
+
+def _batched(rows: Iterator[Any]) -> Iterator[tuple[bytes, int]]:
+    batch: list[Any] = []
+    for data in rows:
+        batch.append(data[:-1])
+        if len(batch) == BATCH:
             yield _crlf(batch)
+            batch = []
+    if batch:
+        yield _crlf(batch)
 
 
 def _copied_rows(pgconn: Any, cp: Any) -> Iterator[Any]:
@@ -212,11 +193,15 @@ def _copied_rows(pgconn: Any, cp: Any) -> Iterator[Any]:
     while True:
         nbytes, data = pgconn.get_copy_data(1)  # 1: do not wait
         if nbytes > 0:
+            if data[-1:] != b"\n":  # a memoryview of libpq's buffer, kept without a copy
+                raise RuntimeError("COPY sent a row without its line end")
             yield data
         elif nbytes == 0:
             data = cp.read()
             if not data:
                 return
+            if data[-1:] != b"\n":
+                raise RuntimeError("COPY sent a row without its line end")
             yield data
         else:  # -1: the data ended; then the command's results, until none is left
             _finish_copy_out(pgconn)

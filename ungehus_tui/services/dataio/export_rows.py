@@ -88,13 +88,7 @@ def pseudonymiser(key: str) -> Callable[[int], str]:
     `person:<id>`, first 32 hex digits). HMAC as RFC 2104 defines it, from two SHA-256
     states with the padded key (and the inner message's prefix) absorbed once: per young
     person two state copies in C, half the time of copying an `hmac` object."""
-    block = hashlib.sha256().block_size
-    secret = key.encode("utf-8")
-    if len(secret) > block:
-        secret = hashlib.sha256(secret).digest()
-    secret = secret.ljust(block, b"\0")
-    inner = hashlib.sha256(bytes(b ^ 0x36 for b in secret) + PSEUDONYM_INPUT)
-    outer = hashlib.sha256(bytes(b ^ 0x5C for b in secret))
+    inner, outer = hmac_states(key)
 
     def pseudonym(person_id: int) -> str:
         mac = inner.copy()
@@ -104,6 +98,20 @@ def pseudonymiser(key: str) -> Callable[[int], str]:
         return out.hexdigest()[:32]
 
     return pseudonym
+
+
+def hmac_states(key: str) -> tuple[Any, Any]:
+    """HMAC-SHA256's inner state (the padded key and `PSEUDONYM_INPUT` absorbed) and outer
+    state (the padded key absorbed), RFC 2104: the pseudonym of id `n` is the outer state
+    updated with the digest of the inner state updated with `n` in ASCII digits."""
+    block = hashlib.sha256().block_size
+    secret = key.encode("utf-8")
+    if len(secret) > block:
+        secret = hashlib.sha256(secret).digest()
+    secret = secret.ljust(block, b"\0")
+    inner = hashlib.sha256(bytes(b ^ 0x36 for b in secret) + PSEUDONYM_INPUT)
+    outer = hashlib.sha256(bytes(b ^ 0x5C for b in secret))
+    return inner, outer
 
 
 @dataclass(frozen=True)
