@@ -137,6 +137,34 @@ def test_include_cpr_needs_the_right_and_is_audited(ctx, world, actor_for, tmp_p
     assert watermark(ctx) is None  # the CPR export keeps its own watermark
 
 
+def test_a_contact_persons_name_and_phone_are_not_exported(ctx, world, actor_for, tmp_path):
+    """A contact person outside the municipality (org. f) is a non-staff person: the name
+    (and an external actor's) goes out only with --include-cpr, the phone never."""
+    people = build(world)
+    contact = world.assign(people[2], "cai.vejl.1", at(T0.date(), 8), kind="CONTACT_PERSON")
+    contact.staff_id = None
+    contact.contact_name = "Hanne Fiktivsen"
+    contact.contact_org = "Fiktiv Idrætsforening"
+    contact.contact_phone = "12345678"
+    contact.external_actor = "Bo Eksempelsen"
+    world.session.add(contact)
+    world.session.commit()
+    clock.set_now(LATER)
+    plain = run_export(ctx, actor_for("it.admin"), tmp_path / "plain")
+    raw = (plain.folder / "assignments.csv").read_text(encoding="utf-8-sig")
+    header = read_csv(plain.folder / "assignments.csv", Dialect.EXCEL_DA)[0]
+    assert "contact_org" in header and "Fiktiv Idrætsforening" in raw  # an organisation
+    for absent in ("contact_name", "contact_phone", "external_actor"):
+        assert absent not in header
+    assert "Hanne" not in raw and "12345678" not in raw and "Bo Eksempelsen" not in raw
+    full = run_export(ctx, actor_for("it.admin"), tmp_path / "full", include_cpr=True)
+    rows = read_csv(full.folder / "assignments.csv", Dialect.EXCEL_DA)
+    named = [r for r in rows[1:] if r[rows[0].index("contact_name")] == "Hanne Fiktivsen"]
+    assert len(named) == 1 and named[0][rows[0].index("external_actor")] == "Bo Eksempelsen"
+    assert "contact_phone" not in rows[0]
+    assert "12345678" not in (full.folder / "assignments.csv").read_text(encoding="utf-8-sig")
+
+
 def test_incremental_second_export_is_header_only(ctx, world, actor_for, tmp_path):
     people = build(world)
     clock.set_now(LATER)

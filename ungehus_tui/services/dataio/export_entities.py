@@ -172,7 +172,12 @@ def entities() -> list[Entity]:
             person_id=mt.c.person_id,
             personal=frozenset({"name"}),
         ),
-        _person_entity("assignments", asg, skip={"end_reason"}),
+        _person_entity(
+            "assignments",
+            asg,
+            skip={"end_reason", "contact_phone"},  # contact data: never
+            personal=frozenset({"contact_name", "external_actor"}),  # non-staff names
+        ),
         _person_entity(
             "handovers",
             ho,
