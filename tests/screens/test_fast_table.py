@@ -79,6 +79,11 @@ async def test_the_fast_table_draws_what_the_data_table_draws() -> None:
             assert _lines(fast) == expected, (row, "focused")
             seen += sum(1 for line in expected if any("Søren" in s.text for s in line))
         assert seen == 3  # the rows were drawn, not blank lines compared
+        # and the fast table drew them itself: plain rows and the header, not DataTable
+        plain = [fast._plain_line(y) is not None for y in range(len(NAMES) + 1)]
+        assert plain[:9] == [True] * 9  # the header and the first eight rows
+        assert not any(fast._plain_line(y) for y in (9, 10))  # a tab, control characters
+        assert fast._plain_line(len(NAMES) + 1) is None  # a str with markup: DataTable's
         app.set_focus(None)
         for offset in ((3, 2), (20, 4)):  # the mouse over each table in turn: its hover
             await pilot.hover("#slow", offset=offset)
