@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
-from textual.app import SystemCommand
+from textual.app import SystemCommand, UnknownModeError
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.notifications import SeverityLevel
@@ -321,6 +321,8 @@ class UngehusApp(DanishApp, GuardedApp, KeyOrderApp, LockingApp):
         it). The keys typed meanwhile wait, then go to the sign-in's field."""
         if self.signed_in or self.current_mode != "sign-in" or not self.is_running:
             return
+        if self.holding_keys:  # an Enter is being answered: its keys are its own to release
+            return
         sign_in = self.screen
         focused = sign_in.focused
         self.hold_keys()  # what is typed meanwhile is the sign-in's, never the desk's
@@ -350,9 +352,12 @@ class UngehusApp(DanishApp, GuardedApp, KeyOrderApp, LockingApp):
         self.set_timer(SIGN_IN_REMOVED_AFTER, self._remove_sign_in)
 
     async def _remove_sign_in(self) -> None:
-        if self._sign_in_mode and self.current_mode != "sign-in":
+        if self._sign_in_mode and self.current_mode != "sign-in" and self.is_running:
             self._sign_in_mode = False
-            await self.remove_mode("sign-in")
+            try:
+                await self.remove_mode("sign-in")
+            except UnknownModeError:  # the app is closing its modes already
+                pass
 
     def _focus_first(self) -> None:
         """Focus in the screen now, before the held keys go to it (a screen made in the

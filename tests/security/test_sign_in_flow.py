@@ -130,6 +130,23 @@ async def test_the_desk_is_made_behind_the_sign_in_and_shown_by_the_enter(ctx, a
         assert "f4" in keys and "f2" not in keys
 
 
+async def test_no_desk_is_made_behind_a_sign_in_under_way(ctx, admin) -> None:  # type: ignore[no-untyped-def]
+    """The store opens after the Enter (keys typed after it held for the desk): making the
+    desk then would release the sign-in's hold, and the keys would go nowhere."""
+    auth.set_password(ctx, admin, "rec.1", PW, must_change=False)
+    go, opener = slow_store(ctx)
+    app = UngehusApp(opener=opener)
+    async with app.run_test(size=(120, 36)) as pilot:
+        burst(app, "rec.1", "tab", PW, "enter", "soeren")
+        await pilot.pause(0.3)
+        assert app.holding_keys and isinstance(app.screen, SignInScreen)
+        await app._prepare_desk()  # as the store's worker asks for it once the store is open
+        assert app.holding_keys and app._prepared is None
+        go.set()
+        await until(pilot, lambda: isinstance(app.screen, DeskScreen) and not app.holding_keys)
+        assert typed(app)["search"] == "soeren"
+
+
 async def test_keys_typed_while_the_desk_is_made_stay_in_the_sign_in(ctx, admin) -> None:  # type: ignore[no-untyped-def]
     """The desk is made while the password is typed: keys typed meanwhile go on into the
     sign-in's field, never into the desk's search (a password searched for, and audited)."""
