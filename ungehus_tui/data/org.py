@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
+from collections.abc import Callable
+from functools import partial
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 from sqlmodel import Session, col, select
@@ -208,55 +210,43 @@ def load_org(session: Session, org: OrgFile) -> int:
     table is read once (every start runs this: one query per row cost ~30 ms)."""
     changed = 0
 
-    def upsert(obj: object, existing: object | None, fields: dict[str, object]) -> None:
+    def upsert(
+        rows: dict[Any, Any], key: object, make: Callable[[], object], fields: dict[str, object]
+    ) -> None:
+        """The row of `key` in `rows` (the table as read) made or brought up to `fields`; a
+        key twice in the file is one row."""
         nonlocal changed
-        if existing is None:
-            for k, v in fields.items():
-                setattr(obj, k, v)
-            session.add(obj)
-            changed += 1
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = make()
+        elif all(getattr(row, k) == v for k, v in fields.items()):
             return
-        if any(getattr(existing, k) != v for k, v in fields.items()):
-            for k, v in fields.items():
-                setattr(existing, k, v)
-            session.add(existing)
-            changed += 1
+        for k, v in fields.items():
+            setattr(row, k, v)
+        session.add(row)
+        changed += 1
 
     centers = {c.code: c for c in session.exec(select(Center)).all()}
     for c in org.centers:
-        upsert(Center(code=c.code, name=c.name), centers.get(str(c.code)), {"name": c.name})
+        upsert(centers, str(c.code), partial(Center, code=c.code), {"name": c.name})
     session.flush()
     rooms: dict[str, Room] = {}
     for stored in session.exec(select(Room).order_by(col(Room.id))).all():
         rooms.setdefault(stored.name, stored)  # the first of a name, as `.first()` found it
     for r in org.rooms:
-        fields: dict[str, object] = {"seats": r.seats, "location": r.location}
-        room = rooms.get(r.name)
-        if room is None:  # a name twice in the file: one room, as before
-            room = rooms[r.name] = Room(name=r.name, seats=r.seats)
-            upsert(room, None, fields)
-            continue
-        upsert(room, room, fields)
+        upsert(
+            rooms, r.name, partial(Room, name=r.name), {"seats": r.seats, "location": r.location}
+        )
     hours = {h.weekday: h for h in session.exec(select(OfficeHours)).all()}
     for weekday, (opens, closes) in org.hours().items():
-        upsert(
-            OfficeHours(weekday=weekday, opens=opens, closes=closes),
-            hours.get(weekday),
-            {"opens": opens, "closes": closes},
-        )
+        fields: dict[str, object] = {"opens": opens, "closes": closes}
+        upsert(hours, weekday, partial(OfficeHours, weekday=weekday), fields)
     closed = {d.day: d for d in session.exec(select(ClosedDay)).all()}
     for cd in org.closed_days:
         for day in cd.days():
-            existing_day = closed.get(day)
-            if existing_day is None:
-                existing_day = closed[day] = ClosedDay(day=day, reason=cd.reason)
-                session.add(existing_day)
-                changed += 1
-                continue
-            upsert(existing_day, existing_day, {"reason": cd.reason})
+            upsert(closed, day, partial(ClosedDay, day=day), {"reason": cd.reason})
     staff = {m.login: m for m in session.exec(select(Staff)).all()}
     for s in org.staff:
-        existing_s = staff.get(s.login)
         sfields: dict[str, object] = {
             "name": s.name,
             "role": str(s.role),
@@ -266,13 +256,9 @@ def load_org(session: Session, org: OrgFile) -> int:
         }
         # The file can disable a login; it never re-enables one that `ungehus staff disable`
         # (or the file earlier) disabled, so a later `init` cannot undo a disable.
-        if existing_s is None or not s.active:
+        if s.login not in staff or not s.active:
             sfields["active"] = s.active
-        if existing_s is None:
-            existing_s = staff[s.login] = Staff(login=s.login, name=s.name, role=str(s.role))
-            upsert(existing_s, None, sfields)
-            continue
-        upsert(Staff(login=s.login, name=s.name, role=str(s.role)), existing_s, sfields)
+        upsert(staff, s.login, partial(Staff, login=s.login), sfields)
     session.flush()
     return changed
 
