@@ -20,6 +20,9 @@ mouse over, a cleared table) and fails when a single segment differs.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, cast
+
 from rich.cells import set_cell_size
 from rich.segment import Segment
 from rich.style import Style
@@ -48,40 +51,41 @@ def _plain(cell: object) -> str | None:
 
 
 class FastTable(DataTable):
-    _frame: dict[str, Style] | None = None  # styles of the frame being drawn
-    _frame_rows: list[Row] | None = None  # the rows in order, for one frame
+    _frame: dict[str, Any] | None = None  # what one frame computes once (`_once`)
 
     def render_lines(self, crop: Region) -> list[Strip]:
         self._frame = {}
-        self._frame_rows = None
         try:
             return super().render_lines(crop)
         finally:
-            self._frame = self._frame_rows = None
+            self._frame = None
+
+    def _once(self, key: str, make: Callable[[], Any]) -> Any:
+        """`make()`, once per frame drawn (every time outside one)."""
+        frame = self._frame
+        if frame is None:
+            return make()
+        if key not in frame:
+            frame[key] = make()
+        return frame[key]
 
     def _rows(self) -> list[Row]:
-        rows = self._frame_rows
-        if rows is None:
-            rows = self.ordered_rows
-            if self._frame is not None:
-                self._frame_rows = rows
-        return rows
+        return cast(list[Row], self._once("rows", lambda: self.ordered_rows))
 
     def _style(self, name: str) -> Style:
         """A component's style ("" the table's own), once per frame."""
-        frame = self._frame
-        style = None if frame is None else frame.get(name)
-        if style is None:
-            style = self.rich_style if not name else self.get_component_rich_style(name)
-            if frame is not None:
-                frame[name] = style
-        return style
+        if not name:
+            return cast(Style, self._once("", lambda: self.rich_style))
+        return cast(Style, self._once(name, lambda: self.get_component_rich_style(name)))
 
     def render_line(self, y: int) -> Strip:
         return self._plain_line(y) or super().render_line(y)
 
     def _plain_table(self) -> bool:
         """The table is one this class draws (its lines still have to be plain)."""
+        return cast(bool, self._once("plain", self._draws_plain))
+
+    def _draws_plain(self) -> bool:
         return not (
             self.cursor_type != "row"
             or self.fixed_rows
