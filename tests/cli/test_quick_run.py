@@ -73,7 +73,8 @@ PROBE = """
 import sys
 import textual.app
 def run(self, *args, **kwargs):
-    heavy = ("typer", "click", "pydantic", "sqlalchemy", "sqlmodel")
+    heavy = ("typer", "click", "pydantic", "sqlalchemy", "sqlmodel", "stdnum",
+             "textual.widgets._text_area")
     loaded = [m for m in heavy if m in sys.modules]
     print("LOADED", ",".join(loaded))
 textual.app.App.run = run
@@ -83,7 +84,7 @@ main()
 """
 
 
-def test_run_loads_neither_typer_nor_the_store_before_the_app(tmp_path) -> None:
+def test_run_loads_neither_typer_nor_the_store_nor_form_widgets_before_the_app(tmp_path) -> None:
     out = subprocess.run(
         [sys.executable, "-c", PROBE, str(tmp_path / "u.db")],
         capture_output=True,

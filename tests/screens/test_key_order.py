@@ -101,3 +101,19 @@ async def test_enter_typed_before_the_queue_is_shown_opens_its_first_row(
         await settle(app, pilot, 5)
         assert isinstance(app.screen, CaseScreen), app.screen
         assert app.screen.person_id == queue.items[0].person_id
+
+
+def test_text_fields_are_known_without_importing_text_area() -> None:
+    """The fence skips a text field's letters; TextArea is known by its class, so the key
+    order needs no import of it before a form has one (`is_text_field`)."""
+    from textual.widgets import Static, TextArea
+
+    from ungehus_tui.screens.key_order import is_text_field
+
+    class Notes(TextArea):  # a subclass is a text field too
+        pass
+
+    assert is_text_field(Input())
+    assert is_text_field(TextArea())
+    assert is_text_field(Notes())
+    assert not is_text_field(Static("TextArea"))

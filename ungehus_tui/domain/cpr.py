@@ -14,8 +14,6 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from stdnum.dk import cpr as stdnum_cpr
-
 
 class CprError(ValueError):
     """An unusable CPR number. The message is Danish and never contains the number."""
@@ -49,6 +47,8 @@ def compact(value: str) -> str:
     dashes to ASCII). Plain ASCII digits skip stdnum's per-character Unicode table."""
     if _PLAIN.fullmatch(value):
         return value.replace(" ", "").replace("-", "")
+    from stdnum.dk import cpr as stdnum_cpr  # imported when first needed (it loads pydoc)
+
     return stdnum_cpr.compact(value)
 
 
@@ -81,6 +81,8 @@ def parse(value: object, on: dt.date | None = None) -> Cpr:
         raise CprError("CPR-nummeret indeholder ikke en gyldig fødselsdato") from None
     if on is not None and birth > on:
         raise CprError("Fødselsdatoen i CPR-nummeret ligger efter datoen for henvendelsen")
+    from stdnum.dk import cpr as stdnum_cpr
+
     return Cpr(compact=number, birth_date=birth, mod11_ok=stdnum_cpr.checksum(number) == 0)
 
 

@@ -74,7 +74,7 @@ def cpr_line(term: str) -> tuple[str, str | None]:
 
 
 class DeskScreen(UngehusScreen):
-    CSS_PATH = "desk.tcss"
+    # its styles (desk.tcss) are the app's (`UngehusApp.CSS_PATH`): parsed once, at the start
     # under 110 columns the waiting list goes under the search, which keeps the full width
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS = [

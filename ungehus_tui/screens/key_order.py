@@ -26,10 +26,22 @@ from textual import events
 from textual.app import App
 from textual.dom import DOMNode
 from textual.timer import Timer
-from textual.widgets import Input, TextArea
+from textual.widget import Widget
+from textual.widgets import Input
 
 HOLD_LIMIT_SECONDS = 5.0  # only a stuck fence or screen reaches it; a busy machine does not
 FENCE_ROUNDS = 2
+
+
+def is_text_field(node: DOMNode) -> bool:
+    """An Input or a TextArea. TextArea is known by name: importing it costs ~20 ms of the
+    first frame, and no screen before the first form has one."""
+    if isinstance(node, Input):
+        return True
+    return isinstance(node, Widget) and any(
+        cls.__name__ == "TextArea" and cls.__module__.startswith("textual.")
+        for cls in type(node).__mro__
+    )
 
 
 class KeyOrderApp(App[None]):
@@ -71,7 +83,7 @@ class KeyOrderApp(App[None]):
                 return
             target: DOMNode = self.focused or self.screen  # where Textual sends it
             await super().on_event(event)
-            if not (event.is_printable and isinstance(target, (Input, TextArea))):
+            if not (event.is_printable and is_text_field(target)):
                 self._fence(target, FENCE_ROUNDS)  # a text field keeps its letters: no fence
             return
         await super().on_event(event)

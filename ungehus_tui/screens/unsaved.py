@@ -14,13 +14,15 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from textual.app import App
-from textual.widgets import Checkbox, Input, RadioSet, Select, SelectionList, TextArea
 
 from ungehus_tui.widgets.facts import FactsPanel
 
 
 def form_values(screen: Any) -> tuple[object, ...]:
     """What the user can change on `screen`, field by field."""
+    # imported here: the form widgets are not needed for the first frame
+    from textual.widgets import Checkbox, Input, RadioSet, Select, SelectionList, TextArea
+
     values: list[object] = []
     for widget in screen.query("*"):
         if isinstance(widget, Input):
