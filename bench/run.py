@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import CACHE, PYTHON, ROOT, Metric, child_env, upgrade_schema
+from bench.common import CACHE, PYTHON, ROOT, Metric, byte_compile, child_env, upgrade_schema
 from bench.target import Target, is_postgres, postgres
 
 KEYS = (
@@ -240,6 +240,7 @@ def main() -> None:
         help="measure only these figures (export: export_ratio, export_peak_mib), the rest null",
     )
     args = parser.parse_args()
+    byte_compile()
     results, info = run(args)
     if args.json:
         for key in KEYS:
