@@ -7,18 +7,27 @@ show them with `local()`. Tests and the demo may freeze 'now' with `set_now`.
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING
 
-_zone = ZoneInfo("Europe/Copenhagen")
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+ZONE = "Europe/Copenhagen"
+_zone: ZoneInfo | None = None  # read when first asked for: not before the app's first frame
 _fixed: dt.datetime | None = None
 
 
 def set_zone(name: str) -> None:
+    from zoneinfo import ZoneInfo
+
     global _zone
     _zone = ZoneInfo(name)
 
 
 def zone() -> ZoneInfo:
+    if _zone is None:
+        set_zone(ZONE)
+    assert _zone is not None
     return _zone
 
 
@@ -32,7 +41,7 @@ def now() -> dt.datetime:
     """The current time, aware, in the local zone."""
     if _fixed is not None:
         return _fixed
-    return dt.datetime.now(_zone)
+    return dt.datetime.now(zone())
 
 
 def today() -> dt.date:
@@ -42,8 +51,8 @@ def today() -> dt.date:
 def local(value: dt.datetime) -> dt.datetime:
     """An aware datetime (e.g. UTC from the database) in the local zone."""
     if value.tzinfo is None:
-        return value.replace(tzinfo=_zone)
-    return value.astimezone(_zone)
+        return value.replace(tzinfo=zone())
+    return value.astimezone(zone())
 
 
 def at_local(value: dt.datetime) -> dt.datetime:
@@ -53,4 +62,4 @@ def at_local(value: dt.datetime) -> dt.datetime:
 
 def combine(day: dt.date, time: dt.time) -> dt.datetime:
     """The aware local datetime of `time` on `day`."""
-    return dt.datetime.combine(day, time, tzinfo=_zone)
+    return dt.datetime.combine(day, time, tzinfo=zone())
