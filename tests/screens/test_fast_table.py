@@ -100,3 +100,11 @@ async def test_the_fast_table_draws_what_the_data_table_draws() -> None:
         await pilot.pause()
         assert _lines(fast) == _lines(slow)
         assert any("Ny række" in s.text for s in _lines(fast)[1])
+        assert all(fast._plain_line(y) for y in range(2, fast.size.height))  # blank: its own
+        for table in (slow, fast):  # a row two lines high: DataTable draws the whole table
+            table.add_row(Text("To\nlinjer"), "x", "2", key="two", height=2)
+            table.add_row(Text("Efter"), "x", "3", key="after")
+        await pilot.pause()
+        assert _lines(fast) == _lines(slow)
+        assert any("Efter" in s.text for s in _lines(fast)[4])
+        assert not any(fast._plain_line(y) for y in range(fast.size.height))

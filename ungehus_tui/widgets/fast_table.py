@@ -7,8 +7,10 @@ people that drawing was ~20 ms of the ~70 ms from key to result (bench: `keystro
 
 `FastTable` draws a line itself (`render_line`, Textual's public Line API) when everything on
 it is plain: each cell a `str` without markup or a `Text` without spans or style, printable,
-on a row of height 1, in a row-cursor table without fixed rows or columns, row labels or
-horizontal scrolling, and the mouse not over it (the hover highlight is Textual's). A cell
+in a row-cursor table of one-line rows without fixed rows or columns, row labels or
+horizontal scrolling, and the mouse not over it (the hover highlight is Textual's); and the
+blank lines below the last row (DataTable finds them by raising and catching an exception
+each, and computes the table's style for each: the waiting list is mostly such lines). A cell
 is one segment: the text cut or padded to the column's cells (`set_cell_size`: wide
 characters count double), the cell padding either side, in the style Textual gives it (the
 row's zebra or header style, the cursor's over it). The component styles are read once per
@@ -94,6 +96,7 @@ class FastTable(DataTable):
             or self.scroll_offset.x
             or self.is_mouse_over
             or (self.show_row_labels and any(row.label is not None for row in self._rows()))
+            or any(row.height != 1 for row in self._rows())  # lines are rows one to one
         )
 
     def _line_texts(self, y: int) -> tuple[int, list[str], Style] | None:
@@ -104,8 +107,8 @@ class FastTable(DataTable):
             cells: list[object] = [column.label for column in columns]
             return self._texts(-1, cells, self._style("datatable--header"), len(columns))
         rows = self._rows()
-        row_index = y - (1 if self.show_header else 0) + self.scroll_offset.y
-        if not 0 <= row_index < len(rows) or rows[row_index].height != 1:
+        row_index = self._row_index(y)
+        if not 0 <= row_index < len(rows):
             return None
         row_style = self._style("")
         if self.zebra_stripes:
@@ -121,9 +124,14 @@ class FastTable(DataTable):
             return None
         return row_index, [text or "" for text in texts], style
 
+    def _row_index(self, y: int) -> int:
+        return y - (1 if self.show_header else 0) + self.scroll_offset.y
+
     def _plain_line(self, y: int) -> Strip | None:
         if not self._plain_table():
             return None
+        if (y or not self.show_header) and self._row_index(y) >= len(self._rows()):
+            return Strip.blank(self.size.width, self._style(""))  # below the last row
         widths = [column.get_render_width(self) for column in self.ordered_columns]
         width = self.size.width
         line = self._line_texts(y) if sum(widths) <= width else None

@@ -12,12 +12,14 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from ungehus_tui.domain.clock import today
 from ungehus_tui.domain.cpr import age_on
 from ungehus_tui.domain.privacy import shown_name
+from ungehus_tui.widgets.fast_table import FastTable
 from ungehus_tui.widgets.safe import cell
 
 if TYPE_CHECKING:  # drawn before the store is loaded
@@ -38,10 +40,6 @@ def _told_apart(name: str, born: str) -> Text:
 
 
 class WaitingPanel(Vertical):
-    """Its title and table are made once the desk has been drawn (`fill`): the panel is
-    hidden until the desk knows the role, and the desk's first frame does without them
-    (~3% of the bare app's first frame)."""
-
     DEFAULT_CSS = """
     WaitingPanel { width: 52; padding: 0 0 0 1; }
     WaitingPanel > .panel-title { text-style: bold; height: 1; }
@@ -49,27 +47,22 @@ class WaitingPanel(Vertical):
     """
 
     _rows: list[Waiting] = []
-    _filled = False
+
+    def compose(self) -> ComposeResult:
+        yield Static("Venter i skranken", classes="panel-title", id="waiting-title")
+        # drawn as the desk's results are (`FastTable`): mostly blank lines below its rows
+        yield FastTable(id="waiting", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
-        self.call_after_refresh(self.fill)
-
-    def fill(self) -> None:
-        """The title and the table (once)."""
-        if self._filled:
-            return
-        self._filled = True
-        table: DataTable[object] = DataTable(id="waiting", cursor_type="row", zebra_stripes=True)
+        table = self.query_one(DataTable)
         table.add_column("Kl.", key="at", width=5)
         table.add_column("Min.", key="min", width=4)
         table.add_column("Navn", key="name", width=NAME_WIDTH)
         table.add_column("Årsag", key="reason", width=15)
-        self.mount(Static("Venter i skranken", classes="panel-title", id="waiting-title"), table)
         if hasattr(self.app, "privacy"):
             self.watch(self.app, "privacy", lambda _value: self.show(self._rows), init=False)
 
     def show(self, rows: list[Waiting]) -> None:
-        self.fill()
         self._rows = rows
         privacy = bool(getattr(self.app, "privacy", False))
         table = self.query_one(DataTable)
@@ -105,8 +98,6 @@ class WaitingPanel(Vertical):
         return name, row.reason_da
 
     def selected_arrival(self) -> int | None:
-        if not self._filled:
-            return None
         table = self.query_one(DataTable)
         if not table.row_count:
             return None
