@@ -26,6 +26,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
@@ -98,6 +99,7 @@ def warm_up() -> None:
     import importlib
 
     for module in (
+        "stdnum.dk.cpr",  # the desk's CPR line (`domain.cpr` imports it when first needed)
         "ungehus_tui.services.access.auth",
         "ungehus_tui.services.desk.people",
         "ungehus_tui.services.desk.arrivals",
@@ -191,6 +193,7 @@ class UngehusApp(DanishApp, GuardedApp, KeyOrderApp, LockingApp):
         self.store = StoreGate()
         self._prepared: Screen | None = None  # the desk made behind the sign-in
         self._sign_in_mode = False  # the sign-in's mode is there (until `_remove_sign_in`)
+        self._undelayed = False  # the switch to the desk made behind the sign-in (`_enter`)
         self.opener = opener if ctx is None else None
         self.refusal: StartRefused | None = None
         self._actor = actor
@@ -344,11 +347,28 @@ class UngehusApp(DanishApp, GuardedApp, KeyOrderApp, LockingApp):
     async def _enter(self, actor: Actor) -> None:
         self._role_known()  # before the switch: the desk is drawn once, with the role's keys
         self._session_started()
-        await self.switch_mode(start_mode(actor))
+        mode = start_mode(actor)
+        # Textual draws a mode's screen when it switches to it and again when the screen has
+        # resumed (restyled): the role's screen is drawn once, after it resumed and took the
+        # keys typed after the Enter (`_shown`); the desk made behind the sign-in is not held
+        # back either (`delay_update`)
+        self._undelayed = self._prepared is not None and mode == "reception"
+        batch = self.batch_update()
+        batch.__enter__()
+        try:
+            await self.switch_mode(mode)
+        except BaseException:
+            batch.__exit__(None, None, None)
+            raise
+        finally:
+            self._undelayed = False
         if not self.is_running:  # quit meanwhile: the app is closing its screens
+            batch.__exit__(None, None, None)
             return
         self._focus_first()
         self.release_keys()
+        if not self.screen.call_later(self._shown, batch):
+            self._shown(batch)
         # the sign-in's screen goes once the keys typed after the Enter have been answered
         # (taking it down costs ~0.1 s, which they would otherwise wait for)
         self.set_timer(SIGN_IN_REMOVED_AFTER, self._remove_sign_in)
@@ -360,6 +380,18 @@ class UngehusApp(DanishApp, GuardedApp, KeyOrderApp, LockingApp):
                 await self.remove_mode("sign-in")
             except UnknownModeError:  # the app is closing its modes already
                 pass
+
+    def _shown(self, batch: AbstractContextManager[None]) -> None:
+        """The role's screen has resumed after the sign-in: drawn now."""
+        batch.__exit__(None, None, None)
+        self.screen.refresh()
+
+    def delay_update(self, delay: float = 0.05) -> None:
+        """Textual holds every frame for `delay` after a mode switch, to mask the new mode's
+        screen being made; the desk made behind the sign-in is shown at once (the held frame
+        was ~50 ms of the sign-in's Enter, and the desk drawn meanwhile was thrown away)."""
+        if not self._undelayed:
+            super().delay_update(delay)
 
     def _focus_first(self) -> None:
         """Focus in the screen now, before the held keys go to it (a screen made in the
