@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import and_, exists
+from sqlalchemy import DateTime, and_, exists, type_coerce
 from sqlmodel import col
 
 from ungehus_tui.data.models import Assignment, Meeting, Task, YoungPerson
@@ -44,14 +44,16 @@ def first_contact(b: Build) -> list[QueueItem]:
             *PERSON,
             col(YoungPerson.birth_date),
             col(Assignment.id),
-            col(Assignment.started_at),
+            # the instant as the driver reads it: SQLModel's UTC type would cost a Python call
+            # per row (a sixth of the center queue's time); made aware below
+            type_coerce(col(Assignment.started_at), DateTime()),
             col(Assignment.staff_id),
         ).where(col(Assignment.started_at) >= window_start, ~held_or_booked, ~outreach)
     )
     lines: dict[tuple[dt.date, bool, int], tuple[dt.date, str, bool, int, str | None]] = {}
     out = []
     for pid, name, cpr, birth, aid, started, holder in rows:
-        start = local(started).date()
+        start = local(started if started.tzinfo else started.replace(tzinfo=dt.UTC)).date()
         minor = age_on(birth, start) < 18
         line = lines.get((start, minor, holder))
         if line is None:
