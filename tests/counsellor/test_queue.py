@@ -74,3 +74,19 @@ def test_leader_sees_the_centers_queue_with_whose_it_is(ctx, actor_for, scenario
     assert kind_names(leader)["HANDOVER_OFFERED_TO_ME"] == "Tilbudt centeret"
     assert kind_names(actor_for("cai.vejl.1"))["HANDOVER_OFFERED_TO_ME"] == "Tilbudt mig"
     assert queue_for(ctx, actor_for("cbu.leder")) == []
+
+
+def test_first_contact_counts_from_the_local_day_of_the_assignment(ctx, actor_for, make_case):
+    """The assignment's time is stored in UTC: one made at 00:30 local time is still the day
+    before in UTC; its first contact is due as for one made at noon that local day."""
+    from ungehus_tui.domain import clock
+
+    clock.set_now(dt.datetime(2026, 3, 10, 0, 30))  # Tuesday 00:30 here, Monday 23:30 UTC
+    early = make_case("cai.vejl.1", age=16, name="Tidlig Midnatsen")
+    clock.set_now(dt.datetime(2026, 3, 10, 12, 0))
+    noon = make_case("cai.vejl.1", age=16, name="Middag Dagsen")
+    due = {
+        i.person_id: i.due
+        for i in queue_for(ctx, actor_for("cai.vejl.1"), kinds=["AWAITING_FIRST_CONTACT"])
+    }
+    assert due[early.person_id] == due[noon.person_id] == dt.date(2026, 3, 17)
