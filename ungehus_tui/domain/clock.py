@@ -55,6 +55,12 @@ def local(value: dt.datetime) -> dt.datetime:
     return value.astimezone(zone())
 
 
+def stored(value: dt.datetime) -> dt.datetime:
+    """An instant as read from the database, aware: a naive one is UTC (SQLite keeps no
+    offset; SQLModel stores UTC)."""
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
 def at_local(value: dt.datetime) -> dt.datetime:
     """A naive wall-clock time read as local time (an aware value is only converted)."""
     return local(value)

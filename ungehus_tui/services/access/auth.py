@@ -24,7 +24,7 @@ from sqlmodel import Session, col
 
 from ungehus_tui.data.engine import read_session, write_session
 from ungehus_tui.data.models import Staff
-from ungehus_tui.domain.clock import now
+from ungehus_tui.domain.clock import now, stored
 from ungehus_tui.domain.codes import AccessRole
 from ungehus_tui.services.access import audit
 from ungehus_tui.services.access.permissions import Action, require
@@ -91,9 +91,7 @@ def check_policy(login: str, password: str) -> None:
 
 
 def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=dt.UTC)
-    return value
+    return None if value is None else stored(value)
 
 
 def _staff(session: Session, login: str) -> Staff | None:

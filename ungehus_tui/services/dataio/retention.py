@@ -43,7 +43,7 @@ from ungehus_tui.data.models import (
     TriageDecision,
     YoungPerson,
 )
-from ungehus_tui.domain.clock import now
+from ungehus_tui.domain.clock import now, stored
 from ungehus_tui.services.access import audit
 from ungehus_tui.services.access.permissions import Action, require
 from ungehus_tui.services.context import Actor, Ctx
@@ -99,10 +99,6 @@ def _activity():
     return union_all(*parts).subquery()
 
 
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-
-
 def months_before(moment: dt.datetime, months: int) -> dt.datetime:
     """The same day `months` calendar months earlier (clamped to the month's end)."""
     total = moment.year * 12 + moment.month - 1 - months
@@ -137,7 +133,7 @@ def candidates_in(
     for pid, last in session.execute(stmt):
         if isinstance(last, str):  # SQLite UNION loses the column type
             last = dt.datetime.fromisoformat(last)
-        last = _aware(last)
+        last = stored(last)
         if last < cutoff:
             out.append(Candidate(pid, last))
     return out

@@ -14,7 +14,7 @@ from sqlalchemy import DateTime, and_, exists, type_coerce
 from sqlmodel import col
 
 from ungehus_tui.data.models import Assignment, Meeting, Task, YoungPerson
-from ungehus_tui.domain.clock import local
+from ungehus_tui.domain.clock import local, stored
 from ungehus_tui.domain.cpr import age_on
 from ungehus_tui.services.casework.queue.base import PERSON, Build, held, masked
 from ungehus_tui.services.casework.queue.items import QueueItem, QueueKind
@@ -53,7 +53,7 @@ def first_contact(b: Build) -> list[QueueItem]:
     lines: dict[tuple[dt.date, bool, int], tuple[dt.date, str, bool, int, str | None]] = {}
     out = []
     for pid, name, cpr, birth, aid, started, holder in rows:
-        start = local(started if started.tzinfo else started.replace(tzinfo=dt.UTC)).date()
+        start = local(stored(started)).date()
         minor = age_on(birth, start) < 18
         line = lines.get((start, minor, holder))
         if line is None:
