@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, Literal
 
 import pytest
+from argon2 import PasswordHasher
 from sqlmodel import select
 
 from ungehus_tui.data.engine import read_session
@@ -112,3 +114,82 @@ def test_a_hash_with_older_parameters_is_rehashed_at_sign_in(ctx, admin) -> None
     assert auth.sign_in(ctx, "rec.1", PW).login == "rec.1"
     with pytest.raises(auth.SignInFailed):
         auth.sign_in(ctx, "rec.1", "forkert-kode-1")
+
+
+class _Checks:
+    """Counts the Argon2 checks the service makes (real ones, with the service's hasher's
+    parameters)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        real = auth._hasher
+        checks = self
+
+        class Counted(PasswordHasher):
+            def verify(self, *args: Any) -> Literal[True]:
+                checks.count += 1
+                return super().verify(*args)
+
+        counted = Counted(real.time_cost, real.memory_cost, real.parallelism)
+        monkeypatch.setattr(auth, "_hasher", counted)
+
+
+def test_a_password_checked_ahead_signs_in_without_a_check_at_the_enter(
+    ctx, admin, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    auth.set_password(ctx, admin, "rec.1", PW)
+    checks = _Checks(monkeypatch)
+    ahead = auth.check_ahead(ctx, " rec.1", PW)
+    assert checks.count == 1 and PW not in repr(ahead)
+    assert _events(ctx, "SIGN_IN") == [] and _events(ctx, "SIGN_IN_FAILED") == []  # read only
+    assert auth.sign_in(ctx, "rec.1", PW, ahead).login == "rec.1"
+    assert checks.count == 1  # the Enter made none
+    assert [e.staff_login for e in _events(ctx, "SIGN_IN")] == ["rec.1"]
+
+
+def test_a_wrong_password_checked_ahead_counts_and_locks_as_ever(ctx, admin, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    clock.set_now(dt.datetime(2026, 3, 2, 9, 0))
+    auth.set_password(ctx, admin, "rec.1", PW)
+    checks = _Checks(monkeypatch)
+    for _ in range(5):
+        ahead = auth.check_ahead(ctx, "rec.1", "forkert-kode-1")
+        with pytest.raises(auth.SignInFailed):
+            auth.sign_in(ctx, "rec.1", "forkert-kode-1", ahead)
+    assert checks.count == 5
+    details = [e.detail for e in _events(ctx, "SIGN_IN_FAILED")]
+    assert details[-1] == "wrong password; locked" and len(details) == 5
+    # locked: the right password, checked ahead, still fails
+    with pytest.raises(auth.SignInFailed, match="låst"):
+        auth.sign_in(ctx, "rec.1", PW, auth.check_ahead(ctx, "rec.1", PW))
+
+
+def test_a_check_ahead_for_other_input_or_an_older_hash_is_not_used(
+    ctx, admin, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    auth.set_password(ctx, admin, "rec.1", PW)
+    auth.set_password(ctx, admin, "rec.2", PW)
+    checks = _Checks(monkeypatch)
+    right = auth.check_ahead(ctx, "rec.1", PW)
+    # made for another password or login: checked again at the Enter
+    with pytest.raises(auth.SignInFailed):
+        auth.sign_in(ctx, "rec.1", PW + "x", right)
+    assert auth.sign_in(ctx, "rec.2", PW, right).login == "rec.2"
+    assert checks.count == 3
+    # the password was reset after the check: the old one no longer signs in
+    auth.set_password(ctx, admin, "rec.1", "en-helt-ny-kode-7")
+    with pytest.raises(auth.SignInFailed):
+        auth.sign_in(ctx, "rec.1", PW, right)
+    assert checks.count == 4
+
+
+def test_an_unknown_login_checked_ahead_costs_the_same_and_fails_alike(
+    ctx, admin, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    auth.set_password(ctx, admin, "rec.1", PW)
+    checks = _Checks(monkeypatch)
+    ahead = auth.check_ahead(ctx, "ingen.bruger", PW)
+    assert checks.count == 1  # a check is spent ahead for an unknown login too
+    with pytest.raises(auth.SignInFailed, match="Forkert brugernavn eller adgangskode"):
+        auth.sign_in(ctx, "ingen.bruger", PW, ahead)
+    assert checks.count == 1  # and none at the Enter, as for a known login
+    assert _events(ctx, "SIGN_IN_FAILED")[-1].detail == "unknown"

@@ -115,9 +115,15 @@ def test_cli_errors_show_stored_text_inertly(hostile, db_url) -> None:  # type: 
     _inert(captured.get())
 
 
-async def _screenshot_of(app, pilot) -> str:  # type: ignore[no-untyped-def]
-    await settle(app, pilot)
-    return str(app.export_screenshot())
+async def _screenshot_of(app, pilot, showing: str = "") -> str:  # type: ignore[no-untyped-def]
+    """The screen once its workers are done (and, under load, once it shows `showing`)."""
+    for _ in range(40):
+        await settle(app, pilot)
+        shot = str(app.export_screenshot())
+        if showing in shot:
+            break
+        await pilot.pause(0.05)
+    return shot
 
 
 async def test_app_desk_search_waiting_list_and_person_card(hostile, ctx) -> None:  # type: ignore[no-untyped-def]
@@ -145,7 +151,7 @@ async def test_app_queue_and_header(hostile, ctx) -> None:  # type: ignore[no-un
 
     app = make_app(ctx, as_login=COUNSELLOR)
     async with app.run_test(size=(160, 40)) as pilot:
-        shot = await _screenshot_of(app, pilot)
+        shot = await _screenshot_of(app, pilot, "Evil␛]0;pw")
         assert type(app.screen).__name__ == "QueueScreen"
         _inert(shot)
         assert "Evil␛]0;pw" in shot and "Ond␛]0;pwned␇" in shot

@@ -315,3 +315,91 @@ async def test_a_release_asked_for_before_a_newer_hold_leaves_it_held(ctx, admin
         app.release_keys()
         await until(pilot, lambda: isinstance(app.screen, DeskScreen) and not app.holding_keys)
         await until(pilot, lambda: typed(app)["search"] == "so")
+
+
+class _Counted:
+    """The service's password checks, counted: `ahead` by `auth.check_ahead` while typing,
+    `argon2` every Argon2 check made (ahead or at the Enter)."""
+
+    def __init__(self, monkeypatch: Any) -> None:
+        self.ahead: list[tuple[str, str]] = []
+        self.argon2 = 0
+        check_ahead, verify = auth.check_ahead, auth.verify_password
+
+        def counted_ahead(ctx: Any, login: str, password: str) -> auth.PasswordCheck:
+            self.ahead.append((login, password))
+            return check_ahead(ctx, login, password)
+
+        def counted_verify(password_hash: str | None, password: str) -> bool:
+            self.argon2 += 1
+            return verify(password_hash, password)
+
+        monkeypatch.setattr(auth, "check_ahead", counted_ahead)
+        monkeypatch.setattr(auth, "verify_password", counted_verify)
+
+
+async def test_the_password_is_checked_as_it_is_typed_and_the_enter_uses_it(
+    ctx, admin, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Typed at a person's pace, each key's password is checked behind the screen; the Enter
+    makes no check of its own, and the sign-in is counted and audited once."""
+    auth.set_password(ctx, admin, "rec.1", PW, must_change=False)
+    counted = _Counted(monkeypatch)
+    app = UngehusApp(ctx)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press(*"rec.1", "tab")
+        for key in PW:
+            await pilot.press(key)
+            await until(pilot, lambda: not app.screen.ahead._running)
+        assert counted.ahead[-1] == ("rec.1", PW) and counted.argon2 == len(counted.ahead)
+        assert sign_ins(ctx) == []  # checking ahead signs nobody in
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, DeskScreen))
+        assert counted.argon2 == len(counted.ahead)  # none at the Enter
+        assert sign_ins(ctx) == ["rec.1"]
+
+
+async def test_an_enter_waits_for_the_check_under_way(ctx, admin, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The Enter comes while the password is still being checked: it waits for that check
+    and takes it, never a second one for the same password."""
+    auth.set_password(ctx, admin, "rec.1", PW, must_change=False)
+    counted = _Counted(monkeypatch)
+    gate, started = threading.Event(), threading.Event()
+    check_ahead = auth.check_ahead
+
+    def slow_last(ctx: Any, login: str, password: str) -> auth.PasswordCheck:
+        if password == PW:
+            started.set()
+            assert gate.wait(30)
+        return check_ahead(ctx, login, password)
+
+    monkeypatch.setattr(auth, "check_ahead", slow_last)
+    app = UngehusApp(ctx)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press(*"rec.1", "tab", *PW)
+        await until(pilot, started.is_set)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, SignInScreen) and sign_ins(ctx) == []  # waiting
+        gate.set()
+        await until(pilot, lambda: isinstance(app.screen, DeskScreen))
+        assert counted.argon2 == len(counted.ahead) and counted.ahead[-1] == ("rec.1", PW)
+        assert sign_ins(ctx) == ["rec.1"]
+
+
+async def test_a_burst_is_checked_once_at_most_and_refused_as_ever(ctx, admin, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Typed at full speed the Enter may come before any check began: then the sign-in
+    checks the password itself, once; a wrong one is refused and the next checked anew."""
+    auth.set_password(ctx, admin, "rec.1", PW, must_change=False)
+    counted = _Counted(monkeypatch)
+    app = UngehusApp(ctx)
+    async with app.run_test(size=(120, 36)) as pilot:
+        burst(app, "rec.1", "tab", "forkert-kode-1", "enter")
+        await until(pilot, lambda: "Forkert" in str(app.screen.query_one("#message").render()))
+        assert counted.argon2 - len(counted.ahead) <= 1
+        assert counted.ahead.count(("rec.1", "forkert-kode-1")) <= 1
+        ahead, argon2 = len(counted.ahead), counted.argon2
+        burst(app, PW, "enter")
+        await until(pilot, lambda: isinstance(app.screen, DeskScreen))
+        assert (counted.argon2 - argon2) - (len(counted.ahead) - ahead) <= 1
+        assert sign_ins(ctx) == ["rec.1"]

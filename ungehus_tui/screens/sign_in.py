@@ -8,6 +8,11 @@ Tab, Shift+Tab and Enter are priority bindings that move focus before the next k
 the submit reads the fields after they have handled their keys, and from Enter until the next
 screen has its focus the app holds the keys (`screens.keys`).
 
+The password is checked while it is typed (`CheckAhead`, one Argon2 check at a time in a
+worker thread, the newest login and password next): the Enter takes the check made for what
+it submits, or waits for it when it is under way, and `auth.sign_in` counts, locks and
+audits as ever (`signin_ready_ms`: the ~30-50 ms of the check no longer follow the Enter).
+
 As the lock it is pushed on top of whatever screen was in use; nothing below is drawn (a
 Screen, not a ModalScreen). Only the signed-in staff member's password unlocks it; then the
 screen is popped and the stack, focus and typed input are exactly as they were.
@@ -15,9 +20,10 @@ screen is popped and the stack, focus and typed input are exactly as they were.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -32,6 +38,71 @@ from ungehus_tui.domain.text import visible
 from ungehus_tui.screens.base import GENERIC_ERROR_DA, HouseApp
 from ungehus_tui.screens.keys import after_typed, hold_keys, release_keys
 from ungehus_tui.services.context import Actor
+
+if TYPE_CHECKING:
+    from ungehus_tui.services.access.auth import PasswordCheck
+
+
+class CheckAhead:
+    """The password checked while it is typed (`auth.check_ahead`), one check at a time in a
+    worker thread of `screen`, the newest login and password next; `take` hands the Enter
+    the check made for what it submits (waiting while that one is being made), or None."""
+
+    def __init__(self, screen: Screen[Actor]) -> None:
+        self._screen = screen
+        self._changed = threading.Condition()
+        self._wanted: tuple[str, str] | None = None
+        self._checking: tuple[str, str] | None = None
+        self._done: PasswordCheck | None = None
+        self._running = False
+
+    def want(self, login: str, password: str) -> None:
+        """The fields now hold this: check it next (nothing for an empty field)."""
+        login = login.strip()
+        with self._changed:
+            self._wanted = (login, password) if login and password else None
+            if self._wanted is None or self._running:
+                return
+            self._running = True
+        self._screen.run_worker(self._run, thread=True, group="check-ahead", exit_on_error=False)
+
+    def _next(self) -> tuple[str, str] | None:
+        with self._changed:
+            job = self._wanted
+            done = self._done
+            if job is None or (done is not None and done.is_for(*job)):
+                job = None
+            self._checking = job
+            return job
+
+    def _run(self) -> None:
+        from ungehus_tui.services.access import auth
+
+        try:
+            ctx = cast(HouseApp, self._screen.app).ctx  # waits while the store is opening
+            while (job := self._next()) is not None:
+                check = auth.check_ahead(ctx, *job)
+                with self._changed:
+                    self._done = check
+                    self._changed.notify_all()
+        except Exception:  # the Enter checks the password itself then
+            pass
+        finally:
+            with self._changed:
+                self._running = False
+                self._checking = None
+                self._changed.notify_all()
+
+    def take(self, login: str, password: str) -> PasswordCheck | None:
+        """(a worker thread) The check made for this login and password, if any, waiting
+        while it is being made; forgotten afterwards, as is what was typed."""
+        job = (login.strip(), password)
+        with self._changed:
+            while self._running and self._checking == job:
+                self._changed.wait()
+            done = self._done
+            self._done = self._wanted = None
+        return done if done is not None and done.is_for(*job) else None
 
 
 class SignInScreen(Screen[Actor]):
@@ -94,6 +165,7 @@ class SignInScreen(Screen[Actor]):
         self.on_signed_in = on_signed_in
         self.initial_login = locked.login if locked else (login or "")
         self.busy = False  # Enter was pressed; the sign-in is being checked
+        self.ahead = CheckAhead(self)
 
     def compose(self) -> ComposeResult:
         title = (
@@ -116,6 +188,13 @@ class SignInScreen(Screen[Actor]):
         target = "#password" if self.initial_login else "#login"
         self.set_focus(self.query_one(target, Input))
         release_keys(self.app)  # the keys typed before the screen was there
+
+    @on(Input.Changed)
+    def _typed(self) -> None:
+        """Check the password as it stands (the Enter will likely find it checked)."""
+        if not self.busy:
+            login = self.query_one("#login", Input).value
+            self.ahead.want(login, self.query_one("#password", Input).value)
 
     def _fields(self) -> list[Input]:
         return [i for i in self.query(Input).results(Input) if not i.disabled]
@@ -165,7 +244,7 @@ class SignInScreen(Screen[Actor]):
 
         ctx = cast(HouseApp, self.app).ctx  # waits while the store is opening
         try:
-            actor = auth.sign_in(ctx, login, password)
+            actor = auth.sign_in(ctx, login, password, self.ahead.take(login, password))
         except ServiceError as exc:
             self.post_message(self.Refused(exc.message))
             return
@@ -184,7 +263,7 @@ class SignInScreen(Screen[Actor]):
     def _sign_in_failed(self, event: Worker.StateChanged) -> None:
         """Anything but a refused sign-in (say, the database went away): a message, and the
         screen stays usable; no traceback."""
-        if event.state == WorkerState.ERROR:
+        if event.state == WorkerState.ERROR and event.worker.group == "sign-in":
             self._again(GENERIC_ERROR_DA)
 
     @on(SignedIn)

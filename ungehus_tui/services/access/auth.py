@@ -5,6 +5,10 @@
   even with the right password until the time has passed. Success resets the counter.
   Every refusal (unknown, wrong password, locked, disabled) has the same message.
   Both outcomes are audited (SIGN_IN / SIGN_IN_FAILED, with the login, never the password).
+- `check_ahead` checks a password while it is still being typed (the sign-in screen, after
+  each key), so that the Enter finds the slow Argon2 check done: `sign_in` takes its answer
+  only for the very login, password and stored hash it was made for, and counts, locks and
+  audits exactly as without it. It changes nothing and says nothing by itself.
 - Password policy (`check_policy`): at least 10 characters, not the login, not one repeated
   character. Messages are Danish.
 - First run: while no active ADMIN has a password, `staff reset-password LOGIN` may set an
@@ -16,6 +20,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hmac
+from dataclasses import dataclass, field
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -64,6 +70,10 @@ def _spend_a_verify(password: str) -> None:
     verify_password(_dummy_hash, password)
 
 
+def _spent_ahead(password: str) -> None:
+    """The check was spent ahead (`check_ahead` checks unknown logins too)."""
+
+
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
@@ -90,6 +100,47 @@ def check_policy(login: str, password: str) -> None:
     raise ValidationFailed({"password": msg})
 
 
+@dataclass(frozen=True, eq=False)
+class PasswordCheck:
+    """A password checked ahead of the Enter (`check_ahead`): the login it was checked for,
+    the stored hash it was checked against (None: no such login, or no password) and the
+    answer. Opaque to callers: only `sign_in` reads it, and only for the same login and
+    password (the password kept here as long as the sign-in screen keeps this object)."""
+
+    login: str
+    password_hash: str | None = field(repr=False)
+    password: str = field(repr=False)
+    matched: bool = field(repr=False)
+
+    def is_for(self, login: str, password: str) -> bool:
+        return hmac.compare_digest(self.login.encode(), login.encode()) & hmac.compare_digest(
+            self.password.encode(), password.encode()
+        )
+
+
+def check_ahead(ctx: Ctx, login: str, password: str) -> PasswordCheck:
+    """The Argon2 check of `password` for `login`, made before the Enter (read only: no
+    counter, no lock, no audit; `sign_in` does all of that when it uses the answer). An
+    unknown login, or one without a password, costs the same check."""
+    login = login.strip()
+    with read_session(ctx.engine) as session:
+        staff = _staff(session, login)
+        password_hash = staff.password_hash if staff is not None else None
+    if password_hash:
+        return PasswordCheck(
+            login, password_hash, password, verify_password(password_hash, password)
+        )
+    _spend_a_verify(password)
+    return PasswordCheck(login, None, password, False)
+
+
+def _verified(staff: Staff, password: str, ahead: PasswordCheck | None) -> bool:
+    """The password's check: the one made ahead when it was made against this very hash."""
+    if ahead is not None and staff.password_hash and ahead.password_hash == staff.password_hash:
+        return ahead.matched
+    return verify_password(staff.password_hash, password)
+
+
 def _aware(value: dt.datetime | None) -> dt.datetime | None:
     return None if value is None else stored(value)
 
@@ -98,9 +149,16 @@ def _staff(session: Session, login: str) -> Staff | None:
     return session.execute(select(Staff).where(col(Staff.login) == login)).scalars().first()
 
 
-def sign_in(ctx: Ctx, login: str, password: str) -> Actor:
-    """The signed-in staff member, or SignInFailed (audited either way)."""
+def sign_in(ctx: Ctx, login: str, password: str, ahead: PasswordCheck | None = None) -> Actor:
+    """The signed-in staff member, or SignInFailed (audited either way). `ahead`: the check
+    `check_ahead` made while the password was typed; used only when made for this login and
+    password (else ignored), and only against the hash it was made with (a password changed
+    meanwhile is checked again). An Enter with a usable `ahead` costs no Argon2 check, a
+    known login and an unknown one alike."""
     login = login.strip()
+    if ahead is not None and not ahead.is_for(login, password):
+        ahead = None
+    spend = _spend_a_verify if ahead is None else _spent_ahead
     settings = ctx.settings
     error: str | None = None
     actor: Actor | None = None
@@ -108,20 +166,20 @@ def sign_in(ctx: Ctx, login: str, password: str) -> Actor:
         staff = _staff(session, login)
         stamp = now()
         if staff is None:
-            _spend_a_verify(password)
+            spend(password)
             audit.record(session, None, "SIGN_IN_FAILED", login=login[:64], detail="unknown")
             error = FAILED
         else:
             locked = _aware(staff.locked_until)
             if locked is not None and locked > stamp:
-                _spend_a_verify(password)
+                spend(password)
                 audit.record(session, None, "SIGN_IN_FAILED", login=login, detail="locked")
                 error = FAILED
             elif not staff.active:
-                _spend_a_verify(password)
+                spend(password)
                 audit.record(session, None, "SIGN_IN_FAILED", login=login, detail="disabled")
                 error = FAILED
-            elif not verify_password(staff.password_hash, password):
+            elif not _verified(staff, password, ahead):
                 staff.failed_logins += 1
                 detail = "wrong password"
                 if staff.failed_logins >= settings.login_max_failures:
