@@ -403,3 +403,58 @@ async def test_a_burst_is_checked_once_at_most_and_refused_as_ever(ctx, admin, m
         await until(pilot, lambda: isinstance(app.screen, DeskScreen))
         assert (counted.argon2 - argon2) - (len(counted.ahead) - ahead) <= 1
         assert sign_ins(ctx) == ["rec.1"]
+
+
+async def test_demo_as_answers_a_cpr_typed_at_launch_before_the_store_is_loaded(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """`--demo --as rec.1` on an SQLite demo store: a CPR typed at launch is answered from the
+    early reader (`data.early`) while the store is still opening; once it is open the desk
+    asks the store again (the same young person), and the settled search is audited there."""
+    from ungehus_tui.app import open_early
+    from ungehus_tui.data.engine import read_session
+    from ungehus_tui.data.models import YoungPerson
+    from ungehus_tui.demo.seed import fill_demo
+    from ungehus_tui.services.context import actor_by_login
+    from ungehus_tui.settings import load_settings
+    from ungehus_tui.store import init_store
+
+    path = tmp_path / "demo.db"
+    settings = load_settings(db=f"sqlite:///{path}", data_dir=tmp_path / "d", ics_dir=tmp_path)
+    ctx, _ = init_store(settings)
+    fill_demo(ctx, persons=50, seed=3)
+    with read_session(ctx.engine) as session:
+        person = session.exec(select(YoungPerson).order_by(YoungPerson.id)).first()
+        reception = actor_by_login(session, "rec.1")
+    assert person is not None
+    go = threading.Event()
+
+    def opener() -> Started:
+        assert go.wait(30)
+        return Started(ctx, reception)
+
+    opened: list[object] = []
+
+    def early() -> Any:
+        opened.append(reader := open_early(f"sqlite:///{path}", "rec.1"))
+        return reader
+
+    app = UngehusApp(opener=opener, skip_sign_in=True, early=early)
+    async with app.run_test(size=(120, 36)) as pilot:
+        burst(app, person.cpr)
+        results = app.screen.query_one("#results", DataTable)
+        await until(pilot, lambda: results.row_count == 1)
+        assert not app.store.ready and opened and opened[0] is not None  # answered early
+        assert str(results.get_row_at(0)[0]) == person.name
+        assert app.screen._early_hits
+        go.set()
+        await until(pilot, lambda: app.signed_in and not app.screen._early_hits)
+        assert results.row_count == 1 and str(results.get_row_at(0)[0]) == person.name
+        assert app._early is None  # closed once the store is open
+        await pilot.press("enter")  # settles the search: audited through the store
+        await until(pilot, lambda: _searched(ctx) == [person.cpr])
+    ctx.engine.dispose()
+
+
+def _searched(ctx: Any) -> list[str]:
+    with read_session(ctx.engine) as session:
+        rows = session.exec(select(AuditEvent).where(AuditEvent.action == "SEARCH")).all()
+        return [str(r.search_term) for r in rows]

@@ -8,8 +8,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session, col
 
 from ungehus_tui.data.models import StoreMeta
-
-DEMO_MARKER = "demo"  # the row `ungehus demo` writes when it fills an empty database
+from ungehus_tui.data.store_facts import DEMO_MARKER as DEMO_MARKER
 
 
 def is_demo_store(conn: Connection | Session) -> bool:

@@ -10,14 +10,12 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
 from ungehus_tui.data.engine import StoreError
+from ungehus_tui.data.store_facts import HEAD_REVISION as HEAD_REVISION
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-# The newest revision in `migrations/versions` (a test holds it to Alembic's own head), so
-# starting the app can check the schema without loading Alembic.
-HEAD_REVISION = "0005_search_stats"
 
 
 def stored_revision(engine: Engine) -> str | None:

@@ -130,6 +130,7 @@ class DeskScreen(UngehusScreen):
 
         term: str
         hits: list[people.PersonHit]
+        early: bool = False  # answered before the store was open (`app.early_search`)
 
     @dataclass
     class OpenPerson(Message, bubble=False):
@@ -158,6 +159,7 @@ class DeskScreen(UngehusScreen):
         super().__init__()
         self._hits: list[people.PersonHit] = []
         self._term = ""
+        self._early_hits = False  # the hits shown came before the store was open
         self._typed_at: float | None = None  # when the term last changed, until it settles
         self._logged_term: str | None = None  # the last term audited
         self._role_ready = False  # the role's panels set up (`signed_in`)
@@ -196,6 +198,8 @@ class DeskScreen(UngehusScreen):
 
     def signed_in(self) -> None:
         """The role's part of the desk: reception's waiting list (once)."""
+        if self._early_hits and self._term.strip():
+            self.run_search(self._term)  # the store is open: its answer replaces the early one
         if self._role_ready:
             return
         self._role_ready = True
@@ -259,7 +263,13 @@ class DeskScreen(UngehusScreen):
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def run_search(self, term: str) -> None:
-        from ungehus_tui.services.desk import people
+        early = getattr(self.app, "early_search", None)  # launched with `--demo --as`
+        hits = early(term) if early is not None else None
+        if hits is not None:  # answered before the store is loaded (`data.early`)
+            if not get_current_worker().is_cancelled:
+                self.post_message(self.Found(term, hits, early=True))
+            return
+        from ungehus_tui.services.desk import people  # (SQLAlchemy: after the early answer)
 
         ctx, actor = self.ctx, self.actor  # wait here while the store is opening
         if get_current_worker().is_cancelled:
@@ -272,6 +282,7 @@ class DeskScreen(UngehusScreen):
     def _show_hits(self, message: Found) -> None:
         if message.term != self._term:
             return  # a newer search is on its way
+        self._early_hits = message.early
         self._hits = hits = message.hits
         table = self.query_one("#results", DataTable)
         table.clear()

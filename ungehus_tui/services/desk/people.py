@@ -26,6 +26,8 @@ from ungehus_tui.domain.text import control_message
 from ungehus_tui.services.access import audit
 from ungehus_tui.services.access.permissions import Action, require
 from ungehus_tui.services.context import Actor, Ctx
+from ungehus_tui.services.desk.hits import PersonHit as PersonHit
+from ungehus_tui.services.desk.hits import person_hit
 from ungehus_tui.services.desk.person_search import search_query
 from ungehus_tui.services.errors import ValidationFailed
 
@@ -42,15 +44,6 @@ class PersonInput:
     email: str | None = None
     guardian_name: str | None = None
     guardian_phone: str | None = None
-
-
-@dataclass(frozen=True)
-class PersonHit:
-    id: int
-    name: str
-    cpr_masked: str
-    birth_date: dt.date
-    age: int
 
 
 def _encodable(value: str) -> bool:
@@ -247,14 +240,7 @@ def search_in(session: Session, term: str, limit: int = 20) -> list[PersonHit]:
 
 
 def _hit(row: object, on: dt.date) -> PersonHit:
-    birth = row.birth_date  # type: ignore[attr-defined]
-    return PersonHit(
-        id=row.id,  # type: ignore[attr-defined]
-        name=row.name,  # type: ignore[attr-defined]
-        cpr_masked=cprmod.mask(row.cpr),  # type: ignore[attr-defined]
-        birth_date=birth,
-        age=cprmod.age_on(birth, on),
-    )
+    return person_hit(row.id, row.name, row.cpr, row.birth_date, on)  # type: ignore[attr-defined]
 
 
 def search(ctx: Ctx, actor: Actor, term: str, limit: int = 20) -> list[PersonHit]:
