@@ -23,24 +23,6 @@ from ungehus_tui.data import early_sql
 from ungehus_tui.data.early import EarlyReader, sqlite_path
 
 EARLY_SQL_FILE = Path(early_sql.__file__)
-HEADER = '''# ruff: noqa: E501
-"""The desk search's statements as SQLite runs them (`data.early`), one per shape of
-`search_plan.plan`: SQLAlchemy's own SQLite text of `services.desk.person_search`'s statements
-with their fixed parameters (the OFFSET 0 it adds), written out here so that reading them does
-not load SQLAlchemy. A test compiles each statement again and holds this text to it; after a
-change to a statement, `python -m tests.data.test_early --write` writes this file anew.
-Several dates (`IN :days`, an expanding parameter) are not here: the early search leaves that
-shape to the store.
-"""
-
-from __future__ import annotations
-
-from typing import Any
-
-from ungehus_tui.data.search_plan import Shape
-
-EARLY_SQL: dict[Shape, tuple[str, dict[str, Any]]] = {
-'''
 
 
 def render() -> str:
@@ -54,7 +36,11 @@ def render() -> str:
     shapes: list[Shape] = [("date", True, 0), ("date", False, 1), ("date", True, 1)]
     shapes += [("name", n, False) for n in range(1, MAX_WORDS + 1)]
     shapes += [("name", n, True) for n in range(2, MAX_WORDS + 1)]
-    lines = [HEADER]
+    text = EARLY_SQL_FILE.read_text()  # its text up to the table is its own
+    lines = [
+        text[: text.index("EARLY_SQL: dict[")],
+        "EARLY_SQL: dict[Shape, tuple[str, dict[str, Any]]] = {\n",
+    ]
     for shape in shapes:
         compiled = statement(shape).compile(dialect=dialect)
         fixed = ", ".join(

@@ -14,7 +14,7 @@ import getpass
 import os
 import socket
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from ungehus_tui.services.errors import NotFound, ServiceError
 
@@ -22,8 +22,25 @@ if TYPE_CHECKING:  # the app's first screen needs Actor before the store is load
     from sqlalchemy.engine import Engine
     from sqlmodel import Session
 
-    from ungehus_tui.data.models import Staff
     from ungehus_tui.settings import Settings
+
+
+class StaffRow(Protocol):
+    """A staff member's row as `Actor.of` reads it: the `Staff` model, or the early
+    reader's `EarlyStaff` (`data.early`)."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def login(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def center_code(self) -> str | None: ...
+    @property
+    def contact_role(self) -> str | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +57,7 @@ class Actor:
     origin: str | None = None  # os-user@host
 
     @classmethod
-    def of(cls, staff: Staff) -> Actor:
+    def of(cls, staff: StaffRow) -> Actor:
         assert staff.id is not None
         channel, origin = process_source()
         return cls(

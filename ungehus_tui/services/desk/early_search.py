@@ -9,23 +9,12 @@ from ungehus_tui.data.early import EarlyReader
 from ungehus_tui.data.search_plan import plan
 from ungehus_tui.domain.clock import today
 from ungehus_tui.services.access.permissions import Action, require
-from ungehus_tui.services.context import Actor, process_source
+from ungehus_tui.services.context import Actor
 from ungehus_tui.services.desk.hits import PersonHit, person_hit
 
 
 def early_actor(reader: EarlyReader) -> Actor:
-    staff = reader.staff
-    channel, origin = process_source()
-    return Actor(
-        id=staff.id,
-        login=staff.login,
-        name=staff.name,
-        role=staff.role,
-        center_code=staff.center_code,
-        contact_role=staff.contact_role,
-        channel=channel,
-        origin=origin,
-    )
+    return Actor.of(reader.staff)
 
 
 def early_search(
