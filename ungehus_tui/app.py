@@ -44,10 +44,9 @@ from ungehus_tui.screens.sign_in import SignInScreen
 from ungehus_tui.screens.unsaved import GuardedApp
 from ungehus_tui.services.access.permissions import Action, allowed
 from ungehus_tui.services.context import Actor, Ctx, actor_by_login, set_process_source
-from ungehus_tui.startup import Started, StartRefused
+from ungehus_tui.startup import EarlySearch, Started, StartRefused, open_early
 
 if TYPE_CHECKING:
-    from ungehus_tui.data.early import EarlyReader
     from ungehus_tui.services.desk.hits import PersonHit
     from ungehus_tui.settings import Settings
 
@@ -179,14 +178,13 @@ class UngehusApp(DanishApp, GuardedApp, KeyOrderApp, LockingApp):
         opener: Callable[[], Started] | None = None,
         login: str | None = None,
         skip_sign_in: bool = False,
-        early: Callable[[], EarlyReader | None] | None = None,
+        early: EarlySearch | None = None,
         idle_clock: Callable[[], float] = time.monotonic,
     ) -> None:
         """Signed in on an open store (`ctx`, `actor`); or from the sign-in (`actor` None,
         `login` filled in) with the store open (`ctx`) or opened behind it by `opener`; or
         (`skip_sign_in`, `--demo --as`) at the desk at once, the actor coming with the store
-        from `opener`; `early` opens the reader that answers the desk's search until then
-        (`data.early`)."""
+        from `opener`; `early` answers the desk's search until then (`data.early`)."""
         if ctx is None and opener is None:
             raise ValueError("UngehusApp needs a ctx or an opener")
         self.skip_sign_in = skip_sign_in and actor is None and opener is not None
@@ -199,9 +197,7 @@ class UngehusApp(DanishApp, GuardedApp, KeyOrderApp, LockingApp):
         self._sign_in_mode = False  # the sign-in's mode is there (until `_remove_sign_in`)
         self._undelayed = False  # the switch to the desk made behind the sign-in (`_enter`)
         self.opener = opener if ctx is None else None
-        self._early_opener = early if self.skip_sign_in else None
-        self._early: EarlyReader | None = None
-        self._early_lock = threading.Lock()
+        self.early = early if self.skip_sign_in else None
         self.refusal: StartRefused | None = None
         self._actor = actor
         self.setup_lock(idle_clock)
@@ -288,33 +284,14 @@ class UngehusApp(DanishApp, GuardedApp, KeyOrderApp, LockingApp):
 
     def early_search(self, term: str) -> list[PersonHit] | None:
         """(a worker thread) The desk's search while the store is still opening (`--demo
-        --as`), from the early reader; None: the store answers (it is open, or there is no
-        early reader, or it cannot answer this term)."""
-        with self._early_lock:
-            if self.store.ready or self._early_opener is None:
-                return None
-            if self._early is None:
-                opener, self._early_opener = self._early_opener, None
-                self._early = opener()  # once: None leaves it to the store
-            reader = self._early
-        if reader is None:
+        --as`); None: the store answers."""
+        if self.early is None or self.store.ready:
             return None
-        from ungehus_tui.services.desk.early_search import early_actor, early_search
-
-        try:
-            return early_search(reader, early_actor(reader), term)
-        except Exception:  # any refusal or error (closed meanwhile): the store answers
-            return None
-
-    def _close_early(self) -> None:
-        with self._early_lock:
-            self._early_opener = None
-            if self._early is not None:
-                self._early.close()
-                self._early = None
+        return self.early.search(term)
 
     def _store_opened(self, started: Started) -> None:
-        self._close_early()
+        if self.early is not None:
+            self.early.close()
         self._apply_settings(started.ctx.settings)
         for screen in self.screen_stack:
             if isinstance(screen, SignInScreen) and started.notice:
@@ -633,13 +610,5 @@ def starting_app(
         opener=lambda: open_for_app(db, demo=demo, as_login=login if skip else None),
         login=None if skip else login,
         skip_sign_in=skip,
-        early=(lambda: open_early(db, login)) if skip and login is not None else None,
+        early=EarlySearch(lambda: open_early(db, login)) if skip and login is not None else None,
     )
-
-
-def open_early(db: str | None, login: str) -> EarlyReader | None:
-    """The early reader of `--db` (an SQLite file) for `--demo --as LOGIN`, or None."""
-    from ungehus_tui.data.early import EarlyReader, sqlite_path
-
-    path = sqlite_path(db)
-    return None if path is None else EarlyReader.open(path, login)

@@ -9,12 +9,16 @@ with (the app closes and `cli/core.py` prints it); nothing here prints.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from ungehus_tui.data.early import EarlyReader
     from ungehus_tui.demo.seed import DemoState
     from ungehus_tui.services.context import Actor, Ctx
+    from ungehus_tui.services.desk.hits import PersonHit
     from ungehus_tui.settings import Settings
 
 
@@ -134,3 +138,50 @@ def demo_state(settings: Settings) -> DemoState:
             return state_of(engine, org)
     finally:
         engine.dispose()
+
+
+class EarlySearch:
+    """The desk's search while the store is still opening (`--demo --as` on an SQLite file):
+    the early reader (`data.early`) is opened at the first search, once, and closed when the
+    store is open (`close`)."""
+
+    def __init__(self, opener: Callable[[], EarlyReader | None]) -> None:
+        self._opener: Callable[[], EarlyReader | None] | None = opener
+        self._reader: EarlyReader | None = None
+        self._lock = threading.Lock()
+
+    def search(self, term: str) -> list[PersonHit] | None:
+        """(a worker thread) The hits, or None: the store answers (no early reader, closed,
+        or a term it cannot answer)."""
+        with self._lock:
+            if self._reader is None and self._opener is not None:
+                opener, self._opener = self._opener, None
+                self._reader = opener()  # once: None leaves it to the store
+            reader = self._reader
+        if reader is None:
+            return None
+        from ungehus_tui.services.desk.early_search import early_actor, early_search
+
+        try:
+            return early_search(reader, early_actor(reader), term)
+        except Exception:  # any refusal or error (closed meanwhile): the store answers
+            return None
+
+    @property
+    def closed(self) -> bool:
+        return self._reader is None and self._opener is None
+
+    def close(self) -> None:
+        with self._lock:
+            self._opener = None
+            if self._reader is not None:
+                self._reader.close()
+                self._reader = None
+
+
+def open_early(db: str | None, login: str) -> EarlyReader | None:
+    """The early reader of `--db` (an SQLite file) for `--demo --as LOGIN`, or None."""
+    from ungehus_tui.data.early import EarlyReader, sqlite_path
+
+    path = sqlite_path(db)
+    return None if path is None else EarlyReader.open(path, login)

@@ -409,12 +409,12 @@ async def test_demo_as_answers_a_cpr_typed_at_launch_before_the_store_is_loaded(
     """`--demo --as rec.1` on an SQLite demo store: a CPR typed at launch is answered from the
     early reader (`data.early`) while the store is still opening; once it is open the desk
     asks the store again (the same young person), and the settled search is audited there."""
-    from ungehus_tui.app import open_early
     from ungehus_tui.data.engine import read_session
     from ungehus_tui.data.models import YoungPerson
     from ungehus_tui.demo.seed import fill_demo
     from ungehus_tui.services.context import actor_by_login
     from ungehus_tui.settings import load_settings
+    from ungehus_tui.startup import EarlySearch, open_early
     from ungehus_tui.store import init_store
 
     path = tmp_path / "demo.db"
@@ -437,7 +437,7 @@ async def test_demo_as_answers_a_cpr_typed_at_launch_before_the_store_is_loaded(
         opened.append(reader := open_early(f"sqlite:///{path}", "rec.1"))
         return reader
 
-    app = UngehusApp(opener=opener, skip_sign_in=True, early=early)
+    app = UngehusApp(opener=opener, skip_sign_in=True, early=EarlySearch(early))
     async with app.run_test(size=(120, 36)) as pilot:
         burst(app, person.cpr)
         results = app.screen.query_one("#results", DataTable)
@@ -448,7 +448,7 @@ async def test_demo_as_answers_a_cpr_typed_at_launch_before_the_store_is_loaded(
         go.set()
         await until(pilot, lambda: app.signed_in and not app.screen._early_hits)
         assert results.row_count == 1 and str(results.get_row_at(0)[0]) == person.name
-        assert app._early is None  # closed once the store is open
+        assert app.early is not None and app.early.closed  # closed once the store is open
         await pilot.press("enter")  # settles the search: audited through the store
         await until(pilot, lambda: _searched(ctx) == [person.cpr])
     ctx.engine.dispose()

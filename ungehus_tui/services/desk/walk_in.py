@@ -35,6 +35,7 @@ from ungehus_tui.services.access import audit
 from ungehus_tui.services.access.permissions import Action, allowed, require, require_person_access
 from ungehus_tui.services.context import Actor, Ctx
 from ungehus_tui.services.desk import arrivals, intake, people
+from ungehus_tui.services.desk.hits import person_hit
 from ungehus_tui.services.errors import Conflict, NotFound, ValidationFailed
 
 CONSENT_PURPOSE_DA = "Deling af oplysninger med {center} i Ungehusets tværfaglige samarbejde"
@@ -106,13 +107,7 @@ class WalkIn:
 
 def _hit(person: YoungPerson, on: dt.date) -> people.PersonHit:
     assert person.id is not None
-    return people.PersonHit(
-        id=person.id,
-        name=person.name,
-        cpr_masked=cprmod.mask(person.cpr),
-        birth_date=person.birth_date,
-        age=cprmod.age_on(person.birth_date, on),
-    )
+    return person_hit(person.id, person.name, person.cpr, person.birth_date, on)
 
 
 def find_cpr(ctx: Ctx, actor: Actor, cpr: str) -> people.PersonHit | None:
