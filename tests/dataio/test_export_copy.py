@@ -17,6 +17,7 @@ from tests.dataio.conftest import T0
 from tests.dataio.test_export_rows import build
 from ungehus_tui.data.models import Intake
 from ungehus_tui.domain import clock
+from ungehus_tui.services.dataio import export_parallel
 from ungehus_tui.services.dataio.export import pseudonym, run_export
 from ungehus_tui.services.dataio.export_copy import copy_plan
 from ungehus_tui.services.dataio.export_entities import entities
@@ -49,19 +50,35 @@ def reference(engine, key: str, until: dt.datetime, dialect: Dialect) -> dict[st
     return out
 
 
+@pytest.mark.parametrize("processes", [1, 3])
 @pytest.mark.parametrize("dialect", [Dialect.EXCEL_DA, Dialect.RFC4180])
-def test_export_files_equal_the_reference_bytes(ctx, world, actor_for, tmp_path, dialect):  # type: ignore[no-untyped-def]
+def test_export_files_equal_the_reference_bytes(  # type: ignore[no-untyped-def]
+    ctx, world, actor_for, tmp_path, dialect, processes, monkeypatch
+):
+    """The same bytes whether one process makes every file or three share them."""
     build(world)
     intakes = world.session.exec(select(Intake).order_by(col(Intake.id))).all()
     for intake, text in zip(intakes, HOSTILE, strict=True):
         intake.situation = text  # any text in the database may be hostile
     world.session.commit()
+    world.session.close()  # its connection back in the pool: helpers may be forked
     clock.set_now(T0 + dt.timedelta(days=30))
+    forked: list[int] = []
+    real_team = export_parallel._Team
 
-    result = run_export(ctx, actor_for("it.admin"), tmp_path / "out", dialect=dialect, full=True)
+    def counted(fork, engine, helpers, *args):  # type: ignore[no-untyped-def]
+        forked.append(helpers)
+        return real_team(fork, engine, helpers, *args)
+
+    monkeypatch.setattr(export_parallel, "_Team", counted)
+
+    admin = actor_for("it.admin")
+    out, cpr = tmp_path / "out", tmp_path / "cpr"
+    result = run_export(ctx, admin, out, dialect=dialect, full=True, processes=processes)
     result_cpr = run_export(
-        ctx, actor_for("it.admin"), tmp_path / "cpr", dialect=dialect, full=True, include_cpr=True
+        ctx, admin, cpr, dialect=dialect, full=True, include_cpr=True, processes=processes
     )
+    assert forked == ([] if processes == 1 else [2, 2])  # two helpers beside this process
 
     want = reference(ctx.engine, ctx.settings.pseudonym_key, result_cpr.until, dialect)
     assert sum(w.count(b"\n") for w in want.values()) > 40  # the world is really there

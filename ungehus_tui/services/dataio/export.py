@@ -38,7 +38,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql import Select
 
 from ungehus_tui.data import migrate
-from ungehus_tui.data.engine import is_sqlite, write_session
+from ungehus_tui.data.engine import write_session
 from ungehus_tui.data.models import ExportWatermark
 from ungehus_tui.domain.clock import local, now
 from ungehus_tui.services.access import audit
@@ -46,6 +46,7 @@ from ungehus_tui.services.access.permissions import Action, require
 from ungehus_tui.services.context import Actor, Ctx
 from ungehus_tui.services.dataio.export_copy import CopyPlan, copy_lines, copy_plan, copy_query
 from ungehus_tui.services.dataio.export_entities import entities
+from ungehus_tui.services.dataio.export_parallel import processes_for, share
 from ungehus_tui.services.dataio.export_rows import (
     PSEUDONYM_INPUT,
     SEPARATOR,
@@ -132,8 +133,10 @@ def run_export(
     dialect: Dialect = Dialect.EXCEL_DA,
     include_cpr: bool = False,
     on_file: FileHook | None = None,
+    processes: int | None = None,
 ) -> ExportResult:
-    """Export the changed rows (or all with `full`) into a new folder under `out`."""
+    """Export the changed rows (or all with `full`) into a new folder under `out`, the files
+    made by `processes` processes at once (None: one per core, see `export_parallel`)."""
     require(actor, Action.EXPORT)
     if include_cpr:
         require(actor, Action.EXPORT_CPR)
@@ -153,7 +156,9 @@ def run_export(
         tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=out))
         try:
             os.chmod(tmp, 0o700)
-            files = _write_files(ctx, tmp, key, since, until, dialect, include_cpr, on_file)
+            files = _write_files(
+                ctx, tmp, key, since, until, dialect, include_cpr, on_file, processes
+            )
             manifest = {
                 "schema_version": migrate.stored_revision(ctx.engine),
                 "generated_at": generated.astimezone(dt.UTC).isoformat(),
@@ -208,28 +213,55 @@ def _write_files(
     dialect: Dialect,
     include_cpr: bool,
     on_file: FileHook | None,
+    processes: int | None,
 ) -> list[ExportedFile]:
-    files: list[ExportedFile] = []
-    to_pseudonym = pseudonymiser(key)
+    """Every entity's file, made by `processes` processes at once (None: one per core,
+    `export_parallel`), the heaviest files first; listed in the entities' order."""
+    order = [entity.name for entity in entities()]
+    todo = sorted(entities(), key=_heaviest_first)
     zone = ctx.settings.timezone
-    with (
-        _snapshot(ctx) as conn,
-        plan_for(conn, dialect, key, zone) as plan,
-        copy_plan(conn, dialect, zone, key) as copying,
-    ):
-        for entity in entities():
-            name = entity.name + EXTENSIONS[dialect]
-            stmt = entity.query(since, until, include_cpr, dialect)
-            person = to_pseudonym if entity.person else None
-            with open_private(folder / name) as fh:
-                writer = RowWriter(fh, dialect, entity.header(include_cpr))
-                writer = _write_rows(conn, writer, fh, stmt, plan, copying, person)
-                digest = writer.finish()
-                _sync(fh)
-            files.append(ExportedFile(name, writer.rows, digest))
-            if on_file is not None:
-                on_file(name, writer.rows)
-    return files
+    made: dict[str, ExportedFile] = {}
+
+    @contextlib.contextmanager
+    def worker(conn: Connection) -> Iterator[Callable[[int], ExportedFile]]:
+        to_pseudonym = pseudonymiser(key)
+        with (
+            plan_for(conn, dialect, key, zone) as plan,
+            copy_plan(conn, dialect, zone, key) as copying,
+        ):
+
+            def write(i: int) -> ExportedFile:
+                entity = todo[i]
+                name = entity.name + EXTENSIONS[dialect]
+                stmt = entity.query(since, until, include_cpr, dialect)
+                person = to_pseudonym if entity.person else None
+                with open_private(folder / name) as fh:
+                    writer = RowWriter(fh, dialect, entity.header(include_cpr))
+                    writer = _write_rows(conn, writer, fh, stmt, plan, copying, person)
+                    digest = writer.finish()
+                    _sync(fh)
+                return ExportedFile(name, writer.rows, digest)
+
+            yield write
+
+    def done(file: ExportedFile) -> None:
+        made[file.name] = file
+        if on_file is not None:
+            on_file(file.name, file.rows)
+
+    if processes is None:
+        processes = processes_for(ctx.engine, len(todo))
+    share(ctx.engine, len(todo), worker, done, processes=processes)
+    return [made[name + EXTENSIONS[dialect]] for name in order]
+
+
+# The files that take longest (most rows, most cells; measured), taken first when several
+# processes share the work, so none is left with a large file at the end.
+HEAVIEST = ("intakes", "decisions", "assignments", "young_people", "handovers", "consents")
+
+
+def _heaviest_first(entity: Any) -> int:
+    return HEAVIEST.index(entity.name) if entity.name in HEAVIEST else len(HEAVIEST)
 
 
 def _write_rows(
@@ -261,19 +293,6 @@ def _write_rows(
             batches.close()
     writer.write_cells(cells(conn, stmt, plan, pseudonym=person, yield_per=YIELD_PER))
     return writer
-
-
-@contextlib.contextmanager
-def _snapshot(ctx: Ctx) -> Iterator[Connection]:
-    """One read transaction for all files, so they agree with each other (a WAL read
-    snapshot on SQLite, REPEATABLE READ on PostgreSQL); server-side cursors stream rows."""
-    engine = ctx.engine
-    if not is_sqlite(str(engine.url)):
-        engine = engine.execution_options(isolation_level="REPEATABLE READ")
-    with engine.connect() as conn:
-        conn = conn.execution_options(stream_results=True)
-        with conn.begin():
-            yield conn
 
 
 @contextlib.contextmanager
