@@ -6,7 +6,8 @@ Modes (Textual modes): `sign-in` (the first screen until someone signs in; then 
 the desk (`reception`) and the counsellor's queue (`queue`); F2/F3 switch. After the sign-in
 the role's screen opens (counsellors and leaders: the queue); the idle lock and Ctrl+L push
 the sign-in over the work (`app_lock`). `--demo --as LOGIN` starts at the desk, signed in
-as LOGIN once the store has shown it is a demo database.
+as LOGIN once the store has shown it is a demo database. The first screen (sign-in or desk)
+is Textual's default screen, and its mode is added once it is shown (drawn a frame sooner).
 
 The first frame needs neither the store nor the settings: the desk and queue screens and
 everything of SQLAlchemy, SQLModel and pydantic are imported behind it, in the worker that
@@ -191,6 +192,18 @@ class UngehusApp(DanishApp, GuardedApp, KeyOrderApp, LockingApp):
         # the first screen: the sign-in, or the desk (`--demo --as`), or the signed-in role's
         first = "reception" if self.skip_sign_in else "sign-in"
         self.DEFAULT_MODE = first if actor is None else start_mode(actor)  # type: ignore[misc]
+        # The first screen (the sign-in, or the desk) is the app's default screen, its mode
+        # added once it is shown (`on_mount`): Textual draws a default screen whole in its
+        # first frame, a mode's screen only in the frame after (measured: ~60 ms later).
+        self._first_screen: Callable[[], Screen] | None = None
+        if actor is None:
+            self._first_screen = (
+                desk_screen
+                if self.skip_sign_in
+                else lambda: SignInScreen(login=login, on_signed_in=self._signed_in)
+            )
+            modes = type(self).MODES
+            self.MODES = {name: screen for name, screen in modes.items() if name != first}  # type: ignore[misc]
         super().__init__()
         self.store = StoreGate()
         self._prepared: Screen | None = None  # the desk made behind the sign-in
@@ -206,9 +219,6 @@ class UngehusApp(DanishApp, GuardedApp, KeyOrderApp, LockingApp):
             self.store.open(Started(ctx, None))
             self._apply_settings(ctx.settings, initial=True)
         if actor is None and not self.skip_sign_in:
-            self.add_mode(
-                "sign-in", lambda: SignInScreen(login=login, on_signed_in=self._signed_in)
-            )
             self._sign_in_mode = True
 
     def _apply_settings(self, settings: Settings, *, initial: bool = False) -> None:
@@ -252,7 +262,14 @@ class UngehusApp(DanishApp, GuardedApp, KeyOrderApp, LockingApp):
                 return False
         return super().check_action(action, parameters)
 
+    def get_default_screen(self) -> Screen:
+        if self._first_screen is not None:
+            return self._first_screen()
+        return super().get_default_screen()
+
     def on_mount(self) -> None:
+        if self._first_screen is not None:  # its screen is there: now its mode (F2, removal)
+            self.add_mode(self.DEFAULT_MODE, self._first_screen)
         if self.opener is not None:
             self.call_after_refresh(self._open_store)  # the first frame first
         if self._actor is not None:
