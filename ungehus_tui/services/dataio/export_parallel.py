@@ -258,4 +258,4 @@ def _die_with(parent: int) -> None:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     if os.getppid() != parent:  # it died before the signal was set
-        os._exit(1)
+        raise SystemExit(1)
