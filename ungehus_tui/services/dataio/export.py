@@ -46,7 +46,7 @@ from ungehus_tui.services.access.permissions import Action, require
 from ungehus_tui.services.context import Actor, Ctx
 from ungehus_tui.services.dataio.export_copy import CopyPlan, copy_lines, copy_plan, copy_query
 from ungehus_tui.services.dataio.export_entities import entities
-from ungehus_tui.services.dataio.export_parallel import processes_for, share
+from ungehus_tui.services.dataio.export_parallel import share
 from ungehus_tui.services.dataio.export_rows import (
     PSEUDONYM_INPUT,
     SEPARATOR,
@@ -217,8 +217,8 @@ def _write_files(
 ) -> list[ExportedFile]:
     """Every entity's file, made by `processes` processes at once (None: one per core,
     `export_parallel`), the heaviest files first; listed in the entities' order."""
-    order = [entity.name for entity in entities()]
-    todo = sorted(entities(), key=_heaviest_first)
+    listed = entities()
+    todo = sorted(listed, key=_heaviest_first)
     zone = ctx.settings.timezone
     made: dict[str, ExportedFile] = {}
 
@@ -249,10 +249,8 @@ def _write_files(
         if on_file is not None:
             on_file(file.name, file.rows)
 
-    if processes is None:
-        processes = processes_for(ctx.engine, len(todo))
     share(ctx.engine, len(todo), worker, done, processes=processes)
-    return [made[name + EXTENSIONS[dialect]] for name in order]
+    return [made[entity.name + EXTENSIONS[dialect]] for entity in listed]
 
 
 # The files that take longest (most rows, most cells; measured), taken first when several

@@ -47,6 +47,7 @@ from ungehus_tui.services.errors import ServiceError
 R = TypeVar("R")
 Worker = Callable[[Connection], AbstractContextManager[Callable[[int], R]]]
 MAX_PROCESSES = 4
+BEGIN_READ = "SELECT count(*) FROM sqlite_master"  # SQLite: a read begins the snapshot
 SNAPSHOT_ID = re.compile(r"[0-9A-F]+-[0-9A-F]+(-[0-9]+)?")
 FAILED = "Eksporten mislykkedes i en hjælpeproces ({reason}); intet er ændret."
 
@@ -77,12 +78,15 @@ def share(
     worker: Worker[R],
     on_result: Callable[[R], None],
     *,
-    processes: int = 1,
+    processes: int | None = None,
 ) -> None:
     """Run every job `0 .. jobs-1` once, in `processes` processes (this one and forked
     helpers; only this one where `can_fork` says no), each on its own connection reading the
     same snapshot. `worker(conn)` sets a process up (a context) and gives the function doing
-    job `i`, whose result goes to `on_result` here, in this process (results must pickle)."""
+    job `i`, whose result goes to `on_result` here, in this process (results must pickle).
+    `processes` None: `processes_for`."""
+    if processes is None:
+        processes = processes_for(engine, jobs)
     helpers = max(0, min(processes, jobs) - 1) if can_fork(engine) else 0
     if helpers == 0:
         with reading(engine) as conn, worker(conn) as do:
@@ -140,7 +144,6 @@ class _Team:
     ) -> None:
         self.pipes: list[Pipe] = []
         self.processes: list[Any] = []
-        self.running: set[Pipe] = set()
         parent = os.getpid()
         for _ in range(helpers):
             here, there = fork.Pipe()
@@ -154,7 +157,7 @@ class _Team:
             there.close()
             self.pipes.append(here)
             self.processes.append(process)
-        self.running = set(self.pipes)
+        self.running: set[Pipe] = set(self.pipes)  # not done yet
 
     def pin(self, conn: Connection) -> None:
         """Bring every helper into `conn`'s snapshot (see the module's text)."""
@@ -162,7 +165,7 @@ class _Team:
             lock = conn.engine.execution_options(sqlite_immediate=True).connect()
             try:
                 lock.begin()  # the write lock: nothing commits until every reader has begun
-                conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
+                conn.exec_driver_sql(BEGIN_READ).scalar()
                 self._start(None)
             finally:
                 lock.close()  # rolls the empty write transaction back
@@ -236,7 +239,7 @@ def _helper(
                 plain = conn.execution_options(stream_results=False)  # no server-side cursor
                 plain.exec_driver_sql(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
             else:
-                conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
+                conn.exec_driver_sql(BEGIN_READ).scalar()
             pipe.send(("pinned",))
             with worker(conn) as do:
                 while (job := take()) is not None:
