@@ -29,6 +29,7 @@ from ungehus_tui.services.desk.booking import Booking, Proposal, Slot, StaffPick
 from ungehus_tui.services.errors import Conflict
 from ungehus_tui.widgets.footer import KeysFooter
 from ungehus_tui.widgets.safe import cell, marked, plain
+from ungehus_tui.widgets.table import Table
 
 WEEKDAYS_DA = ("man", "tir", "ons", "tor", "fre", "lør", "søn")
 KIND_DA = labels_of(MeetingKind)
@@ -124,7 +125,7 @@ class BookingScreen(UngehusScreen):
             yield Static("Henter ledige tider ...", id="booking-kind")
             yield Static("", id="booking-team")
             yield Static("", id="booking-message")
-            yield DataTable(id="slots", cursor_type="row", zebra_stripes=True)
+            yield Table(id="slots", cursor_type="row", zebra_stripes=True)
             triage = " · V visitation" if self.intake_id is not None else ""
             yield Static(
                 f"↑↓ vælg tid · Enter book · D gå til dato{triage} · Esc tilbage",

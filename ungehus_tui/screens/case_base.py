@@ -24,6 +24,7 @@ from ungehus_tui.services.casework.changes import Stamp
 from ungehus_tui.services.errors import PermissionDenied
 from ungehus_tui.widgets.footer import KeysFooter
 from ungehus_tui.widgets.safe import cell, marked, plain
+from ungehus_tui.widgets.table import Table
 
 V = TypeVar("V")
 
@@ -60,7 +61,7 @@ class CaseBase(UngehusScreen):
         yield Header()
         yield Static("Henter sagen ...", id="case-head")
         with Horizontal(id="case-body"):
-            yield DataTable(id="case-timeline", cursor_type="row", zebra_stripes=True)
+            yield Table(id="case-timeline", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="case-side"):
                 yield Static("", id="case-side-text")
         yield KeysFooter()

@@ -23,6 +23,7 @@ from ungehus_tui.services.desk import walk_in as desk
 from ungehus_tui.services.errors import PermissionDenied
 from ungehus_tui.widgets.footer import KeysFooter
 from ungehus_tui.widgets.safe import cell, marked, plain
+from ungehus_tui.widgets.table import Table
 
 KIND_DA = labels_of(MeetingKind)
 
@@ -105,7 +106,7 @@ class PersonScreen(UngehusScreen):
             yield Static("Seneste visitation", classes="section-title")
             yield Static("", id="person-decision")
             yield Static("Kommende møder", classes="section-title")
-            yield DataTable(id="meetings", cursor_type="row")
+            yield Table(id="meetings", cursor_type="row")
         yield KeysFooter()
 
     def on_mount(self) -> None:

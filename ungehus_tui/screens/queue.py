@@ -35,6 +35,7 @@ from ungehus_tui.services.casework.queue import (
 )
 from ungehus_tui.widgets.footer import KeysFooter
 from ungehus_tui.widgets.safe import cell, plain
+from ungehus_tui.widgets.table import Table
 
 KINDS = list(QueueKind)
 # Keys 1-9 filter; further kinds are counted in "Alle" (the screen's layout is being redone).
@@ -107,7 +108,7 @@ class QueueScreen(UngehusScreen):
         yield Header()
         yield Static("", id="queue-title")
         yield Static("Henter køen ...", id="queue-counts")
-        yield DataTable(id="queue-table", cursor_type="row", zebra_stripes=True)
+        yield Table(id="queue-table", cursor_type="row", zebra_stripes=True)
         yield KeysFooter()
 
     def on_mount(self) -> None:

@@ -30,6 +30,7 @@ from ungehus_tui.services.desk import walk_in as desk
 from ungehus_tui.widgets.facts import SITUATIONS, TOGGLES
 from ungehus_tui.widgets.footer import KeysFooter
 from ungehus_tui.widgets.safe import cell
+from ungehus_tui.widgets.table import Table
 
 
 def facts_text(answers: desk.Answers) -> str:
@@ -71,10 +72,10 @@ class TriageScreen(UngehusScreen):
             yield Static("", id="triage-facts")
             yield Static("", id="triage-warnings")
             yield Static("Involverede centre og roller", classes="section-title")
-            yield DataTable(id="contacts", cursor_type="none", show_cursor=False)
+            yield Table(id="contacts", cursor_type="none", show_cursor=False)
             yield Static("", id="triage-kind")
             yield Static("Regler der er anvendt", classes="section-title")
-            yield DataTable(id="rules", cursor_type="row")
+            yield Table(id="rules", cursor_type="row")
             yield Static("", id="triage-source")
         yield KeysFooter()
 

@@ -31,8 +31,9 @@ from rich.style import Style
 from rich.text import Text
 from textual.geometry import Region
 from textual.strip import Strip
-from textual.widgets import DataTable
 from textual.widgets.data_table import Row
+
+from ungehus_tui.widgets.table import Table
 
 
 def _plain(cell: object) -> str | None:
@@ -52,7 +53,7 @@ def _plain(cell: object) -> str | None:
     return cell if cell.isprintable() else None  # no tabs, newlines, control characters
 
 
-class FastTable(DataTable):
+class FastTable(Table):
     _frame: dict[str, Any] | None = None  # what one frame computes once (`_once`)
 
     def render_lines(self, crop: Region) -> list[Strip]:
