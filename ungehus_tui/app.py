@@ -276,7 +276,10 @@ class UngehusApp(DanishApp, GuardedApp, KeyOrderApp, LockingApp):
             self._session_started()
         else:
             self.sub_title = self.SUB_TITLE
-        self.release_keys()  # the first screen has its focus: the keys typed meanwhile
+        # the keys typed meanwhile: once the first screen has drawn itself with its focus (a
+        # release now came before the screen's own mount, and a key typed between the two
+        # went to no field)
+        self.release_keys_after_refresh(self.screen)
 
     @work(thread=True, exclusive=True, group="open-store", exit_on_error=False)
     def _open_store(self) -> None:

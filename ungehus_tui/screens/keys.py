@@ -55,6 +55,11 @@ class KeyHolder(App[Any]):
         after a second Enter wait for the screen that Enter opens)."""
         self.call_later(self._release_held_keys, self._hold)
 
+    def release_keys_after_refresh(self, screen: Widget) -> None:
+        """`release_keys` once `screen` has drawn itself (mounted, its focus set), for this
+        hold only (an Enter typed meanwhile keeps its own)."""
+        screen.call_after_refresh(self.call_later, self._release_held_keys, self._hold)
+
     async def _release_held_keys(self, hold: int) -> None:
         if hold != self._hold:
             return
